@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace ExecdJvb;
+
+internal static class HelpText
+{
+    public static string Build()
+    {
+        var text = new StringBuilder();
+        text.Append(AppInfo.Name).Append(' ').Append(AppInfo.Version).Append(
+            """
+             - Jitsi Videobridge statistics for Telegraf's inputs.execd
+
+            Reads each JVB's /colibri/stats and writes InfluxDB line protocol on stdout, one gather per
+            newline on stdin (signal = "STDIN"); diagnostics go to stderr with E!/W!/I!/D! prefixes.
+
+            Usage:
+              execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)
+              execd-jvb --once [--key value ...]                gather once, print, exit (0 if any line)
+              execd-jvb --help | --version
+
+            Configuration: a JSON file (--config), then environment variables, then --key value
+            (or --key=value); a later source wins. List keys take a JSON array in the file and a
+            comma-separated string elsewhere.
+
+            """);
+        text.Append('\n');
+        int width = OptionCatalog.All.Max(option => option.Key.Length) + 2;
+        foreach (OptionInfo option in OptionCatalog.All)
+        {
+            text.Append("  --").Append(option.Key.PadRight(width)).Append(option.Description).Append('\n');
+            text.Append("    ").Append(new string(' ', width)).Append("default: ").Append(option.Default)
+                .Append("; env: ").Append(option.EnvironmentVariable).Append('\n');
+        }
+
+        text.Append(
+            """
+
+            Exit codes: 0 done (or stdin closed), 1 --once wrote nothing or stdout was closed,
+            2 bad configuration.
+
+            """);
+        return text.ToString();
+    }
+}

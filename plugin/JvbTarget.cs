@@ -1,0 +1,7 @@
+namespace ExecdJvb;
+
+/// <summary>One JVB to scrape on this gather: where its stats are and the tags that say which JVB it is.</summary>
+/// <param name="Name">How log lines name it (a URL without credentials, or a container name).</param>
+/// <param name="StatsUri">The full stats URL.</param>
+/// <param name="Tags">Tags for its line, sorted by key.</param>
+internal sealed record JvbTarget(string Name, Uri StatsUri, IReadOnlyList<TargetTag> Tags);

@@ -1,0 +1,9 @@
+namespace ExecdJvb;
+
+internal enum MapStatus
+{
+    Written,
+    NotJson,
+    NotObject,
+    NoNumbers,
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ExecdJvb;
+
+/// <summary>
+/// Turns a JVB statistics document into one point with the schema Telegraf's json parser writes
+/// (data_format = "json"): flattened names joined by "_", every number a float field, strings and
+/// booleans only where tag_keys or json_string_fields ask for them. Streams with Utf8JsonReader into
+/// reusable buffers; the whole document is read before anything is written, so a broken answer
+/// never leaves half a line behind.
+/// </summary>
+internal sealed class StatsMapper
+{
+    /// <summary>JVB documents nest two levels; anything near this deep is hostile or not a JVB.</summary>
+    public const int MaxDepth = 64;
+
+    private readonly byte[] _measurement;
+    private readonly IReadOnlyList<GlobPattern> _tagKeys;
+    private readonly IReadOnlyList<GlobPattern> _stringFields;
+    private readonly FlatDocument _document = new();
+    private readonly List<JsonTag> _jsonTags = [];
+    private readonly Comparison<JsonTag> _byKey;
+    private byte[] _path = new byte[256];
+    private readonly int[] _prefixLengths = new int[MaxDepth + 2];
+    private readonly int[] _nextIndex = new int[MaxDepth + 2];
+
+    public StatsMapper(string measurement, IReadOnlyList<GlobPattern> tagKeys, IReadOnlyList<GlobPattern> stringFields)
+    {
+        _measurement = Encoding.UTF8.GetBytes(measurement);
+        _tagKeys = tagKeys;
+        _stringFields = stringFields;
+        _byKey = (a, b) => _document.NameOf(a.Leaf).SequenceCompareTo(_document.NameOf(b.Leaf));
+    }
+
+    public MapOutcome Map(ReadOnlySpan<byte> json, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
+    {
+        _document.Clear();
+        MapOutcome read = Flatten(json);
+        return read.Status == MapStatus.Written
+            ? Write(targetTags, timestampNanoseconds, writer, read.SkippedValues)
+            : read;
+    }
+
+    private MapOutcome Flatten(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        int skipped = 0;
+        try
+        {
+            if (!reader.Read())
+            {
+                return new MapOutcome(MapStatus.NotJson, "the answer is empty");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new MapOutcome(MapStatus.NotObject, $"the top level is {Describe(reader.TokenType)}, not an object");
+            }
+
+            // _path holds the flattened name of the current leaf; each open container keeps the length of
+            // its own name there (its children's prefix) and, for arrays, the index of the next element.
+            int depth = 0;
+            _prefixLengths[0] = 0;
+            _nextIndex[0] = -1;
+            int leafLength = 0;
+            while (reader.Read())
+            {
+                JsonTokenType token = reader.TokenType;
+                if (token == JsonTokenType.PropertyName)
+                {
+                    leafLength = AppendKey(ref reader, _prefixLengths[depth]);
+                    continue;
+                }
+
+                if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                {
+                    if (--depth < 0)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (_nextIndex[depth] >= 0)
+                {
+                    leafLength = AppendIndex(_prefixLengths[depth], _nextIndex[depth]++);
+                }
+
+                switch (token)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        depth++;
+                        _prefixLengths[depth] = leafLength;
+                        _nextIndex[depth] = token == JsonTokenType.StartArray ? 0 : -1;
+                        break;
+                    case JsonTokenType.Number:
+                        if (leafLength > 0 && reader.TryGetDouble(out double number) && double.IsFinite(number))
+                        {
+                            _document.SetNumber(_document.Store(Leaf(leafLength)), leafLength, number);
+                        }
+                        else
+                        {
+                            skipped++;
+                        }
+
+                        break;
+                    case JsonTokenType.String when leafLength > 0 && WantsText(Leaf(leafLength)):
+                        int name = _document.Store(Leaf(leafLength));
+                        int rawLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+                        int valueLength = reader.CopyString(_document.Reserve(rawLength));
+                        _document.SetString(name, leafLength, _document.Commit(valueLength), valueLength);
+                        break;
+                    case JsonTokenType.True or JsonTokenType.False when leafLength > 0 && WantsText(Leaf(leafLength)):
+                        _document.SetBoolean(_document.Store(Leaf(leafLength)), leafLength, token == JsonTokenType.True);
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            // Go's decoder refuses anything after the top-level value, and so does this.
+            if (reader.Read())
+            {
+                return new MapOutcome(MapStatus.NotJson, "there is data after the top-level object");
+            }
+        }
+        catch (JsonException ex)
+        {
+            return new MapOutcome(MapStatus.NotJson, DescribeJsonError(ex));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // CopyString refuses invalid UTF-8 and bad escapes inside strings.
+            return new MapOutcome(MapStatus.NotJson, ex.Message);
+        }
+
+        return new MapOutcome(MapStatus.Written, SkippedValues: skipped);
+    }
+
+    private MapOutcome Write(IReadOnlyList<TargetTag> targetTags, long timestamp, LineProtocolWriter writer, int skipped)
+    {
+        if (!writer.BeginLine(_measurement))
+        {
+            return new MapOutcome(MapStatus.NoNumbers, "the measurement name cannot be written");
+        }
+
+        CollectJsonTags();
+        WriteTags(targetTags, writer);
+        for (int i = 0; i < _document.Count; i++)
+        {
+            ReadOnlySpan<byte> name = _document.NameOf(i);
+            if (IsTag(name))
+            {
+                continue;
+            }
+
+            switch (_document.KindOf(i))
+            {
+                case FlatDocument.LeafKind.Number:
+                    if (!writer.AddField(name, _document.NumberOf(i)))
+                    {
+                        skipped++;
+                    }
+
+                    break;
+                case FlatDocument.LeafKind.String when GlobPattern.MatchesAny(_stringFields, name):
+                    writer.AddStringField(name, _document.StringOf(i));
+                    break;
+                case FlatDocument.LeafKind.Boolean when GlobPattern.MatchesAny(_stringFields, name):
+                    writer.AddField(name, _document.BooleanOf(i));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return writer.EndLine(timestamp)
+            ? new MapOutcome(MapStatus.Written, SkippedValues: skipped)
+            : new MapOutcome(MapStatus.NoNumbers, "the JSON object holds no numbers", skipped);
+    }
+
+    private ReadOnlySpan<byte> Leaf(int length) => _path.AsSpan(0, length);
+
+    private bool IsTag(ReadOnlySpan<byte> name) => _tagKeys.Count > 0 && GlobPattern.MatchesAny(_tagKeys, name);
+
+    private bool WantsText(ReadOnlySpan<byte> name) =>
+        GlobPattern.MatchesAny(_tagKeys, name) || GlobPattern.MatchesAny(_stringFields, name);
+
+    private void CollectJsonTags()
+    {
+        _jsonTags.Clear();
+        if (_tagKeys.Count == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _document.Count; i++)
+        {
+            if (!GlobPattern.MatchesAny(_tagKeys, _document.NameOf(i)))
+            {
+                continue;
+            }
+
+            // As Telegraf's parser does: strings as they are, booleans as true/false, numbers in 'f' form.
+            int length = _document.KindOf(i) switch
+            {
+                FlatDocument.LeafKind.String => Copy(_document.StringOf(i)),
+                FlatDocument.LeafKind.Boolean => Copy(_document.BooleanOf(i) ? "true"u8 : "false"u8),
+                _ => GoFloatFormat.FormatF(_document.NumberOf(i), _document.Reserve(GoFloatFormat.MaxLength)),
+            };
+            _jsonTags.Add(new JsonTag(i, _document.Commit(length), length));
+        }
+
+        if (_jsonTags.Count > 1)
+        {
+            _jsonTags.Sort(_byKey);
+        }
+    }
+
+    private int Copy(ReadOnlySpan<byte> value)
+    {
+        Span<byte> room = _document.Reserve(value.Length);
+        value.CopyTo(room);
+        return value.Length;
+    }
+
+    private void WriteTags(IReadOnlyList<TargetTag> targetTags, LineProtocolWriter writer)
+    {
+        // Line protocol wants tags sorted by key; a key the document sets itself wins, as in inputs.http.
+        int t = 0;
+        int j = 0;
+        while (t < targetTags.Count || j < _jsonTags.Count)
+        {
+            int order = j >= _jsonTags.Count ? -1
+                : t >= targetTags.Count ? 1
+                : targetTags[t].KeyUtf8.AsSpan().SequenceCompareTo(_document.NameOf(_jsonTags[j].Leaf));
+            if (order < 0)
+            {
+                writer.AddTag(targetTags[t].KeyUtf8, targetTags[t].ValueUtf8);
+                t++;
+                continue;
+            }
+
+            if (order == 0)
+            {
+                t++;
+            }
+
+            JsonTag tag = _jsonTags[j++];
+            writer.AddTag(_document.NameOf(tag.Leaf), _document.ArenaSlice(tag.ValueStart, tag.ValueLength));
+        }
+    }
+
+    private int AppendKey(ref Utf8JsonReader reader, int prefixLength)
+    {
+        int start = prefixLength > 0 ? prefixLength + 1 : 0;
+        int rawLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        EnsurePath(start + rawLength);
+        if (prefixLength > 0)
+        {
+            _path[prefixLength] = (byte)'_';
+        }
+
+        return start + reader.CopyString(_path.AsSpan(start));
+    }
+
+    private int AppendIndex(int prefixLength, int index)
+    {
+        int start = prefixLength > 0 ? prefixLength + 1 : 0;
+        EnsurePath(start + 11);
+        if (prefixLength > 0)
+        {
+            _path[prefixLength] = (byte)'_';
+        }
+
+        index.TryFormat(_path.AsSpan(start), out int digits, default, CultureInfo.InvariantCulture);
+        return start + digits;
+    }
+
+    private void EnsurePath(int length)
+    {
+        if (length > _path.Length)
+        {
+            Array.Resize(ref _path, Math.Max(length, _path.Length * 2));
+        }
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    private static string DescribeJsonError(JsonException ex)
+    {
+        string message = ex.Message;
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        return $"{message.TrimEnd('.', ' ')} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})";
+    }
+
+    private readonly record struct JsonTag(int Leaf, int ValueStart, int ValueLength);
+}
