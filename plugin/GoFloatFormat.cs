@@ -44,7 +44,7 @@ internal static class GoFloatFormat
 
         shortest = shortest[..length];
         bool negative = shortest[0] == (byte)'-';
-        Span<byte> digits = stackalloc byte[20];
+        Span<byte> digits = stackalloc byte[32];
         int digitCount = 0;
         int pointPosition = -1;
         int exponent = 0;

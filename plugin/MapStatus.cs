@@ -1,6 +1,6 @@
 namespace ExecdJvb;
 
-internal enum MapStatus
+public enum MapStatus
 {
     Written,
     NotJson,

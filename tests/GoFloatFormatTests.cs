@@ -1,0 +1,63 @@
+namespace ExecdJvb.Tests;
+
+public sealed class GoFloatFormatTests
+{
+    // Expected texts are Go's strconv.FormatFloat(v, 'g', -1, 64): exponent form when the decimal
+    // exponent is below -4 or at least 6 (ftoa.go, "if shortest { eprec = 6 }").
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(-0.0, "-0")]
+    [InlineData(1.0, "1")]
+    [InlineData(42.0, "42")]
+    [InlineData(1284.955, "1284.955")]
+    [InlineData(6.0430079999999995, "6.0430079999999995")]
+    [InlineData(123456.0, "123456")]
+    [InlineData(1234567.0, "1.234567e+06")]
+    [InlineData(1000000.0, "1e+06")]
+    [InlineData(6632243.0, "6.632243e+06")]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(0.00001, "1e-05")]
+    [InlineData(0.000123, "0.000123")]
+    [InlineData(-2.5e-7, "-2.5e-07")]
+    [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
+    [InlineData(5e-324, "5e-324")]
+    [InlineData(1e-320, "1e-320")]
+    [InlineData(9007199254740993.0, "9.007199254740992e+15")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(0.1, "0.1")]
+    public void G_format_matches_Go(double value, string expected)
+    {
+        Assert.Equal(expected, GoFloatFormat.FormatG(value));
+    }
+
+    [Theory]
+    [InlineData(5.0, "5")]
+    [InlineData(1e21, "1000000000000000000000")]
+    [InlineData(0.00001, "0.00001")]
+    [InlineData(-12.5, "-12.5")]
+    [InlineData(1234567.0, "1234567")]
+    public void F_format_matches_Go_and_never_uses_an_exponent(double value, string expected)
+    {
+        Assert.Equal(expected, GoFloatFormat.FormatF(value));
+    }
+
+    [Fact]
+    public void The_shortest_text_reads_back_as_the_same_double_for_many_values()
+    {
+        var random = new Random(20261124);
+        Span<byte> bytes = stackalloc byte[8];
+        for (int i = 0; i < 20_000; i++)
+        {
+            random.NextBytes(bytes);
+            double value = BitConverter.ToDouble(bytes);
+            if (!double.IsFinite(value))
+            {
+                continue;
+            }
+
+            string text = GoFloatFormat.FormatG(value);
+            Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.DoesNotContain('E', text);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ExecdJvb.Tests;
+
+public sealed class LineProtocolWriterTests
+{
+    public static TheoryData<string> EncodeCases()
+    {
+        using JsonDocument corpus = JsonDocument.Parse(File.ReadAllBytes(TestData.PathOf("line-protocol", "corpus.json")));
+        var keys = new TheoryData<string>();
+        foreach (JsonProperty item in corpus.RootElement.GetProperty("encode").EnumerateObject())
+        {
+            keys.Add(item.Name);
+        }
+
+        return keys;
+    }
+
+    [Fact]
+    public void The_corpus_holds_all_115_encode_vectors()
+    {
+        Assert.Equal(115, EncodeCases().Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(EncodeCases))]
+    public void Each_encode_vector_of_the_corpus_gives_the_expected_text_or_is_refused(string key)
+    {
+        using JsonDocument corpus = JsonDocument.Parse(File.ReadAllBytes(TestData.PathOf("line-protocol", "corpus.json")));
+        JsonElement testCase = corpus.RootElement.GetProperty("encode").GetProperty(key);
+        JsonElement point = testCase.GetProperty("input").GetProperty("point");
+        Assert.Equal("1ns", testCase.GetProperty("input").GetProperty("precision").GetString());
+        JsonElement output = testCase.GetProperty("output");
+
+        var writer = new LineProtocolWriter();
+        bool accepted = Encode(writer, point);
+
+        if (output.TryGetProperty("error", out _))
+        {
+            Assert.False(accepted, $"the corpus expects an error, the writer wrote {Encoding.UTF8.GetString(writer.WrittenSpan)}");
+            Assert.Equal(0, writer.WrittenSpan.Length);
+        }
+        else
+        {
+            Assert.True(accepted);
+            Assert.Equal(output.GetProperty("result").GetString() + "\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        }
+    }
+
+    private static bool Encode(LineProtocolWriter writer, JsonElement point)
+    {
+        if (!writer.BeginLine(point.GetProperty("name").GetString()!))
+        {
+            return false;
+        }
+
+        foreach (JsonElement tag in point.GetProperty("tags").EnumerateArray())
+        {
+            if (!writer.AddTag(tag.GetProperty("key").GetString()!, tag.GetProperty("value").GetString()!))
+            {
+                writer.AbandonLine();
+                return false;
+            }
+        }
+
+        foreach (JsonElement field in point.GetProperty("fields").EnumerateArray())
+        {
+            string name = field.GetProperty("key").GetString()!;
+            JsonProperty value = field.GetProperty("value").EnumerateObject().Single();
+            bool added = value.Name switch
+            {
+                "float" => writer.AddField(name, value.Value.GetDouble()),
+                "int" => writer.AddField(name, value.Value.GetInt64()),
+                "bool" => writer.AddField(name, value.Value.GetBoolean()),
+                "string" => writer.AddStringField(name, value.Value.GetString()!),
+                _ => throw new InvalidOperationException($"field type {value.Name} is not in the corpus schema"),
+            };
+            if (!added)
+            {
+                writer.AbandonLine();
+                return false;
+            }
+        }
+
+        return writer.EndLine(point.GetProperty("time").GetInt64());
+    }
+
+    [Fact]
+    public void A_point_without_fields_is_rolled_back_and_the_previous_line_stays()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("a");
+        writer.AddField("x", 1.0);
+        writer.EndLine(1);
+        writer.BeginLine("b");
+        writer.AddTag("t", "v");
+
+        Assert.False(writer.EndLine(2));
+        Assert.Equal("a x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal(1, writer.LineCount);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void NaN_and_infinities_are_never_written(double value)
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m");
+
+        Assert.False(writer.AddField("x", value));
+        Assert.False(writer.EndLine(1));
+        Assert.Equal(0, writer.WrittenSpan.Length);
+    }
+
+    [Fact]
+    public void Line_breaks_in_names_are_written_as_escapes_so_the_line_stays_one_line()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m\nx");
+        writer.AddTag("t\r", "a\tb");
+        writer.AddField("f\n", 1.0);
+        writer.EndLine(5);
+
+        Assert.Equal("m\\nx,t\\r=a\\tb f\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void Trailing_backslashes_are_dropped_from_names_because_they_would_escape_the_separator()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m");
+        Assert.True(writer.AddTag("t\\", "v\\\\"));
+        Assert.False(writer.AddTag("only", "\\"));
+        Assert.True(writer.AddField("f\\", 2.0));
+        writer.EndLine(5);
+
+        Assert.Equal("m,t=v f=2 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void Names_that_are_not_UTF8_are_refused()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m");
+
+        Assert.False(writer.AddField([0x66, 0xFF], 1.0));
+        Assert.False(writer.AddTag([0x74], [0xC3]));
+    }
+}
