@@ -57,7 +57,7 @@ internal sealed class StatsClient : IDisposable
             long? announced = response.Content.Headers.ContentLength;
             if (announced > _maxBodySize)
             {
-                return FetchResult.Failed(TooLarge($"the answer announces {announced} bytes"));
+                return FetchResult.Failed(TooLarge($"the answer announces {announced} bytes, more"));
             }
 
             int capacity = (int)Math.Min(_maxBodySize + 1, announced is > 0 ? announced.Value + 1 : 16 * 1024);

@@ -1,0 +1,190 @@
+using System.Collections;
+using System.Text;
+
+namespace ExecdJvb.Tests;
+
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("execd-jvb-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("timeout", "abc")]
+    [InlineData("timeout", "0s")]
+    [InlineData("timeout", "5")]
+    [InlineData("timeout", "10ms")]
+    [InlineData("poll_interval", "often")]
+    [InlineData("port", "0")]
+    [InlineData("port", "65536")]
+    [InlineData("port", "http")]
+    [InlineData("stats_path", "colibri/stats")]
+    [InlineData("stats_path", "/a b")]
+    [InlineData("max_body_size", "huge")]
+    [InlineData("max_body_size", "10")]
+    [InlineData("max_body_size", "1TiB")]
+    [InlineData("measurement", " ")]
+    [InlineData("measurement", "jitsi\\")]
+    [InlineData("debug", "maybe")]
+    [InlineData("urls", "ftp://jvb/colibri/stats")]
+    [InlineData("urls", "http://")]
+    [InlineData("urls", "http://exa mple:80/x")]
+    public async Task A_bad_value_on_the_command_line_exits_2_with_one_error_line_naming_the_key(string key, string value)
+    {
+        string[] args = key == "urls" ? ["--urls", value] : ["--urls", "127.0.0.1", $"--{key}", value];
+
+        (int exitCode, string stdout, string stderr) = await Run(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(string.Empty, stdout);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("E! invalid " + key, line);
+        Assert.Contains(value.Trim(), line);
+    }
+
+    [Theory]
+    [InlineData("""{"timeout": "soon", "urls": ["127.0.0.1"]}""", "E! invalid timeout \"soon\"")]
+    [InlineData("""{"urls": "127.0.0.1", "colour": "blue"}""", "E! unknown key \"colour\"")]
+    [InlineData("""{"urls": [1, {"a": 2}]}""", "E! invalid urls")]
+    [InlineData("""{"urls": ["127.0.0.1"] """, "E! config file")]
+    [InlineData("""["127.0.0.1"]""", "must hold a JSON object")]
+    public async Task A_bad_config_file_exits_2_naming_the_key_or_the_file(string json, string expected)
+    {
+        string path = Path.Combine(_folder, "execd-jvb.json");
+        await File.WriteAllTextAsync(path, json);
+
+        (int exitCode, _, string stderr) = await Run(["--config", path]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_exits_2()
+    {
+        (int exitCode, _, string stderr) = await Run(["--config", Path.Combine(_folder, "nope.json")]);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("E! config file ", stderr);
+        Assert.Contains("does not exist", stderr);
+    }
+
+    [Theory]
+    [InlineData("--colour", "blue", "E! unknown option --colour")]
+    [InlineData("stray", "x", "E! unexpected argument \"stray\"")]
+    public async Task An_unknown_argument_exits_2(string first, string second, string expected)
+    {
+        (int exitCode, _, string stderr) = await Run([first, second]);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith(expected, stderr);
+    }
+
+    [Fact]
+    public async Task An_option_without_a_value_exits_2_and_shows_the_form()
+    {
+        (int exitCode, _, string stderr) = await Run(["--urls", "127.0.0.1", "--timeout"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("E! --timeout needs a value, for example --timeout 5s", stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_environment_variable_with_the_prefix_exits_2()
+    {
+        (int exitCode, _, string stderr) = await Run(["--urls", "127.0.0.1"], new Hashtable { ["EXECD_JVB_TIMEOUTS"] = "5s" });
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("E! unknown environment variable EXECD_JVB_TIMEOUTS", stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_environment_value_names_the_key()
+    {
+        (int exitCode, _, string stderr) = await Run(["--urls", "127.0.0.1"], new Hashtable { ["EXECD_JVB_PORT"] = "eighty" });
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("E! invalid port \"eighty\"", stderr);
+    }
+
+    [Fact]
+    public async Task No_target_at_all_exits_2_and_says_which_key_to_set()
+    {
+        (int exitCode, _, string stderr) = await Run([]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("urls", stderr);
+    }
+
+    [Fact]
+    public void Later_sources_win_file_then_environment_then_command_line()
+    {
+        string path = Path.Combine(_folder, "execd-jvb.json");
+        File.WriteAllText(path, """{"urls": ["a.example", "b.example"], "timeout": "1s", "port": "9000", "measurement": "from_file", "tag_keys": ["x", "y"]}""");
+        var environment = new Hashtable { ["EXECD_JVB_TIMEOUT"] = "2s", ["EXECD_JVB_MEASUREMENT"] = "from_env", ["UNRELATED"] = "1" };
+
+        PluginSettings settings = SettingsLoader.Load(
+            CommandLine.Parse(["--config", path, "--measurement", "from_cli", "--poll-interval=10s"]),
+            environment);
+
+        Assert.Equal(["http://a.example:9000/colibri/stats", "http://b.example:9000/colibri/stats"], settings.Urls.Select(url => url.ToString()));
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.Timeout);
+        Assert.Equal("from_cli", settings.Measurement);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.PollInterval);
+        Assert.Equal(["x", "y"], settings.TagKeys.Select(glob => glob.Text));
+    }
+
+    [Fact]
+    public void A_comma_separated_list_on_the_command_line_replaces_the_file_array()
+    {
+        string path = Path.Combine(_folder, "execd-jvb.json");
+        File.WriteAllText(path, """{"urls": ["a.example", "b.example", "c.example"]}""");
+
+        PluginSettings settings = SettingsLoader.Load(
+            CommandLine.Parse(["--config", path, "--urls", "http://127.0.0.1:1234/colibri/stats, https://jvb.example/stats"]),
+            new Hashtable());
+
+        Assert.Equal(["http://127.0.0.1:1234/colibri/stats", "https://jvb.example/stats"], settings.Urls.Select(url => url.OriginalString));
+    }
+
+    [Fact]
+    public void Defaults_match_the_documented_ones()
+    {
+        PluginSettings settings = SettingsLoader.Load(CommandLine.Parse(["--urls", "10.1.2.3"]), new Hashtable());
+
+        Assert.Equal("http://10.1.2.3:8080/colibri/stats", Assert.Single(settings.Urls).ToString());
+        Assert.Equal("jitsi_stats", settings.Measurement);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Timeout);
+        Assert.Equal(1024 * 1024, settings.MaxBodySize);
+        Assert.Equal(TimeSpan.Zero, settings.PollInterval);
+        Assert.False(settings.Debug);
+        foreach (OptionInfo option in OptionCatalog.All)
+        {
+            Assert.Contains($"--{option.Key}", HelpText.Build());
+            Assert.Contains(option.EnvironmentVariable, HelpText.Build());
+        }
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option_with_its_default_and_exits_0()
+    {
+        (int exitCode, string stdout, string stderr) = await Run(["--help"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, stderr);
+        foreach (OptionInfo option in OptionCatalog.All)
+        {
+            Assert.Contains($"--{option.Key}", stdout);
+            Assert.Contains($"default: {option.Default}", stdout);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> Run(string[] args, IDictionary? environment = null)
+    {
+        using var stdout = new MemoryStream();
+        using var stderr = new StringWriter();
+        int exitCode = await App.RunAsync(args, environment ?? new Hashtable(), Stream.Null, stdout, stderr, CancellationToken.None);
+        return (exitCode, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
+    }
+}

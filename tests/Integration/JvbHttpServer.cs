@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// A JVB-like HTTP/1.1 server on 127.0.0.1 (kept-alive connections, like the JVB's Jetty) whose answer the
+/// test sets; stopping it makes the port refuse connections, starting it again reuses the same port.
+/// </summary>
+internal sealed class JvbHttpServer : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<TcpClient> _clients = [];
+    private TcpListener? _listener;
+    private CancellationTokenSource _running = new();
+    private Task _accepting = Task.CompletedTask;
+    private StubResponse _response;
+    private int _requests;
+
+    public JvbHttpServer(StubResponse response)
+    {
+        _response = response;
+        Start(0);
+    }
+
+    public int Port { get; private set; }
+
+    public string StatsUrl => $"http://127.0.0.1:{Port}/colibri/stats";
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public StubResponse Response
+    {
+        get { lock (_lock) { return _response; } }
+        set { lock (_lock) { _response = value; } }
+    }
+
+    /// <summary>Listens again on the same port after <see cref="StopAsync"/>.</summary>
+    public void Restart() => Start(Port);
+
+    /// <summary>Closes the listener and every open connection: the port now refuses connections.</summary>
+    public async Task StopAsync()
+    {
+        await _running.CancelAsync();
+        _listener?.Stop();
+        lock (_lock)
+        {
+            foreach (TcpClient client in _clients)
+            {
+                client.Dispose();
+            }
+
+            _clients.Clear();
+        }
+
+        try
+        {
+            await _accepting.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void Start(int port)
+    {
+        _running = new CancellationTokenSource();
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        _listener = listener;
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _accepting = AcceptAsync(listener, _running.Token);
+    }
+
+    private async Task AcceptAsync(TcpListener listener, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(stop);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _clients.Add(client);
+            }
+
+            _ = ServeAsync(client, stop);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken stop)
+    {
+        try
+        {
+            using (client)
+            {
+                NetworkStream stream = client.GetStream();
+                byte[] buffer = new byte[16 * 1024];
+                int filled = 0;
+                while (!stop.IsCancellationRequested)
+                {
+                    int headerEnd;
+                    while ((headerEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
+                    {
+                        int read = await stream.ReadAsync(buffer.AsMemory(filled), stop);
+                        if (read == 0 || filled + read == buffer.Length)
+                        {
+                            return;
+                        }
+
+                        filled += read;
+                    }
+
+                    Interlocked.Increment(ref _requests);
+                    int consumed = headerEnd + 4;
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+
+                    StubResponse response = Response;
+                    if (response.Delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(response.Delay, stop);
+                    }
+
+                    string head = $"HTTP/1.1 {response.Status} {response.Reason}\r\nContent-Type: {response.ContentType}\r\nContent-Length: {response.Body.Length}\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stop);
+                    await stream.WriteAsync(response.Body, stop);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// The Native-AOT binary the tests drive, as Telegraf would run it: the one build.ps1 published
+/// (EXECD_JVB_BINARY), or else one published here once per test run from the current sources.
+/// </summary>
+internal static class PublishedBinary
+{
+    private static readonly Lazy<string> Path_ = new(Locate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string Path => Path_.Value;
+
+    private static string Locate()
+    {
+        string? given = Environment.GetEnvironmentVariable("EXECD_JVB_BINARY");
+        if (!string.IsNullOrEmpty(given))
+        {
+            return File.Exists(given) ? given : throw new InvalidOperationException($"EXECD_JVB_BINARY={given} does not exist");
+        }
+
+        string output = System.IO.Path.Combine(RepositoryPaths.Root, "artifacts", "test-publish");
+        var start = new ProcessStartInfo("dotnet", ["publish", System.IO.Path.Combine(RepositoryPaths.Root, "plugin", "ExecdJvb.csproj"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process publish = Process.Start(start)!;
+        Task<string> stdout = publish.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = publish.StandardError.ReadToEndAsync();
+        if (!publish.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            publish.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet publish took more than 10 minutes");
+        }
+
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        }
+
+        return System.IO.Path.Combine(output, "execd-jvb");
+    }
+}
