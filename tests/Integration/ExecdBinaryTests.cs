@@ -84,9 +84,11 @@ public sealed partial class ExecdBinaryTests
         await using var jvb = new JvbHttpServer(StubResponse.NotFound());
         await using ExecdProcess plugin = ExecdProcess.Start(["--urls", jvb.StatsUrl]);
 
-        for (int i = 0; i < 20; i++)
+        // One newline per interval, as Telegraf sends them: the next one only after the server saw the last request.
+        for (int i = 1; i <= 20; i++)
         {
             await plugin.TriggerAsync();
+            Assert.True(await jvb.WaitForRequestsAsync(i, Wait), $"request {i} did not arrive");
         }
 
         string? warning = await plugin.NextStderrLineAsync(Wait);
@@ -94,14 +96,8 @@ public sealed partial class ExecdBinaryTests
         Assert.StartsWith($"W! JVB {jvb.StatsUrl}: HTTP 404 Not Found: ", warning);
         Assert.Contains("COLIBRI_REST_ENABLED=true", warning);
 
-        // The server counts requests: wait until all 20 triggers were served (bounded), then stop.
-        for (int i = 0; i < 100 && jvb.Requests < 20; i++)
-        {
-            await Task.Delay(50);
-        }
-
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
-        Assert.InRange(jvb.Requests, 2, 20);
+        Assert.Equal(20, jvb.Requests);
         Assert.Empty(plugin.StdoutLines);
         Assert.Single(plugin.StderrLines);
     }
@@ -172,10 +168,7 @@ public sealed partial class ExecdBinaryTests
         await using var jvb = new JvbHttpServer(StubResponse.Json("""{"a":1}""") with { Delay = TimeSpan.FromSeconds(30) });
         await using ExecdProcess plugin = ExecdProcess.Start(["--urls", jvb.StatsUrl]);
         await plugin.TriggerAsync();
-        for (int i = 0; i < 100 && jvb.Requests == 0; i++)
-        {
-            await Task.Delay(20);
-        }
+        Assert.True(await jvb.WaitForRequestsAsync(1, Wait));
 
         (int exitCode, TimeSpan elapsed) = await plugin.CloseStdinAsync(Wait);
 
@@ -222,10 +215,7 @@ public sealed partial class ExecdBinaryTests
         await using ExecdProcess plugin = ExecdProcess.Start(["--urls", jvb.StatsUrl]);
 
         await plugin.TriggerAsync();
-        for (int i = 0; i < 50 && jvb.Requests == 0; i++)
-        {
-            await Task.Delay(20);
-        }
+        Assert.True(await jvb.WaitForRequestsAsync(1, Wait));
 
         await plugin.WriteStdinAsync(new byte[1000].Select(_ => (byte)'\n').ToArray());
         Assert.NotNull(await plugin.NextStdoutLineAsync(Wait));

@@ -36,6 +36,23 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         set { lock (_lock) { _response = value; } }
     }
 
+    /// <summary>Waits (polling, bounded by the timeout) until at least <paramref name="count"/> requests arrived.</summary>
+    public async Task<bool> WaitForRequestsAsync(int count, TimeSpan timeout)
+    {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        while (Requests < count)
+        {
+            if (stopwatch.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
+
     /// <summary>Listens again on the same port after <see cref="StopAsync"/>.</summary>
     public void Restart() => Start(Port);
 
