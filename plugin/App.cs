@@ -38,16 +38,33 @@ internal static class App
         }
 
         var log = new StderrLog(stderr, settings.Debug);
-        if (settings.Urls.Count == 0)
+        foreach (string warning in settings.Warnings)
         {
-            log.Error("no JVB to read: set urls (for example --urls http://127.0.0.1:8080/colibri/stats)");
-            return ExitBadConfiguration;
+            log.Warn(warning);
         }
 
-        var targets = new StaticTargets(settings.Urls);
+        var states = new TargetStateLog(log);
+        using DockerTargets? docker = settings.Urls.Count == 0
+            ? new DockerTargets(
+                settings.DockerEndpoint,
+                settings.Timeout,
+                settings.Selection,
+                new AddressResolver(settings.Address, settings.Network, settings.Port, settings.StatsPath),
+                log,
+                states)
+            : null;
+        ITargetSource targets = docker ?? (ITargetSource)new StaticTargets(settings.Urls);
+
+        if (commandLine.Discover)
+        {
+            return docker is null
+                ? Refuse(log, "--discover lists the JVBs Docker discovery finds, but urls is set; remove urls to use discovery")
+                : await DiscoverAsync(docker, sink, stop).ConfigureAwait(false);
+        }
+
         using var client = new StatsClient(settings.Timeout, settings.MaxBodySize);
         var mapper = new StatsMapper(settings.Measurement, settings.TagKeys, settings.JsonStringFields);
-        var gatherer = new Gatherer(targets, client, mapper, new TargetStateLog(log), log, TimeProvider.System);
+        var gatherer = new Gatherer(targets, client, mapper, states, log, TimeProvider.System);
 
         if (commandLine.Once)
         {
@@ -78,5 +95,26 @@ internal static class App
             },
             stdoutGone.Token).ConfigureAwait(false);
         return exitCode;
+    }
+
+    private static int Refuse(StderrLog log, string message)
+    {
+        log.Error(message);
+        return ExitBadConfiguration;
+    }
+
+    /// <summary>--discover: one discovery, a line per JVB found (name, image, address and why), no stats read.</summary>
+    private static async Task<int> DiscoverAsync(DockerTargets docker, StdoutSink sink, CancellationToken stop)
+    {
+        await docker.GetTargetsAsync(stop).ConfigureAwait(false);
+        var text = new System.Text.StringBuilder();
+        foreach ((DiscoveredContainer container, ResolvedAddress address) in docker.LastFound.OrderBy(found => found.Container.Name, StringComparer.Ordinal))
+        {
+            text.Append(container.Name).Append('\t').Append(container.Image).Append('\t')
+                .Append(address.StatsUri?.ToString() ?? "-").Append('\t').Append(address.How).Append('\n');
+        }
+
+        sink.WriteText(text.ToString());
+        return docker.LastFound.Any(found => found.Address.Found) ? ExitOk : ExitNothingWritten;
     }
 }

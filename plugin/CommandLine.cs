@@ -5,12 +5,13 @@ internal sealed record CommandLine(
     bool Once,
     bool Help,
     bool Version,
+    bool Discover,
     string? ConfigPath,
     IReadOnlyList<string> ConfigurationArguments)
 {
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        bool once = false, help = false, version = false;
+        bool once = false, help = false, version = false, discover = false;
         string? configPath = null;
         var rest = new List<string>();
         for (int i = 0; i < args.Count; i++)
@@ -26,6 +27,9 @@ internal sealed record CommandLine(
                     continue;
                 case "--version":
                     version = true;
+                    continue;
+                case "--discover":
+                    discover = true;
                     continue;
                 default:
                     break;
@@ -66,6 +70,6 @@ internal sealed record CommandLine(
             rest.Add($"--{option.Key}={value}");
         }
 
-        return new CommandLine(once, help, version, configPath, rest);
+        return new CommandLine(once, help, version, discover, configPath, rest);
     }
 }

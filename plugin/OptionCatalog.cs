@@ -7,10 +7,17 @@ internal static class OptionCatalog
 
     public static IReadOnlyList<OptionInfo> All { get; } =
     [
-        new("urls", "(none)", "static JVB stats URLs (comma-separated on the command line and in env); an entry may be a full URL or host[:port]"),
+        new("urls", "(none)", "static JVB stats URLs (comma-separated on the command line and in env); an entry may be a full URL or host[:port]; when set, Docker is not asked"),
+        new("endpoint", "DOCKER_HOST, else " + DockerEndpoint.DefaultSocket, "Docker API for discovery: unix:///path or tcp://host:port (e.g. a socket proxy)"),
+        new("address", "auto", "where a discovered JVB is read: auto | network | published | host"),
+        new("network", "(first network by name)", "Docker network whose container IP is used by address = network (and auto)"),
+        new("container_label_include", string.Join(",", ContainerSelection.DefaultLabelInclude), "labels (key=value) that make a running container a JVB; setting this or container_image_include replaces the built-in rule (label or image default)"),
+        new("container_image_include", string.Join(",", ContainerSelection.DefaultImageInclude), "image globs (repository, or repository:tag) that make a running container a JVB; setting this or container_label_include replaces the built-in rule"),
+        new("container_name_include", "(all)", "container name globs a JVB must match"),
+        new("container_name_exclude", "(none)", "container name globs a JVB must not match"),
         new("measurement", "jitsi_stats", "measurement name of the lines written"),
-        new("port", "8080", "JVB REST port used when a URL or host gives none"),
-        new("stats_path", "/colibri/stats", "path of the statistics document used when a URL or host gives none"),
+        new("port", "8080", "JVB REST port used when a URL, host or container gives none (container label execd-jvb.port overrides)"),
+        new("stats_path", "/colibri/stats", "path of the statistics document when a URL gives none (container label execd-jvb.path overrides)"),
         new("timeout", "5s", "limit for one JVB request, connect to last byte"),
         new("max_body_size", "1MiB", "largest answer accepted; a larger one is an error"),
         new("poll_interval", "0s", "also gather on this timer, for signal = \"none\" (0s = only on stdin newlines)"),

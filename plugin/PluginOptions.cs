@@ -27,6 +27,15 @@ internal sealed class PluginOptions
     [ConfigurationKeyName("poll_interval")]
     public string? PollInterval { get; set; }
 
+    [ConfigurationKeyName("endpoint")]
+    public string? Endpoint { get; set; }
+
+    [ConfigurationKeyName("address")]
+    public string? Address { get; set; }
+
+    [ConfigurationKeyName("network")]
+    public string? Network { get; set; }
+
     [ConfigurationKeyName("debug")]
     public string? Debug { get; set; }
 }

@@ -22,4 +22,19 @@ internal sealed record PluginSettings
     public IReadOnlyList<GlobPattern> JsonStringFields { get; init; } = [];
 
     public bool Debug { get; init; }
+
+    /// <summary>Things worth a W! line at start that do not stop the plugin.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public Uri DockerEndpoint { get; init; } = new(ExecdJvb.DockerEndpoint.DefaultSocket);
+
+    public AddressMode Address { get; init; } = AddressMode.Auto;
+
+    public string? Network { get; init; }
+
+    public ContainerSelection Selection { get; init; } = new(
+        [new("com.docker.compose.service", "jvb")],
+        [.. ContainerSelection.DefaultImageInclude.Select(glob => new GlobPattern(glob))],
+        [],
+        []);
 }

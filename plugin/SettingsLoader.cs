@@ -11,6 +11,9 @@ namespace ExecdJvb;
 /// </summary>
 internal static class SettingsLoader
 {
+    private static readonly string[] DiscoveryKeys =
+        ["endpoint", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude"];
+
     public static PluginSettings Load(CommandLine commandLine, IDictionary environment)
     {
         var builder = new ConfigurationBuilder();
@@ -45,8 +48,16 @@ internal static class SettingsLoader
             TagKeys = Globs("tag_keys", ReadList(root, "tag_keys")),
             JsonStringFields = Globs("json_string_fields", ReadList(root, "json_string_fields")),
             Debug = Boolean("debug", options.Debug),
+            DockerEndpoint = DockerEndpoint.Resolve(options.Endpoint, EnvironmentValue(environment, "DOCKER_HOST")),
+            Address = Address(options.Address),
+            Network = string.IsNullOrWhiteSpace(options.Network) ? null : options.Network.Trim(),
+            Selection = Selection(root),
         };
-        return settings with { Urls = [.. ReadList(root, "urls").Select(url => Url(url, settings))] };
+        settings = settings with { Urls = [.. ReadList(root, "urls").Select(url => Url(url, settings))] };
+        string[] ignored = [.. DiscoveryKeys.Where(key => root.GetSection(key).Exists())];
+        return settings.Urls.Count > 0 && ignored.Length > 0
+            ? settings with { Warnings = [$"urls is set, so Docker discovery is off and {string.Join(", ", ignored)} {(ignored.Length == 1 ? "is" : "are")} ignored"] }
+            : settings;
     }
 
     private static void AddJsonFile(ConfigurationBuilder builder, string path)
@@ -142,6 +153,48 @@ internal static class SettingsLoader
 
         return [];
     }
+
+    /// <summary>
+    /// The built-in JVB rule (label or image) holds while neither container_label_include nor
+    /// container_image_include is set; setting either replaces the whole rule with what is listed.
+    /// </summary>
+    private static ContainerSelection Selection(IConfigurationRoot root)
+    {
+        IReadOnlyList<string> labels = ReadList(root, "container_label_include");
+        IReadOnlyList<string> images = ReadList(root, "container_image_include");
+        if (labels.Count == 0 && images.Count == 0)
+        {
+            labels = ContainerSelection.DefaultLabelInclude;
+            images = ContainerSelection.DefaultImageInclude;
+        }
+
+        return new ContainerSelection(
+            Labels(labels),
+            Globs("container_image_include", images),
+            Globs("container_name_include", ReadList(root, "container_name_include")),
+            Globs("container_name_exclude", ReadList(root, "container_name_exclude")));
+    }
+
+    private static string? EnvironmentValue(IDictionary environment, string name) =>
+        environment.Contains(name) ? environment[name] as string : null;
+
+    private static AddressMode Address(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "auto" => AddressMode.Auto,
+        "network" => AddressMode.Network,
+        "published" => AddressMode.Published,
+        "host" => AddressMode.Host,
+        _ => throw new ConfigurationException($"invalid address \"{value}\": expected auto, network, published or host"),
+    };
+
+    private static KeyValuePair<string, string>[] Labels(IReadOnlyList<string> entries) =>
+        [.. entries.Select(entry =>
+        {
+            int equals = entry.IndexOf('=', StringComparison.Ordinal);
+            return equals > 0
+                ? new KeyValuePair<string, string>(entry[..equals].Trim(), entry[(equals + 1)..].Trim())
+                : throw new ConfigurationException($"invalid container_label_include \"{entry}\": expected key=value, such as com.docker.compose.service=jvb");
+        })];
 
     private static string Measurement(string value)
     {

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// A private dockerd for the tests: no bridge, no iptables, vfs storage, socket and data in its own temp
+/// folder. It holds one tiny image (busybox-static plus the JVB fixtures) tagged as the JVB images of
+/// docker-jitsi-meet and as an unrelated image. Containers that serve HTTP use the host network and
+/// listen on 127.0.0.1; others are only inspected, never contacted.
+/// </summary>
+internal sealed class DockerEngine : IAsyncDisposable
+{
+    public const string JvbImage = "jitsi/jvb:stable-9779";
+    public const string GhcrJvbImage = "ghcr.io/jitsi/jvb:stable-11146";
+    public const string OtherImage = "example.org/tools/sidecar:1";
+
+    private Process? _daemon;
+
+    private DockerEngine(string folder)
+    {
+        Folder = folder;
+    }
+
+    /// <summary>Short on purpose: a unix socket path may not exceed 107 bytes.</summary>
+    public string Folder { get; }
+
+    public string SocketPath => Path.Combine(Folder, "d.sock");
+
+    public string Endpoint => "unix://" + SocketPath;
+
+    public string ExecRoot => Path.Combine(Folder, "exec");
+
+    public static async Task<DockerEngine> StartAsync()
+    {
+        foreach ((string tool, string package) in new[] { ("dockerd", "docker.io"), ("docker", "docker.io") })
+        {
+            if (Which(tool) is null)
+            {
+                throw new InvalidOperationException($"{tool} is not installed; the Docker tests need the Debian package {package} (dotnet pwsh ./build.ps1 test installs it when run as root)");
+            }
+        }
+
+        if (!File.Exists("/bin/busybox"))
+        {
+            throw new InvalidOperationException("/bin/busybox is missing; the Docker tests need the Debian package busybox-static (dotnet pwsh ./build.ps1 test installs it when run as root)");
+        }
+
+        string folder = Path.Combine("/tmp", "ejd-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var engine = new DockerEngine(folder);
+        try
+        {
+            await engine.StartDaemonAsync();
+            await engine.ImportImageAsync();
+            return engine;
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartDaemonAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(Folder, "data"));
+        Directory.CreateDirectory(ExecRoot);
+        var start = new ProcessStartInfo("dockerd")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[]
+        {
+            "--bridge=none", "--iptables=false", "--ip-masq=false", "--storage-driver=vfs",
+            "--data-root", Path.Combine(Folder, "data"), "--exec-root", ExecRoot,
+            "-H", Endpoint, "--pidfile", Path.Combine(Folder, "d.pid"),
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("DOCKER_HOST");
+        _daemon = Process.Start(start)!;
+        string logPath = Path.Combine(Folder, "dockerd.log");
+        _ = CopyAsync(_daemon.StandardOutput, logPath);
+        _ = CopyAsync(_daemon.StandardError, logPath);
+
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (_daemon.HasExited)
+            {
+                throw new InvalidOperationException($"dockerd exited with {_daemon.ExitCode}; its log: {await ReadLogAsync(logPath)}");
+            }
+
+            if (File.Exists(SocketPath) && (await RunDockerAsync(["version", "--format", "{{.Server.Version}}"], throwOnError: false)).ExitCode == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"dockerd did not answer within 60 s; its log: {await ReadLogAsync(logPath)}");
+    }
+
+    /// <summary>Stops dockerd (its containers stop with it) and waits until it is gone.</summary>
+    public async Task StopDaemonAsync()
+    {
+        if (_daemon is null || _daemon.HasExited)
+        {
+            return;
+        }
+
+        Posix.Kill(_daemon.Id, Posix.SigTerm);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _daemon.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _daemon.Kill(entireProcessTree: true);
+            await _daemon.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Runs a container; returns its ID.</summary>
+    public async Task<string> RunAsync(params string[] args) => (await DockerAsync(["run", "-d", .. args])).Trim();
+
+    /// <summary>
+    /// A JVB-like container on the host network whose busybox httpd serves a fixture at
+    /// 127.0.0.1:<paramref name="port"/>/colibri/stats (and /about/*). Its execd-jvb.port label says
+    /// which port, as on a host that runs several JVBs in host network mode.
+    /// </summary>
+    public async Task<string> RunJvbAsync(string name, int port, string fixture = "colibri-stats-2.3.168-stable-9779", string image = JvbImage, params string[] extra)
+    {
+        string id = await RunAsync(["--name", name, "--network", "host", "--label", $"execd-jvb.port={port}", .. extra, image, "/bin/busybox", "httpd", "-f", "-p", $"127.0.0.1:{port}", "-h", $"/www/{fixture}"]);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return id;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new TimeoutException($"container {name} did not listen on 127.0.0.1:{port} within 15 s");
+    }
+
+    public async Task<string> DockerAsync(params string[] args) => (await RunDockerAsync(args, throwOnError: true)).Stdout;
+
+    public async Task RemoveAllContainersAsync()
+    {
+        string ids = await DockerAsync("ps", "-aq");
+        string[] all = ids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (all.Length > 0)
+        {
+            await DockerAsync(["rm", "-f", .. all]);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_daemon is { HasExited: false } && File.Exists(SocketPath))
+            {
+                await RemoveAllContainersAsync();
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            // Teardown goes on: the daemon is stopped and the folder removed regardless.
+        }
+
+        await StopDaemonAsync();
+        _daemon?.Dispose();
+        string netns = Path.Combine(ExecRoot, "netns", "default");
+        if (File.Exists(netns))
+        {
+            using Process? umount = Process.Start("umount", [netns]);
+            await umount!.WaitForExitAsync();
+        }
+
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task ImportImageAsync()
+    {
+        string tarPath = Path.Combine(Folder, "image.tar");
+        await using (FileStream file = File.Create(tarPath))
+        await using (var tar = new TarWriter(file, TarEntryFormat.Pax))
+        {
+            await tar.WriteEntryAsync("/bin/busybox", "bin/busybox");
+            foreach (string fixture in Directory.GetFiles(TestData.PathOf("jvb"), "*.json"))
+            {
+                string name = Path.GetFileNameWithoutExtension(fixture);
+                await tar.WriteEntryAsync(fixture, $"www/{name}/colibri/stats");
+                await tar.WriteEntryAsync(TestData.PathOf("jvb", "about-version.json"), $"www/{name}/about/version");
+            }
+        }
+
+        await DockerAsync("import", tarPath, JvbImage);
+        await DockerAsync("tag", JvbImage, GhcrJvbImage);
+        await DockerAsync("tag", JvbImage, OtherImage);
+    }
+
+    private async Task<(int ExitCode, string Stdout)> RunDockerAsync(string[] args, bool throwOnError)
+    {
+        var start = new ProcessStartInfo("docker")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-H");
+        start.ArgumentList.Add(Endpoint);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process docker = Process.Start(start)!;
+        Task<string> stdout = docker.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = docker.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await docker.WaitForExitAsync(deadline.Token);
+        if (throwOnError && docker.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"docker {string.Join(' ', args)} failed ({docker.ExitCode}): {await stderr}");
+        }
+
+        return (docker.ExitCode, await stdout);
+    }
+
+    private static async Task CopyAsync(StreamReader from, string logPath)
+    {
+        while (await from.ReadLineAsync() is { } line)
+        {
+            lock (logPath)
+            {
+                File.AppendAllText(logPath, line + "\n");
+            }
+        }
+    }
+
+    private static async Task<string> ReadLogAsync(string logPath) =>
+        File.Exists(logPath) ? string.Join('\n', (await File.ReadAllLinesAsync(logPath)).TakeLast(20)) : "(none)";
+
+    private static string? Which(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Select(dir => Path.Combine(dir, tool))
+            .FirstOrDefault(File.Exists)
+            ?? (File.Exists("/usr/sbin/" + tool) ? "/usr/sbin/" + tool : null);
+}
