@@ -36,15 +36,29 @@ internal sealed class ExecdProcess : IAsyncDisposable
         get { lock (_allStdout) { return [.. _allStdout]; } }
     }
 
-    public static ExecdProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static ExecdProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        StartWith([], args, environment);
+
+    /// <summary>Runs the plugin through a launcher such as setpriv (to run it as another user).</summary>
+    public static ExecdProcess StartWith(IReadOnlyList<string> launcher, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(PublishedBinary.Path)
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : PublishedBinary.Path)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher.Count > 0)
+        {
+            foreach (string arg in launcher.Skip(1))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.ArgumentList.Add(PublishedBinary.Path);
+        }
+
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
