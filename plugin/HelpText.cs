@@ -11,12 +11,15 @@ internal static class HelpText
             """
              - Jitsi Videobridge statistics for Telegraf's inputs.execd
 
-            Reads each JVB's /colibri/stats and writes InfluxDB line protocol on stdout, one gather per
-            newline on stdin (signal = "STDIN"); diagnostics go to stderr with E!/W!/I!/D! prefixes.
+            Finds the JVB containers through the Docker API (or reads the static urls), reads each JVB's
+            /colibri/stats and writes InfluxDB line protocol on stdout, one gather per newline on stdin
+            (signal = "STDIN"); diagnostics go to stderr with E!/W!/I!/D! prefixes.
 
             Usage:
               execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)
               execd-jvb --once [--key value ...]                gather once, print, exit (0 if any line)
+              execd-jvb --discover [--key value ...]            list the JVB containers found and where
+                                                                they would be read, without reading them
               execd-jvb --help | --version
 
             Configuration: a JSON file (--config), then environment variables, then --key value
@@ -36,8 +39,11 @@ internal static class HelpText
         text.Append(
             """
 
-            Exit codes: 0 done (or stdin closed), 1 --once wrote nothing or stdout was closed,
-            2 bad configuration.
+            Containers may override port and stats_path with the labels execd-jvb.port and
+            execd-jvb.path.
+
+            Exit codes: 0 done (or stdin closed), 1 --once wrote nothing, --discover found nothing
+            or stdout was closed, 2 bad configuration.
 
             """);
         return text.ToString();

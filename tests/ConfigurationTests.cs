@@ -29,9 +29,13 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("urls", "ftp://jvb/colibri/stats")]
     [InlineData("urls", "http://")]
     [InlineData("urls", "http://exa mple:80/x")]
+    [InlineData("address", "public")]
+    [InlineData("endpoint", "/var/run/docker.sock")]
+    [InlineData("endpoint", "ssh://host")]
+    [InlineData("container_label_include", "com.docker.compose.service")]
     public async Task A_bad_value_on_the_command_line_exits_2_with_one_error_line_naming_the_key(string key, string value)
     {
-        string[] args = key == "urls" ? ["--urls", value] : ["--urls", "127.0.0.1", $"--{key}", value];
+        string[] args = key == "urls" ? ["--urls", value] : [$"--{key}", value];
 
         (int exitCode, string stdout, string stderr) = await Run(args);
 
@@ -109,12 +113,38 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task No_target_at_all_exits_2_and_says_which_key_to_set()
+    public async Task A_bad_DOCKER_HOST_is_named_as_such()
     {
-        (int exitCode, _, string stderr) = await Run([]);
+        (int exitCode, _, string stderr) = await Run([], new Hashtable { ["DOCKER_HOST"] = "docker.example:2375" });
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("urls", stderr);
+        Assert.StartsWith("E! invalid DOCKER_HOST \"docker.example:2375\"", stderr);
+    }
+
+    [Fact]
+    public async Task Discovery_keys_next_to_urls_are_reported_as_ignored()
+    {
+        (int exitCode, _, string stderr) = await Run(["--discover", "--urls", "127.0.0.1", "--endpoint", "unix:///x.sock", "--network", "meetup"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            [
+                "W! urls is set, so Docker discovery is off and endpoint, network are ignored",
+                "E! --discover lists the JVBs Docker discovery finds, but urls is set; remove urls to use discovery",
+            ],
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Setting_a_label_or_image_include_replaces_the_built_in_jvb_rule()
+    {
+        PluginSettings builtIn = SettingsLoader.Load(CommandLine.Parse([]), new Hashtable());
+        PluginSettings labelled = SettingsLoader.Load(CommandLine.Parse(["--container_label_include", "role=bridge,tier=media"]), new Hashtable());
+        PluginSettings imaged = SettingsLoader.Load(CommandLine.Parse(["--container_image_include", "myorg/videobridge"]), new Hashtable());
+
+        Assert.Equal("label com.docker.compose.service=jvb or image jitsi/jvb or */jitsi/jvb", builtIn.Selection.ToString());
+        Assert.Equal("label role=bridge or tier=media", labelled.Selection.ToString());
+        Assert.Equal("image myorg/videobridge", imaged.Selection.ToString());
     }
 
     [Fact]
