@@ -74,10 +74,10 @@ internal sealed class TriggerLoop(Stream stdin, TimeSpan pollInterval, StderrLog
                     break;
                 }
 
-                // One request per newline, as the shim reads line by line; the bounded queue drops the excess.
-                int newlines = buffer.AsSpan(0, read).Count((byte)'\n');
-                for (int i = 0; i < newlines && _pending.Writer.TryWrite(true); i++)
+                // Several newlines in one read ask for the same thing: one gather, pending at most once.
+                if (buffer.AsSpan(0, read).Contains((byte)'\n'))
                 {
+                    _pending.Writer.TryWrite(true);
                 }
             }
         }
