@@ -1,0 +1,132 @@
+using System.Net;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// Runs the published binary exactly as Telegraf's inputs.execd does (plugins/inputs/execd):
+/// "\n" on stdin each interval (1 s write deadline), stdout read line by line as line protocol and
+/// written to InfluxDB with the host tag the agent adds, stderr lines logged by their E!/W!/I!/D!
+/// prefix. Stopping closes stdin and sends SIGTERM only if the plugin is still running after 5 s.
+/// Anything Telegraf would complain about is recorded for the test to assert on.
+/// </summary>
+internal sealed class TelegrafExecd : IAsyncDisposable
+{
+    private readonly ExecdProcess _process;
+    private readonly InfluxDb _influx;
+    private readonly string _host;
+    private readonly Task _forwarding;
+    private readonly List<(HttpStatusCode Status, string Body, string Line)> _writes = [];
+    private bool _stopping;
+
+    private TelegrafExecd(ExecdProcess process, InfluxDb influx, string host)
+    {
+        _process = process;
+        _influx = influx;
+        _host = host;
+        _forwarding = ForwardAsync();
+    }
+
+    /// <summary>Writes InfluxDB did not answer with 204 (Telegraf would log and retry or drop them).</summary>
+    public IReadOnlyList<(HttpStatusCode Status, string Body, string Line)> FailedWrites
+    {
+        get { lock (_writes) { return [.. _writes.Where(write => write.Status != HttpStatusCode.NoContent)]; } }
+    }
+
+    public int PointsWritten
+    {
+        get { lock (_writes) { return _writes.Count(write => write.Status == HttpStatusCode.NoContent); } }
+    }
+
+    /// <summary>stderr lines without a level prefix (Telegraf would log them as errors).</summary>
+    public IReadOnlyList<string> UnprefixedStderr => [.. _process.StderrLines.Where(line => line.Length < 3 || !"EWID".Contains(line[0], StringComparison.Ordinal) || line[1..3] != "! ")];
+
+    public IReadOnlyList<string> Stderr(char level) => [.. _process.StderrLines.Where(line => line.StartsWith($"{level}! ", StringComparison.Ordinal))];
+
+    /// <summary>Whether the plugin exited on its own while Telegraf was running it (logged as an error and restarted).</summary>
+    public bool ExitedWhileRunning { get; private set; }
+
+    /// <summary>Whether stopping needed SIGTERM because the plugin did not exit within 5 s of stdin closing.</summary>
+    public bool NeededSigterm { get; private set; }
+
+    public static TelegrafExecd Start(IEnumerable<string> args, InfluxDb influx, string host) =>
+        new(ExecdProcess.Start(args), influx, host);
+
+    /// <summary>One interval: the newline Telegraf writes for signal = "STDIN".</summary>
+    public async Task IntervalAsync()
+    {
+        if (_process.HasExited)
+        {
+            ExitedWhileRunning = true;
+            return;
+        }
+
+        await _process.TriggerAsync();
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="count"/> points were written to InfluxDB.</summary>
+    public async Task<bool> WaitForPointsAsync(int count, TimeSpan timeout)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (PointsWritten + FailedWrites.Count < count)
+        {
+            if (waited.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
+    public async Task StopAsync()
+    {
+        _stopping = true;
+        if (_process.HasExited)
+        {
+            ExitedWhileRunning = true;
+        }
+        else
+        {
+            try
+            {
+                await _process.CloseStdinAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (OperationCanceledException)
+            {
+                NeededSigterm = true;
+                _process.Signal(Posix.SigTerm);
+                await _process.WaitForExitAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+
+        await _forwarding.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync() => await _process.DisposeAsync();
+
+    private async Task ForwardAsync()
+    {
+        while (true)
+        {
+            string? line = await _process.NextStdoutLineAsync(TimeSpan.FromMinutes(5));
+            if (line is null)
+            {
+                if (!_stopping)
+                {
+                    ExitedWhileRunning = _process.HasExited;
+                }
+
+                return;
+            }
+
+            string tagged = TelegrafHostTag.Add(line, _host);
+            (HttpStatusCode status, string body) = await _influx.WriteAsync(tagged + "\n");
+            lock (_writes)
+            {
+                _writes.Add((status, body, tagged));
+            }
+        }
+    }
+}
