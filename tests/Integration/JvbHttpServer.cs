@@ -122,6 +122,60 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Bytes of generated bodies sent so far (to prove a large answer was not read whole).</summary>
+    public long StreamedBytes => Interlocked.Read(ref _streamed);
+
+    private long _streamed;
+
+    /// <summary>Writes one answer; false when the connection must close afterwards.</summary>
+    private async Task<bool> AnswerAsync(NetworkStream stream, StubResponse response, CancellationToken stop)
+    {
+        if (response.Raw is { } raw)
+        {
+            await stream.WriteAsync(raw, stop);
+            return false;
+        }
+
+        if (response.StreamedLength > 0)
+        {
+            // Chunked, no Content-Length: the client only learns the size by reading.
+            string chunkedHead = $"HTTP/1.1 {response.Status} {response.Reason}\r\nContent-Type: {response.ContentType}\r\nTransfer-Encoding: chunked\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(chunkedHead), stop);
+            byte[] chunk = new byte[64 * 1024];
+            chunk.AsSpan().Fill((byte)' ');
+            chunk[0] = (byte)'{';
+            byte[] chunkHeader = Encoding.ASCII.GetBytes($"{chunk.Length:X}\r\n");
+            for (long sent = 0; sent < response.StreamedLength; sent += chunk.Length)
+            {
+                await stream.WriteAsync(chunkHeader, stop);
+                await stream.WriteAsync(chunk, stop);
+                await stream.WriteAsync("\r\n"u8.ToArray(), stop);
+                Interlocked.Add(ref _streamed, chunk.Length);
+                chunk[0] = (byte)' ';
+            }
+
+            await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), stop);
+            return true;
+        }
+
+        byte[] head = Encoding.ASCII.GetBytes($"HTTP/1.1 {response.Status} {response.Reason}\r\nContent-Type: {response.ContentType}\r\nContent-Length: {response.Body.Length}\r\n\r\n");
+        if (response.BytesPerSecond > 0)
+        {
+            byte[] all = [.. head, .. response.Body];
+            foreach (byte b in all)
+            {
+                await stream.WriteAsync(new[] { b }, stop);
+                await Task.Delay(1000 / response.BytesPerSecond, stop);
+            }
+
+            return true;
+        }
+
+        await stream.WriteAsync(head, stop);
+        await stream.WriteAsync(response.Body, stop);
+        return true;
+    }
+
     private async Task ServeAsync(TcpClient client, CancellationToken stop)
     {
         try
@@ -156,9 +210,10 @@ internal sealed class JvbHttpServer : IAsyncDisposable
                         await Task.Delay(response.Delay, stop);
                     }
 
-                    string head = $"HTTP/1.1 {response.Status} {response.Reason}\r\nContent-Type: {response.ContentType}\r\nContent-Length: {response.Body.Length}\r\n\r\n";
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stop);
-                    await stream.WriteAsync(response.Body, stop);
+                    if (!await AnswerAsync(stream, response, stop))
+                    {
+                        return;
+                    }
                 }
             }
         }
