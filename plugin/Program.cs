@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ExecdJvb;
+using Microsoft.Win32.SafeHandles;
 
 using var stop = new CancellationTokenSource();
 
@@ -11,7 +12,9 @@ return await App.RunAsync(
     args,
     Environment.GetEnvironmentVariables(),
     Console.OpenStandardInput(),
-    Console.OpenStandardOutput(),
+    // Not Console.OpenStandardOutput(): the console stream swallows EPIPE, and the plugin must notice
+    // when Telegraf stops reading rather than gather into the void.
+    new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
     Console.Error,
     stop.Token).ConfigureAwait(false);
 

@@ -113,6 +113,7 @@ internal sealed class JvbHttpServer : IAsyncDisposable
                 return;
             }
 
+            client.NoDelay = true;
             lock (_lock)
             {
                 _clients.Add(client);
@@ -159,10 +160,10 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         }
 
         byte[] head = Encoding.ASCII.GetBytes($"HTTP/1.1 {response.Status} {response.Reason}\r\nContent-Type: {response.ContentType}\r\nContent-Length: {response.Body.Length}\r\n\r\n");
+        byte[] whole = [.. head, .. response.Body];
         if (response.BytesPerSecond > 0)
         {
-            byte[] all = [.. head, .. response.Body];
-            foreach (byte b in all)
+            foreach (byte b in whole)
             {
                 await stream.WriteAsync(new[] { b }, stop);
                 await Task.Delay(1000 / response.BytesPerSecond, stop);
@@ -171,8 +172,8 @@ internal sealed class JvbHttpServer : IAsyncDisposable
             return true;
         }
 
-        await stream.WriteAsync(head, stop);
-        await stream.WriteAsync(response.Body, stop);
+        // One write: head and body in separate segments would meet Nagle and delayed ACK (40 ms a request).
+        await stream.WriteAsync(whole, stop);
         return true;
     }
 
