@@ -16,9 +16,18 @@ internal sealed class LineProtocolWriter
     private int _fieldCount;
     private LineState _state;
 
+    // The escaped keys of the line being written, as spans of _buffer. Distinct names can be written alike (a line
+    // break and a backslash-n both read back as backslash-n; trailing backslashes are trimmed), and InfluxDB refuses a
+    // point whose tag key repeats or whose repeated field key changes type, so a key already in the line is refused.
+    private readonly HashSet<(int Start, int Length)> _tagKeys;
+    private readonly HashSet<(int Start, int Length)> _fieldKeys;
+
     public LineProtocolWriter(int initialCapacity = 4096)
     {
         _buffer = new byte[Math.Max(initialCapacity, 64)];
+        var comparer = new WrittenKeyComparer(this);
+        _tagKeys = new HashSet<(int Start, int Length)>(comparer);
+        _fieldKeys = new HashSet<(int Start, int Length)>(comparer);
     }
 
     private enum LineState
@@ -51,14 +60,17 @@ internal sealed class LineProtocolWriter
             throw new InvalidOperationException("the previous line was not ended");
         }
 
+        // A line that starts with '#' is a comment to every reader, and '#' has no escape.
         measurement = TrimName(measurement);
-        if (measurement.IsEmpty)
+        if (measurement.IsEmpty || measurement[0] == (byte)'#' || HasBackslashBeforeEscape(measurement, EscapeSet.Measurement))
         {
             return false;
         }
 
         _lineStart = _length;
         _fieldCount = 0;
+        _tagKeys.Clear();
+        _fieldKeys.Clear();
         _state = LineState.Tags;
         WriteEscaped(measurement, EscapeSet.Measurement);
         return true;
@@ -68,7 +80,7 @@ internal sealed class LineProtocolWriter
 
     /// <summary>
     /// Adds a tag; tags must come before fields and be given in key order. False, with nothing written,
-    /// when key or value is empty or not UTF-8.
+    /// when key or value is empty or not UTF-8, or when the line already has a tag written with this key.
     /// </summary>
     public bool AddTag(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
@@ -84,8 +96,14 @@ internal sealed class LineProtocolWriter
             return false;
         }
 
+        int separator = _length;
         WriteByte((byte)',');
-        WriteEscaped(key, EscapeSet.Key);
+        if (!WriteKey(key, _tagKeys))
+        {
+            _length = separator;
+            return false;
+        }
+
         WriteByte((byte)'=');
         WriteEscaped(value, EscapeSet.Key);
         return true;
@@ -196,6 +214,34 @@ internal sealed class LineProtocolWriter
         return name.TrimEnd((byte)'\\');
     }
 
+    /// <summary>
+    /// True when an odd run of backslashes stands right before a separator that gets escaped (a\,b is written
+    /// a\\,b): in measurements and field keys, Telegraf's parser and InfluxDB 1.x read a backslash and the byte
+    /// after it as one pair, so the escape is lost and the name splits there (InfluxDB answers 400). Tag keys and
+    /// values are read with a rule that copes, and an even run reads back as written.
+    /// </summary>
+    private static bool HasBackslashBeforeEscape(ReadOnlySpan<byte> name, EscapeSet set)
+    {
+        int backslashes = 0;
+        foreach (byte c in name)
+        {
+            if (c == (byte)'\\')
+            {
+                backslashes++;
+                continue;
+            }
+
+            if (backslashes % 2 == 1 && (c is (byte)',' or (byte)' ' || (c == (byte)'=' && set == EscapeSet.Key)))
+            {
+                return true;
+            }
+
+            backslashes = 0;
+        }
+
+        return false;
+    }
+
     private bool StartField(ReadOnlySpan<byte> key)
     {
         if (_state == LineState.None)
@@ -204,17 +250,37 @@ internal sealed class LineProtocolWriter
         }
 
         key = TrimName(key);
-        if (key.IsEmpty)
+        if (key.IsEmpty || HasBackslashBeforeEscape(key, EscapeSet.Key))
         {
             return false;
         }
 
+        int separator = _length;
         WriteByte(_state == LineState.Tags ? (byte)' ' : (byte)',');
+        if (!WriteKey(key, _fieldKeys))
+        {
+            _length = separator;
+            return false;
+        }
+
         _state = LineState.Fields;
-        WriteEscaped(key, EscapeSet.Key);
         WriteByte((byte)'=');
         _fieldCount++;
         return true;
+    }
+
+    /// <summary>Writes the escaped key, or nothing and false when <paramref name="written"/> already holds it.</summary>
+    private bool WriteKey(ReadOnlySpan<byte> key, HashSet<(int Start, int Length)> written)
+    {
+        int start = _length;
+        WriteEscaped(key, EscapeSet.Key);
+        if (written.Add((start, _length - start)))
+        {
+            return true;
+        }
+
+        _length = start;
+        return false;
     }
 
     private enum EscapeSet
@@ -277,6 +343,19 @@ internal sealed class LineProtocolWriter
         EnsureCapacity(value.Length);
         value.CopyTo(_buffer.AsSpan(_length));
         _length += value.Length;
+    }
+
+    private sealed class WrittenKeyComparer(LineProtocolWriter writer) : IEqualityComparer<(int Start, int Length)>
+    {
+        public bool Equals((int Start, int Length) x, (int Start, int Length) y) =>
+            writer._buffer.AsSpan(x.Start, x.Length).SequenceEqual(writer._buffer.AsSpan(y.Start, y.Length));
+
+        public int GetHashCode((int Start, int Length) key)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(writer._buffer.AsSpan(key.Start, key.Length));
+            return hash.ToHashCode();
+        }
     }
 
     private void EnsureCapacity(int additional)

@@ -168,7 +168,13 @@ internal sealed class StatsMapper
 
                     break;
                 case FlatDocument.LeafKind.String when GlobPattern.MatchesAny(_stringFields, name):
-                    writer.AddStringField(name, _document.StringOf(i));
+                    // Line protocol allows a line break inside a string, but the point must stay one line of
+                    // stdout, and Telegraf's parser refuses a carriage return or form feed there; none has an escape.
+                    if (_document.StringOf(i).IndexOfAny("\n\r\f"u8) >= 0 || !writer.AddStringField(name, _document.StringOf(i)))
+                    {
+                        skipped++;
+                    }
+
                     break;
                 case FlatDocument.LeafKind.Boolean when GlobPattern.MatchesAny(_stringFields, name):
                     writer.AddField(name, _document.BooleanOf(i));

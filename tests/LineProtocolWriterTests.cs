@@ -141,6 +141,75 @@ public sealed class LineProtocolWriterTests
     }
 
     [Fact]
+    public void A_measurement_starting_with_a_hash_is_refused_because_every_reader_takes_the_line_for_a_comment()
+    {
+        var writer = new LineProtocolWriter();
+
+        Assert.False(writer.BeginLine("#stats"));
+        Assert.True(writer.BeginLine("stats#"));
+        writer.AddField("x", 1.0);
+        writer.EndLine(1);
+
+        Assert.Equal("stats# x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void A_key_written_like_one_already_in_the_line_is_refused_because_InfluxDB_drops_a_point_with_repeated_tags()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m");
+
+        Assert.True(writer.AddTag("t\n", "first"));
+        Assert.False(writer.AddTag("t\\n", "a backslash and n read back alike"));
+        Assert.False(writer.AddTag("t\n\\", "trimmed alike"));
+        Assert.True(writer.AddTag("u", "v"));
+        Assert.True(writer.AddField("t\n", 1.0));
+        Assert.False(writer.AddStringField("t\n", "another type"));
+        Assert.False(writer.AddField("t\n\\", 2L));
+        writer.EndLine(5);
+
+        Assert.Equal("m,t\\n=first,u=v t\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        Assert.Equal(["t\\n", "u"], point.Tags.Select(tag => tag.Key));
+    }
+
+    [Fact]
+    public void A_new_line_may_use_the_keys_of_the_previous_one()
+    {
+        var writer = new LineProtocolWriter();
+        foreach (long time in new long[] { 1, 2 })
+        {
+            writer.BeginLine("m");
+            Assert.True(writer.AddTag("t", "v"));
+            Assert.True(writer.AddField("f", 1.0));
+            writer.EndLine(time);
+        }
+
+        Assert.Equal("m,t=v f=1 1\nm,t=v f=1 2\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void An_odd_run_of_backslashes_before_an_escaped_separator_is_refused_in_measurements_and_field_keys()
+    {
+        // InfluxDB 1.x answers "invalid field format" to a\\,b=1 (the backslashes read as one pair, the comma bare).
+        var writer = new LineProtocolWriter();
+        Assert.False(writer.BeginLine("m\\ x"));
+        Assert.True(writer.BeginLine("m"));
+
+        Assert.True(writer.AddTag("t\\,k", "v\\ w"));
+        Assert.False(writer.AddField("a\\,b", 1.0));
+        Assert.False(writer.AddField("a\\\\\\=b", 1.0));
+        Assert.True(writer.AddField("a\\\\,b", 2.0));
+        Assert.True(writer.AddField("a\\b", 3.0));
+        writer.EndLine(5);
+
+        Assert.Equal("m,t\\\\,k=v\\\\ w a\\\\\\,b=2,a\\b=3 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        Assert.Equal(new DecodedTag("t\\,k", "v\\ w"), point.Tags[0]);
+        Assert.Equal(["a\\\\,b", "a\\b"], point.Fields.Select(field => field.Key));
+    }
+
+    [Fact]
     public void Names_that_are_not_UTF8_are_refused()
     {
         var writer = new LineProtocolWriter();

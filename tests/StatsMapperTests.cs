@@ -82,6 +82,19 @@ public sealed class StatsMapperTests
     }
 
     [Fact]
+    public void Tag_keys_that_read_back_alike_give_one_tag_so_that_InfluxDB_keeps_the_point()
+    {
+        // "a" + line break and "a\\n" are both written a\n; "url\\" loses its trailing backslash. InfluxDB answers
+        // "duplicate tags" to a line that repeats a tag key and drops the whole point.
+        var mapper = new StatsMapper("jitsi_stats", [new GlobPattern("a*"), new GlobPattern("url*")], []);
+
+        string line = Map("""{"a\n":"first","a\\n":"second","url\\":"from-json","n":1}""", mapper);
+
+        Assert.Equal($"jitsi_stats,a\\n=first,url=http://127.0.0.1:8080/colibri/stats n=1 {Timestamp}\n", line);
+        Assert.Equal(2, Assert.Single(LineProtocolDecoder.Decode(line)).Tags.Count);
+    }
+
+    [Fact]
     public void Json_string_fields_keep_strings_and_booleans_as_fields()
     {
         var mapper = new StatsMapper("jitsi_stats", [], [new GlobPattern("version"), new GlobPattern("heal*")]);
@@ -89,6 +102,18 @@ public sealed class StatsMapperTests
         string line = Map("""{"version":"2.3.168-g28674f78","healthy":true,"drain":false,"n":1}""", mapper);
 
         Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats version=\"2.3.168-g28674f78\",healthy=true,n=1 {Timestamp}\n", line);
+    }
+
+    [Fact]
+    public void A_string_field_with_a_line_break_carriage_return_or_form_feed_is_skipped_so_the_point_stays_one_line()
+    {
+        var mapper = new StatsMapper("jitsi_stats", [], [new GlobPattern("s*")]);
+        var writer = new LineProtocolWriter();
+
+        MapOutcome outcome = mapper.Map("""{"s1":"a\nb","s2":"a\rb","s3":"a\fb","s4":"a\tb \"q\"","n":1}"""u8, UrlTag, Timestamp, writer);
+
+        Assert.Equal(3, outcome.SkippedValues);
+        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats s4=\"a\tb \\\"q\\\"\",n=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
     }
 
     [Fact]
