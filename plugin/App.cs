@@ -47,6 +47,7 @@ internal static class App
         using DockerTargets? docker = settings.Urls.Count == 0
             ? new DockerTargets(
                 settings.DockerEndpoint,
+                settings.DockerTls,
                 settings.Timeout,
                 settings.Selection,
                 new AddressResolver(settings.Address, settings.Network, settings.Port, settings.StatsPath),
@@ -85,7 +86,19 @@ internal static class App
         await loop.RunAsync(
             async token =>
             {
-                ReadOnlyMemory<byte> batch = await gatherer.GatherAsync(token).ConfigureAwait(false);
+                ReadOnlyMemory<byte> batch;
+                try
+                {
+                    batch = await gatherer.GatherAsync(token).ConfigureAwait(false);
+                    states.Succeeded("gather", "gathers work again");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A defect must cost one gather, not the plugin: Telegraf would only restart it into the same state.
+                    states.Failed("gather", ex.GetType().Name, $"a gather failed unexpectedly: {ex.GetType().Name}: {ex.Message}");
+                    return;
+                }
+
                 if (!sink.TryWrite(batch, out string? error))
                 {
                     log.Error($"stdout is closed ({error}); stopping");

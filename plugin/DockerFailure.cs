@@ -14,6 +14,8 @@ internal static class DockerFailure
         {
             switch (e)
             {
+                case System.Security.Authentication.AuthenticationException tls:
+                    return ("tls", $"TLS with {where} failed ({FirstLine(tls.Message)}); check tls_ca, tls_cert and tls_key (or DOCKER_CERT_PATH)");
                 case SocketException { SocketErrorCode: SocketError.AccessDenied }:
                 case UnauthorizedAccessException:
                     return ("denied", $"cannot read {where}: permission denied; add the user Telegraf runs as to the docker group (usermod -aG docker telegraf, then restart Telegraf) or set endpoint to a read-only socket proxy");

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Docker.DotNet.NativeHttp;
 
 namespace ExecdJvb;
 
@@ -27,7 +28,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     private string? _dockerFailure;
     private bool _reportedNone;
 
-    public DockerTargets(Uri endpoint, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states)
+    public DockerTargets(Uri endpoint, DockerTls? tls, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states)
     {
         _endpoint = endpoint;
         _timeout = timeout;
@@ -35,7 +36,12 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         _resolver = resolver;
         _log = log;
         _states = states;
-        _docker = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(timeout).Build();
+        DockerClientBuilder builder = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(timeout);
+
+        // TLS goes through SocketsHttpHandler (the native transport), whose SslOptions take the certificates.
+        _docker = tls is null
+            ? builder.Build()
+            : builder.WithAuthProvider(tls).WithTransportOptions(new NativeHttpTransportOptions()).Build();
         Description = $"Docker at {DockerEndpoint.Display(endpoint)}, JVB = {selection}";
     }
 

@@ -36,6 +36,18 @@ internal sealed class PluginOptions
     [ConfigurationKeyName("network")]
     public string? Network { get; set; }
 
+    [ConfigurationKeyName("tls_ca")]
+    public string? TlsCa { get; set; }
+
+    [ConfigurationKeyName("tls_cert")]
+    public string? TlsCert { get; set; }
+
+    [ConfigurationKeyName("tls_key")]
+    public string? TlsKey { get; set; }
+
+    [ConfigurationKeyName("insecure_skip_verify")]
+    public string? InsecureSkipVerify { get; set; }
+
     [ConfigurationKeyName("debug")]
     public string? Debug { get; set; }
 }

@@ -28,6 +28,9 @@ internal sealed record PluginSettings
 
     public Uri DockerEndpoint { get; init; } = new(ExecdJvb.DockerEndpoint.DefaultSocket);
 
+    /// <summary>TLS for a tcp:// Docker endpoint, or null for none.</summary>
+    public DockerTls? DockerTls { get; init; }
+
     public AddressMode Address { get; init; } = AddressMode.Auto;
 
     public string? Network { get; init; }

@@ -8,15 +8,24 @@ using var stop = new CancellationTokenSource();
 using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
-return await App.RunAsync(
-    args,
-    Environment.GetEnvironmentVariables(),
-    Console.OpenStandardInput(),
-    // Not Console.OpenStandardOutput(): the console stream swallows EPIPE, and the plugin must notice
-    // when Telegraf stops reading rather than gather into the void.
-    new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
-    Console.Error,
-    stop.Token).ConfigureAwait(false);
+try
+{
+    return await App.RunAsync(
+        args,
+        Environment.GetEnvironmentVariables(),
+        Console.OpenStandardInput(),
+        // Not Console.OpenStandardOutput(): the console stream swallows EPIPE, and the plugin must notice
+        // when Telegraf stops reading rather than gather into the void.
+        new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
+        Console.Error,
+        stop.Token).ConfigureAwait(false);
+}
+catch (Exception ex)
+{
+    // Never a stack trace on stderr: Telegraf would log each of its lines as a separate error.
+    Console.Error.Write($"E! execd-jvb stopped on an unexpected error: {StderrLog.OneLine($"{ex.GetType().Name}: {ex.Message}")}\n");
+    return 1;
+}
 
 void Stop(PosixSignalContext context)
 {

@@ -12,7 +12,7 @@ namespace ExecdJvb;
 internal static class SettingsLoader
 {
     private static readonly string[] DiscoveryKeys =
-        ["endpoint", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude"];
+        ["endpoint", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude", "tls_ca", "tls_cert", "tls_key", "insecure_skip_verify"];
 
     public static PluginSettings Load(CommandLine commandLine, IDictionary environment)
     {
@@ -49,11 +49,17 @@ internal static class SettingsLoader
             JsonStringFields = Globs("json_string_fields", ReadList(root, "json_string_fields")),
             Debug = Boolean("debug", options.Debug),
             DockerEndpoint = DockerEndpoint.Resolve(options.Endpoint, EnvironmentValue(environment, "DOCKER_HOST")),
+            DockerTls = Tls(options, environment),
             Address = Address(options.Address),
             Network = string.IsNullOrWhiteSpace(options.Network) ? null : options.Network.Trim(),
             Selection = Selection(root),
         };
         settings = settings with { Urls = [.. ReadList(root, "urls").Select(url => Url(url, settings))] };
+        if (settings.DockerTls is not null && settings.DockerEndpoint.Scheme != "tcp" && settings.Urls.Count == 0)
+        {
+            throw new ConfigurationException($"invalid endpoint \"{settings.DockerEndpoint}\": TLS (tls_ca, tls_cert, tls_key, insecure_skip_verify or DOCKER_TLS_VERIFY) needs a tcp://host:port endpoint");
+        }
+
         string[] ignored = [.. DiscoveryKeys.Where(key => root.GetSection(key).Exists())];
         return settings.Urls.Count > 0 && ignored.Length > 0
             ? settings with { Warnings = [$"urls is set, so Docker discovery is off and {string.Join(", ", ignored)} {(ignored.Length == 1 ? "is" : "are")} ignored"] }
@@ -173,6 +179,37 @@ internal static class SettingsLoader
             Globs("container_image_include", images),
             Globs("container_name_include", ReadList(root, "container_name_include")),
             Globs("container_name_exclude", ReadList(root, "container_name_exclude")));
+    }
+
+    /// <summary>
+    /// TLS to Docker from tls_ca/tls_cert/tls_key/insecure_skip_verify, or else, as the docker CLI does,
+    /// from DOCKER_TLS_VERIFY with ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH (default ~/.docker).
+    /// </summary>
+    private static DockerTls? Tls(PluginOptions options, IDictionary environment)
+    {
+        bool skipVerify = Boolean("insecure_skip_verify", options.InsecureSkipVerify);
+        string? ca = options.TlsCa;
+        string? cert = options.TlsCert;
+        string? key = options.TlsKey;
+        string origin = string.Empty;
+        if (ca is null && cert is null && key is null && !skipVerify
+            && EnvironmentValue(environment, "DOCKER_TLS_VERIFY") is { Length: > 0 })
+        {
+            string folder = EnvironmentValue(environment, "DOCKER_CERT_PATH") is { Length: > 0 } path
+                ? path
+                : Path.Combine(EnvironmentValue(environment, "HOME") ?? "/root", ".docker");
+            ca = Path.Combine(folder, "ca.pem");
+            cert = Path.Combine(folder, "cert.pem");
+            key = Path.Combine(folder, "key.pem");
+            origin = " (from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH)";
+        }
+
+        if (ca is null && cert is null && key is null && !skipVerify)
+        {
+            return null;
+        }
+
+        return DockerTls.Load(ca, cert, key, skipVerify, origin);
     }
 
     private static string? EnvironmentValue(IDictionary environment, string name) =>

@@ -15,11 +15,13 @@ internal sealed class DockerEngine : IAsyncDisposable
     public const string GhcrJvbImage = "ghcr.io/jitsi/jvb:stable-11146";
     public const string OtherImage = "example.org/tools/sidecar:1";
 
+    private readonly string[] _daemonArgs;
     private Process? _daemon;
 
-    private DockerEngine(string folder)
+    private DockerEngine(string folder, string[] daemonArgs)
     {
         Folder = folder;
+        _daemonArgs = daemonArgs;
     }
 
     /// <summary>Short on purpose: a unix socket path may not exceed 107 bytes.</summary>
@@ -31,7 +33,18 @@ internal sealed class DockerEngine : IAsyncDisposable
 
     public string ExecRoot => Path.Combine(Folder, "exec");
 
-    public static async Task<DockerEngine> StartAsync()
+    /// <summary>Starts a private dockerd; <paramref name="daemonArgs"/> adds to the fixed options (e.g. a TLS listener).</summary>
+    public static Task<DockerEngine> StartAsync(params string[] daemonArgs) => StartInAsync(NewFolder(), daemonArgs);
+
+    /// <summary>A folder for an engine, made before it starts (for files its options name, such as certificates).</summary>
+    public static string NewFolder()
+    {
+        string folder = Path.Combine("/tmp", "ejd-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    public static async Task<DockerEngine> StartInAsync(string folder, params string[] daemonArgs)
     {
         foreach ((string tool, string package) in new[] { ("dockerd", "docker.io"), ("docker", "docker.io") })
         {
@@ -46,9 +59,7 @@ internal sealed class DockerEngine : IAsyncDisposable
             throw new InvalidOperationException("/bin/busybox is missing; the Docker tests need the Debian package busybox-static (dotnet pwsh ./build.ps1 test installs it when run as root)");
         }
 
-        string folder = Path.Combine("/tmp", "ejd-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        var engine = new DockerEngine(folder);
+        var engine = new DockerEngine(folder, daemonArgs);
         try
         {
             await engine.StartDaemonAsync();
@@ -77,7 +88,7 @@ internal sealed class DockerEngine : IAsyncDisposable
             "--bridge=none", "--iptables=false", "--ip-masq=false", "--storage-driver=vfs",
             "--data-root", Path.Combine(Folder, "data"), "--exec-root", ExecRoot,
             "-H", Endpoint, "--pidfile", Path.Combine(Folder, "d.pid"),
-        })
+        }.Concat(_daemonArgs))
         {
             start.ArgumentList.Add(arg);
         }
