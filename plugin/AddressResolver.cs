@@ -34,6 +34,11 @@ internal sealed class AddressResolver(AddressMode mode, string? network, int por
             path = pathText;
         }
 
+        if (container.NetworkMode == "none")
+        {
+            return new ResolvedAddress(null, "the container has no network (network mode none)");
+        }
+
         bool hostNetwork = container.NetworkMode == "host";
         return mode switch
         {

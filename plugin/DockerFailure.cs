@@ -36,7 +36,13 @@ internal static class DockerFailure
             }
         }
 
-        return ($"other-{error.GetType().Name}", $"cannot read {where}: {FirstLine(error.Message)}");
+        Exception innermost = error;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return ($"other-{innermost.GetType().Name}", $"cannot read {where}: {FirstLine(innermost.Message)}");
     }
 
     private static string FirstLine(string? text)

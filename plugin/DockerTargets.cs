@@ -55,11 +55,22 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         IReadOnlyList<DiscoveredContainer> containers;
         try
         {
-            containers = await ListJvbsAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                containers = await ListJvbsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError))
+            {
+                // A kept-alive connection that the daemon or a socket proxy closed meanwhile fails the
+                // first request on it; one fresh attempt tells that apart from Docker being down.
+                _log.Debug($"Docker call failed, trying once more: {ex.Message}");
+                containers = await ListJvbsAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             (string cause, string message) = DockerFailure.Describe(ex, _endpoint, _timeout);
+            _log.Debug($"Docker call failed: {ex}");
             if (_dockerFailure != cause)
             {
                 _log.Error(message);
@@ -149,6 +160,12 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             catch (DockerContainerNotFoundException)
             {
                 // Removed between list and inspect: it simply is not there any more.
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One container's inspect must not hide the other JVBs; it is tried again next gather.
+                _log.Debug($"inspecting container {item.ID[..Math.Min(12, item.ID.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
                 return null;
             }
         }

@@ -212,6 +212,64 @@ internal sealed class DockerEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Imports the image again under the JVB tag: containers made from the old image keep running, but
+    /// Docker now lists their image by ID, which makes the plugin inspect them.
+    /// </summary>
+    public Task RetagJvbImageAsync() => DockerAsync("import", Path.Combine(Folder, "image.tar"), JvbImage);
+
+    /// <summary>
+    /// Kills dockerd outright (SIGKILL), as an OOM killer or a crash would, and then the containerd it
+    /// started, which would otherwise hold its socket and keep a new dockerd from starting.
+    /// </summary>
+    public async Task KillDaemonAsync()
+    {
+        if (_daemon is { HasExited: false })
+        {
+            Posix.Kill(_daemon.Id, 9);
+            await _daemon.WaitForExitAsync();
+        }
+
+        foreach (int pid in ProcessesUsing(Folder))
+        {
+            Posix.Kill(pid, 9);
+        }
+
+        for (int i = 0; i < 100 && ProcessesUsing(Folder).Count > 0; i++)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private static List<int> ProcessesUsing(string folder)
+    {
+        var pids = new List<int>();
+        foreach (string entry in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                string commandLine = File.ReadAllText(Path.Combine(entry, "cmdline"));
+                if (commandLine.Contains(folder, StringComparison.Ordinal) && commandLine.Contains("containerd", StringComparison.Ordinal))
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return pids;
+    }
+
     private async Task ImportImageAsync()
     {
         string tarPath = Path.Combine(Folder, "image.tar");
