@@ -63,14 +63,12 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             {
                 // A kept-alive connection that the daemon or a socket proxy closed meanwhile fails the
                 // first request on it; one fresh attempt tells that apart from Docker being down.
-                _log.Debug($"Docker call failed, trying once more: {ex.Message}");
                 containers = await ListJvbsAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             (string cause, string message) = DockerFailure.Describe(ex, _endpoint, _timeout);
-            _log.Debug($"Docker call failed: {ex}");
             if (_dockerFailure != cause)
             {
                 _log.Error(message);

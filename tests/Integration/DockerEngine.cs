@@ -157,6 +157,11 @@ internal sealed class DockerEngine : IAsyncDisposable
             try
             {
                 await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                if ((await DockerAsync("inspect", "-f", "{{.State.Running}}", id)).Trim() != "true")
+                {
+                    throw new InvalidOperationException($"container {name} stopped; was port {port} taken?");
+                }
+
                 return id;
             }
             catch (System.Net.Sockets.SocketException)
@@ -196,10 +201,16 @@ internal sealed class DockerEngine : IAsyncDisposable
 
         await StopDaemonAsync();
         _daemon?.Dispose();
-        string netns = Path.Combine(ExecRoot, "netns", "default");
-        if (File.Exists(netns))
+        // <exec-root>/netns/default always; after a daemon was killed, also what it could not unmount
+        // itself (its data-root bind mount): every mount below the folder, deepest first.
+        string[] mounts = [.. File.ReadAllLines("/proc/self/mounts")
+            .Select(line => line.Split(' ')[1].Replace("\\040", " ", StringComparison.Ordinal))
+            .Where(point => point.StartsWith(Folder + "/", StringComparison.Ordinal))
+            .Distinct()
+            .OrderByDescending(point => point.Length)];
+        foreach (string point in mounts)
         {
-            using Process? umount = Process.Start("umount", [netns]);
+            using Process? umount = Process.Start("umount", [point]);
             await umount!.WaitForExitAsync();
         }
 
