@@ -235,9 +235,11 @@ internal static class SettingsLoader
 
     private static string Measurement(string value)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl) || LineProtocolWriter.TrimName(System.Text.Encoding.UTF8.GetBytes(value)).Length != System.Text.Encoding.UTF8.GetByteCount(value))
+        // The writer is the one that knows which names line protocol can carry unchanged.
+        byte[] name = System.Text.Encoding.UTF8.GetBytes(value);
+        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl) || LineProtocolWriter.TrimName(name).Length != name.Length || !new LineProtocolWriter(64).BeginLine(name))
         {
-            throw new ConfigurationException($"invalid measurement \"{value}\": expected a name such as jitsi_stats (no control characters, not ending in a backslash)");
+            throw new ConfigurationException($"invalid measurement \"{value}\": expected a name such as jitsi_stats (no control characters, not starting with # or ending in a backslash)");
         }
 
         return value;

@@ -25,6 +25,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("max_body_size", "1TiB")]
     [InlineData("measurement", " ")]
     [InlineData("measurement", "jitsi\\")]
+    [InlineData("measurement", "#jitsi")]
     [InlineData("debug", "maybe")]
     [InlineData("urls", "ftp://jvb/colibri/stats")]
     [InlineData("urls", "http://")]

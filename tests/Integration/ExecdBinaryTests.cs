@@ -263,6 +263,24 @@ public sealed partial class ExecdBinaryTests
         Assert.Matches(@"^execd-jvb \d+\.\d+\.\d+$", Assert.Single(plugin.StdoutLines));
     }
 
+    [Fact]
+    public async Task Credentials_in_a_url_never_reach_stderr_or_the_url_tag()
+    {
+        await using var jvb = new JvbHttpServer(StubResponse.Json("""{"conferences":1}"""));
+        string url = $"http://telegraf:s3cr3t-pass@127.0.0.1:{jvb.Port}/colibri/stats";
+        await jvb.StopAsync();
+        await using ExecdProcess plugin = ExecdProcess.Start(["--urls", url]);
+
+        await plugin.TriggerAsync();
+        Assert.Equal($"W! JVB http://redacted@127.0.0.1:{jvb.Port}/colibri/stats: connection refused (is the JVB running and listening on that port?)", await plugin.NextStderrLineAsync(Wait));
+        jvb.Restart();
+        await plugin.TriggerAsync();
+        Assert.Equal($"jitsi_stats,url=http://redacted@127.0.0.1:{jvb.Port}/colibri/stats conferences=1", TrimTime(await plugin.NextStdoutLineAsync(Wait)));
+
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        Assert.DoesNotContain(plugin.StderrLines.Concat(plugin.StdoutLines), line => line.Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
     private static string? TrimTime(string? line) => line is null ? null : line[..line.LastIndexOf(' ')];
 
     [GeneratedRegex(@"^(?<series>\S+) (?<fields>\S+) (?<time>\d{19})$")]
