@@ -136,7 +136,7 @@ function Install-Prerequisites {
 function Invoke-Test {
     Install-Prerequisites
     $binary = Invoke-Publish
-    $env:EXECD_JVB_BINARY = $binary
+    $env:PLUGIN_BINARY_UNDER_TEST = $binary
     Invoke-Build
 
     Write-Step 'test'

@@ -17,6 +17,11 @@ public sealed class ProcessFaultTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (string name in start.Environment.Keys.Where(key => key.StartsWith("EXECD_JVB_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         using Process plugin = Process.Start(start)!;
         Task<string> stderr = plugin.StandardError.ReadToEndAsync();
 

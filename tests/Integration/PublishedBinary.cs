@@ -4,7 +4,7 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// The Native-AOT binary the tests drive, as Telegraf would run it: the one build.ps1 published
-/// (EXECD_JVB_BINARY), or else one published here once per test run from the current sources.
+/// (PLUGIN_BINARY_UNDER_TEST), or else one published here once per test run from the current sources.
 /// </summary>
 internal static class PublishedBinary
 {
@@ -14,10 +14,10 @@ internal static class PublishedBinary
 
     private static string Locate()
     {
-        string? given = Environment.GetEnvironmentVariable("EXECD_JVB_BINARY");
+        string? given = Environment.GetEnvironmentVariable("PLUGIN_BINARY_UNDER_TEST");
         if (!string.IsNullOrEmpty(given))
         {
-            return File.Exists(given) ? given : throw new InvalidOperationException($"EXECD_JVB_BINARY={given} does not exist");
+            return File.Exists(given) ? given : throw new InvalidOperationException($"PLUGIN_BINARY_UNDER_TEST={given} does not exist");
         }
 
         string output = System.IO.Path.Combine(RepositoryPaths.Root, "artifacts", "test-publish");
