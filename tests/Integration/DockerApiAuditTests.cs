@@ -49,7 +49,8 @@ public sealed class DockerApiAuditTests(DockerEngineFixture fixture) : IAsyncLif
         Assert.All(calls, call => Assert.True(call.Allowed, $"{call.Method} {call.Target} is not a read call"));
         Assert.All(calls, call => Assert.Equal("GET", call.Method));
         string[] paths = [.. calls.Select(call => System.Text.RegularExpressions.Regex.Replace(call.Target.Split('?')[0], "^/v[0-9.]+", string.Empty))];
-        Assert.Equal(3, paths.Count(path => path == "/containers/json"));
+        // One list per gather; a list that met a connection closed meanwhile is tried once more.
+        Assert.InRange(paths.Count(path => path == "/containers/json"), 3, 6);
         Assert.Equal([$"/containers/{listedById}/json"], paths.Where(path => path.EndsWith("/json", StringComparison.Ordinal) && path != "/containers/json"));
         Assert.DoesNotContain($"/containers/{listedByName}/json", paths);
         Assert.All(calls.Where(call => call.Target.Contains("/containers/json", StringComparison.Ordinal)), call => Assert.Contains("running", Uri.UnescapeDataString(call.Target)));
