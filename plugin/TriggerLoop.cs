@@ -10,7 +10,7 @@ namespace ExecdJvb;
 /// </summary>
 internal sealed class TriggerLoop(Stream stdin, TimeSpan pollInterval, StderrLog log)
 {
-    public static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(300);
+    public static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly Channel<bool> _pending = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
