@@ -19,11 +19,18 @@
              -Engine libfuzzer uses SharpFuzz's libFuzzer mode instead; it needs the libfuzzer-dotnet
              driver (neither SharpFuzz nor Debian ships it): build it with clang -fsanitize=fuzzer and
              name it in $env:LIBFUZZER_DOTNET or put libfuzzer-dotnet on PATH.
+    bench    BenchmarkDotNet suite of the gather hot path (tests/Benchmarks: StatsMapper, LineProtocolWriter,
+             GoFloatFormat) with the memory diagnoser, short job; reports in artifacts/bench/results.
+             Fails if BenchmarkDotNet reports an error. -Quick runs the dry job instead: a smoke test of a
+             few seconds per benchmark whose timings mean nothing.
+               dotnet pwsh ./build.ps1 bench -Quick
+             One class, or any other BenchmarkDotNet option, by hand:
+               dotnet run -c Release --project tests/Benchmarks -- --filter *Mapper* --memory --job short
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'publish', 'fuzz')]
+    [ValidateSet('build', 'test', 'publish', 'fuzz', 'bench')]
     [string] $Task = 'build',
 
     [string] $Rid = 'linux-x64',
@@ -36,7 +43,10 @@ param(
 
     # fuzz: afl (afl-fuzz from Debian's afl++) or libfuzzer (needs the libfuzzer-dotnet driver, see above).
     [ValidateSet('afl', 'libfuzzer')]
-    [string] $Engine = 'afl'
+    [string] $Engine = 'afl',
+
+    # bench: BenchmarkDotNet's dry job (runs each benchmark once or twice; no timing claims) instead of the short job.
+    [switch] $Quick
 )
 
 Set-StrictMode -Version Latest
@@ -349,9 +359,30 @@ function Invoke-Fuzz {
     }
 }
 
+function Invoke-Bench {
+    $project = Join-Path $Root 'tests/Benchmarks/ExecdJvb.Benchmarks.csproj'
+    $results = Join-Path $Artifacts 'bench'
+    $job = if ($Quick) { 'dry' } else { 'short' }
+    Write-Step "benchmarks ($job job), reports in $results/results"
+    # '*' is quoted: PowerShell expands bare wildcards in native arguments on Unix.
+    $PSNativeCommandUseErrorActionPreference = $false
+    & dotnet run -c Release --project $project -- --filter '*' --memory --job $job --artifacts $results 2>&1 |
+        ForEach-Object { "$_" } | Tee-Object -Variable log | Write-Host
+    $exit = $LASTEXITCODE
+    $PSNativeCommandUseErrorActionPreference = $true
+
+    # Program exits 1 when a benchmark failed or a validation error stopped the run; the markers below are
+    # BenchmarkDotNet's own error lines (a failed build, an exception or crash in a benchmark process).
+    $errors = @($log | Where-Object { $_ -cmatch '// ERROR: |// Build Error: |// Generate Exception: |The build has failed!|ExitCode != 0|^Exception!|Exception during GlobalCleanup' })
+    if ($exit -ne 0 -or $errors.Count -gt 0) {
+        throw "BenchmarkDotNet reported an error (exit $exit):`n$($errors -join "`n")"
+    }
+}
+
 switch ($Task) {
     'build' { Invoke-Build }
     'publish' { $null = Invoke-Publish }
     'test' { Invoke-Test }
     'fuzz' { Invoke-Fuzz }
+    'bench' { Invoke-Bench }
 }
