@@ -28,11 +28,59 @@ internal static class GoFloatFormat
         return System.Text.Encoding.ASCII.GetString(buffer[..FormatF(value, buffer)]);
     }
 
+    private static int FormatIntegral(long value, Span<byte> destination, bool fixedOnly)
+    {
+        value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture);
+        int sign = value < 0 ? 1 : 0;
+        int digits = written - sign;
+        int decimalExponent = digits - 1;
+        if (fixedOnly || decimalExponent < 6)
+        {
+            return written;
+        }
+
+        // d.ddd e+XX, as Go's 'g' writes a decimal exponent of 6 or more.
+        int significant = written;
+        while (destination[significant - 1] == (byte)'0')
+        {
+            significant--;
+        }
+
+        Span<byte> mantissa = stackalloc byte[20];
+        destination[sign..significant].CopyTo(mantissa);
+        int length = significant - sign;
+        int position = sign;
+        destination[position++] = mantissa[0];
+        if (length > 1)
+        {
+            destination[position++] = (byte)'.';
+            mantissa[1..length].CopyTo(destination[position..]);
+            position += length - 1;
+        }
+
+        destination[position++] = (byte)'e';
+        destination[position++] = (byte)'+';
+        if (decimalExponent < 10)
+        {
+            destination[position++] = (byte)'0';
+        }
+
+        decimalExponent.TryFormat(destination[position..], out int exponentLength, default, CultureInfo.InvariantCulture);
+        return position + exponentLength;
+    }
+
     private static int Format(double value, Span<byte> destination, bool fixedOnly)
     {
         if (!double.IsFinite(value))
         {
             throw new ArgumentOutOfRangeException(nameof(value), "NaN and infinities have no line-protocol form");
+        }
+
+        // Most JVB numbers are counters: an integral value below 2^53 is exact, so its own digits (less
+        // trailing zeros) are the shortest round-trip form, with no detour through "R" text.
+        if (value == Math.Floor(value) && Math.Abs(value) < 9007199254740992.0 && !(value == 0 && double.IsNegative(value)))
+        {
+            return FormatIntegral((long)value, destination, fixedOnly);
         }
 
         // .NET's "R" yields the shortest round-trip digits, like Go's Ryu path; only the layout differs.

@@ -25,6 +25,11 @@ public sealed class GoFloatFormatTests
     [InlineData(9007199254740993.0, "9.007199254740992e+15")]
     [InlineData(1e21, "1e+21")]
     [InlineData(0.1, "0.1")]
+    [InlineData(-2121604.0, "-2.121604e+06")]
+    [InlineData(100000.0, "100000")]
+    [InlineData(-999999.0, "-999999")]
+    [InlineData(9007199254740991.0, "9.007199254740991e+15")]
+    [InlineData(1378221812.0, "1.378221812e+09")]
     public void G_format_matches_Go(double value, string expected)
     {
         Assert.Equal(expected, GoFloatFormat.FormatG(value));
@@ -39,6 +44,21 @@ public sealed class GoFloatFormatTests
     public void F_format_matches_Go_and_never_uses_an_exponent(double value, string expected)
     {
         Assert.Equal(expected, GoFloatFormat.FormatF(value));
+    }
+
+    [Fact]
+    public void Integral_values_read_back_exactly_and_use_an_exponent_from_a_million_on()
+    {
+        var random = new Random(20261125);
+        for (int i = 0; i < 20_000; i++)
+        {
+            double value = Math.Round((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(0, 16)));
+            string text = GoFloatFormat.FormatG(value);
+
+            Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Math.Abs(value) >= 1e6, text.Contains('e', StringComparison.Ordinal));
+            Assert.Equal(Math.Abs(value).ToString("F0", System.Globalization.CultureInfo.InvariantCulture), GoFloatFormat.FormatF(Math.Abs(value)));
+        }
     }
 
     [Fact]
