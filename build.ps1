@@ -9,7 +9,8 @@
     build    compile the solution (warnings are errors)
     publish  Native-AOT single binary into artifacts/<rid>/execd-jvb; fails on any IL/AOT warning,
              then runs the binary once as a smoke test
-    test     install what the tests need (Debian packages, as root), publish, run every test
+    test     install what the tests need (Debian packages, as root), publish, smoke-run the benchmarks,
+             run every test
     fuzz     coverage-guided fuzzing of the JSON -> line-protocol path (tests/Fuzz): installs afl++
              (Debian, as root) when missing, builds the target into artifacts/fuzz/build, instruments
              execd-jvb.dll with sharpfuzz (a local dotnet tool), fuzzes for -Duration seconds, prints
@@ -148,6 +149,10 @@ function Invoke-Test {
     $binary = Invoke-Publish
     $env:PLUGIN_BINARY_UNDER_TEST = $binary
     Invoke-Build
+
+    # The benchmarks only as a smoke (one dry iteration each, no timing claims), so they keep running.
+    $script:Quick = $true
+    Invoke-Bench
 
     Write-Step 'test'
     $results = Join-Path $Artifacts 'test-results'
