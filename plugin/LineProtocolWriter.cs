@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
@@ -290,8 +291,25 @@ internal sealed class LineProtocolWriter
         StringValue,
     }
 
+    private static readonly SearchValues<byte> MeasurementSpecials = SearchValues.Create(", \n\r\t\f"u8);
+    private static readonly SearchValues<byte> KeySpecials = SearchValues.Create(", =\n\r\t\f"u8);
+    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
+
     private void WriteEscaped(ReadOnlySpan<byte> text, EscapeSet set)
     {
+        // Almost every name and value needs no escape: one vectorised search, then one copy.
+        SearchValues<byte> specials = set switch
+        {
+            EscapeSet.Measurement => MeasurementSpecials,
+            EscapeSet.Key => KeySpecials,
+            _ => StringSpecials,
+        };
+        if (!text.ContainsAny(specials))
+        {
+            WriteBytes(text);
+            return;
+        }
+
         EnsureCapacity(text.Length * 2);
         Span<byte> destination = _buffer.AsSpan(_length);
         int written = 0;
