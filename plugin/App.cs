@@ -9,6 +9,9 @@ internal static class App
     public const int ExitNothingWritten = 1;
     public const int ExitBadConfiguration = 2;
 
+    /// <summary>The state-log key for the gather itself; parentheses keep it apart from any container name or URL.</summary>
+    private const string GatherKey = "(gather)";
+
     public static async Task<int> RunAsync(string[] args, IDictionary environment, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken stop)
     {
         var sink = new StdoutSink(stdout);
@@ -76,7 +79,13 @@ internal static class App
                 return ExitNothingWritten;
             }
 
-            return sink.TryWrite(batch, out _) ? ExitOk : ExitNothingWritten;
+            if (!sink.TryWrite(batch, out string? onceError))
+            {
+                log.Error($"stdout is closed ({onceError})");
+                return ExitNothingWritten;
+            }
+
+            return ExitOk;
         }
 
         log.Debug($"started: {targets.Description}, timeout {GoDuration.Format(settings.Timeout)}");
@@ -90,12 +99,12 @@ internal static class App
                 try
                 {
                     batch = await gatherer.GatherAsync(token).ConfigureAwait(false);
-                    states.Succeeded("gather", "gathers work again");
+                    states.Succeeded(GatherKey, "gathers work again");
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // A defect must cost one gather, not the plugin: Telegraf would only restart it into the same state.
-                    states.Failed("gather", ex.GetType().Name, $"a gather failed unexpectedly: {ex.GetType().Name}: {ex.Message}");
+                    states.Failed(GatherKey, ex.GetType().Name, $"a gather failed unexpectedly: {ex.GetType().Name}: {ex.Message}");
                     return;
                 }
 

@@ -22,7 +22,8 @@ internal sealed class TriggerLoop(Stream stdin, TimeSpan pollInterval, StderrLog
     public async Task RunAsync(Func<CancellationToken, Task> gather, CancellationToken stop)
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        Task reader = ReadStdinAsync(ending);
+        // The stdin read cannot be cancelled on every platform; it is left to end with the process.
+        _ = ReadStdinAsync(ending);
         Task timer = pollInterval > TimeSpan.Zero ? TickAsync(ending.Token) : Task.CompletedTask;
         try
         {
@@ -52,10 +53,7 @@ internal sealed class TriggerLoop(Stream stdin, TimeSpan pollInterval, StderrLog
         finally
         {
             await ending.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(timer).ConfigureAwait(false);
-
-            // The stdin read cannot be cancelled on every platform; it is left to die with the process.
-            _ = reader;
+            await timer.ConfigureAwait(false);
         }
     }
 
