@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+using ExecdJvb.Tests.Integration;
+
+namespace ExecdJvb.Tests;
+
+/// <summary>
+/// plugin/execd-jvb.example.json ships in every release tarball as the file operators start from: it must
+/// load, say what the defaults really are, and mention every key the plugin knows.
+/// </summary>
+public sealed partial class ExampleConfigTests
+{
+    private static readonly string ExamplePath = Path.Combine(RepositoryPaths.Root, "plugin", "execd-jvb.example.json");
+
+    [Fact]
+    public void The_example_config_loads_and_behaves_exactly_like_an_empty_one()
+    {
+        PluginSettings example = SettingsLoader.Load(CommandLine.Parse(["--config", ExamplePath]), new Hashtable());
+        PluginSettings defaults = SettingsLoader.Load(CommandLine.Parse([]), new Hashtable());
+
+        Assert.Empty(example.Urls);
+        Assert.Empty(example.Warnings);
+        Assert.Equal(defaults.Measurement, example.Measurement);
+        Assert.Equal(defaults.Port, example.Port);
+        Assert.Equal(defaults.StatsPath, example.StatsPath);
+        Assert.Equal(defaults.Timeout, example.Timeout);
+        Assert.Equal(defaults.MaxBodySize, example.MaxBodySize);
+        Assert.Equal(defaults.PollInterval, example.PollInterval);
+        Assert.Equal(defaults.Debug, example.Debug);
+        Assert.Equal(defaults.DockerEndpoint, example.DockerEndpoint);
+        Assert.Null(example.DockerTls);
+        Assert.Equal(defaults.Address, example.Address);
+        Assert.Equal(defaults.Network, example.Network);
+        Assert.Equal(defaults.Selection.ToString(), example.Selection.ToString());
+        Assert.Empty(example.TagKeys);
+        Assert.Empty(example.JsonStringFields);
+    }
+
+    [Fact]
+    public void The_example_config_names_every_key_the_plugin_knows_and_no_other()
+    {
+        // Keys left at their built-in default appear commented out ("// "key": ..."), the others set.
+        string[] mentioned = [.. KeyLine().Matches(File.ReadAllText(ExamplePath)).Select(match => match.Groups["key"].Value).Distinct()];
+
+        Assert.Equal(OptionCatalog.All.Select(option => option.Key).Order(), mentioned.Order());
+    }
+
+    [Fact]
+    public void The_commented_out_urls_line_of_the_example_works_once_uncommented()
+    {
+        string folder = Directory.CreateTempSubdirectory("execd-jvb-example-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "execd-jvb.json");
+            File.WriteAllText(path, File.ReadAllText(ExamplePath).Replace("// \"urls\":", "\"urls\":", StringComparison.Ordinal));
+
+            PluginSettings settings = SettingsLoader.Load(CommandLine.Parse(["--config", path]), new Hashtable());
+
+            Assert.Equal("http://127.0.0.1:8080/colibri/stats", Assert.Single(settings.Urls).ToString());
+            Assert.Equal(
+                "urls is set, so Docker discovery is off and address, container_label_include, container_image_include are ignored",
+                Assert.Single(settings.Warnings));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("""^\s*(?://\s*)?"(?<key>[a-z_]+)"\s*:""", RegexOptions.Multiline)]
+    private static partial Regex KeyLine();
+}
