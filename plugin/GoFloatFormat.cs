@@ -16,6 +16,36 @@ internal static class GoFloatFormat
 
     public static int FormatF(double value, Span<byte> destination) => Format(value, destination, fixedOnly: true);
 
+    /// <summary>
+    /// True when the text is exactly what <see cref="FormatG(double, Span{byte})"/> writes for the number it
+    /// spells: an integer of at most six digits, no leading zero, no "-0". Most JVB numbers look like that, and
+    /// copying them saves parsing and formatting.
+    /// </summary>
+    public static bool IsShortestG(ReadOnlySpan<byte> text)
+    {
+        int start = !text.IsEmpty && text[0] == (byte)'-' ? 1 : 0;
+        int digits = text.Length - start;
+        if (digits is < 1 or > 6)
+        {
+            return false;
+        }
+
+        if (text[start] == (byte)'0')
+        {
+            return digits == 1 && start == 0;
+        }
+
+        for (int i = start; i < text.Length; i++)
+        {
+            if ((uint)(text[i] - '0') > 9)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static string FormatG(double value)
     {
         Span<byte> buffer = stackalloc byte[MaxLength];

@@ -23,6 +23,13 @@ internal sealed class LineProtocolWriter
     private readonly HashSet<(int Start, int Length)> _tagKeys;
     private readonly HashSet<(int Start, int Length)> _fieldKeys;
 
+    // A caller that promises distinct field keys (BeginLine's distinctFieldKeys) spares the hashing: two distinct
+    // keys can only be written alike when one of them was altered (escaped or trimmed), so the keys written so far
+    // are only listed, and put into _fieldKeys the first time an altered key comes.
+    private bool _distinctFieldKeys;
+    private (int Start, int Length)[] _listedFieldKeys = new (int Start, int Length)[128];
+    private int _listedFieldKeyCount;
+
     public LineProtocolWriter(int initialCapacity = 4096)
     {
         _buffer = new byte[Math.Max(initialCapacity, 64)];
@@ -53,8 +60,12 @@ internal sealed class LineProtocolWriter
         LineCount = 0;
     }
 
-    /// <summary>Starts a point; false (and nothing written) when the name cannot be encoded.</summary>
-    public bool BeginLine(ReadOnlySpan<byte> measurement)
+    /// <summary>
+    /// Starts a point; false (and nothing written) when the name cannot be encoded. With
+    /// <paramref name="distinctFieldKeys"/> the caller promises never to pass the same field key twice in the
+    /// line; keys that differ but would be written alike are still refused.
+    /// </summary>
+    public bool BeginLine(ReadOnlySpan<byte> measurement, bool distinctFieldKeys = false)
     {
         if (_state != LineState.None)
         {
@@ -72,6 +83,8 @@ internal sealed class LineProtocolWriter
         _fieldCount = 0;
         _tagKeys.Clear();
         _fieldKeys.Clear();
+        _distinctFieldKeys = distinctFieldKeys;
+        _listedFieldKeyCount = 0;
         _state = LineState.Tags;
         WriteEscaped(measurement, EscapeSet.Measurement);
         return true;
@@ -99,7 +112,9 @@ internal sealed class LineProtocolWriter
 
         int separator = _length;
         WriteByte((byte)',');
-        if (!WriteKey(key, _tagKeys))
+        int start = _length;
+        WriteEscaped(key, EscapeSet.Key);
+        if (!_tagKeys.Add((start, _length - start)))
         {
             _length = separator;
             return false;
@@ -121,6 +136,26 @@ internal sealed class LineProtocolWriter
 
         EnsureCapacity(GoFloatFormat.MaxLength);
         _length += GoFloatFormat.FormatG(value, _buffer.AsSpan(_length));
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a float field from text that is already what <see cref="GoFloatFormat.FormatG(double, Span{byte})"/>
+    /// writes for its value (<see cref="GoFloatFormat.IsShortestG"/>), such as a small integer copied from JSON.
+    /// </summary>
+    public bool AddFloatField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> shortestG)
+    {
+        if (!GoFloatFormat.IsShortestG(shortestG))
+        {
+            throw new ArgumentException("the text is not the shortest 'g' form of a float", nameof(shortestG));
+        }
+
+        if (!StartField(key))
+        {
+            return false;
+        }
+
+        WriteBytes(shortestG);
         return true;
     }
 
@@ -223,6 +258,11 @@ internal sealed class LineProtocolWriter
     /// </summary>
     private static bool HasBackslashBeforeEscape(ReadOnlySpan<byte> name, EscapeSet set)
     {
+        if (!name.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
         int backslashes = 0;
         foreach (byte c in name)
         {
@@ -250,6 +290,7 @@ internal sealed class LineProtocolWriter
             throw new InvalidOperationException("fields go after BeginLine");
         }
 
+        int rawLength = key.Length;
         key = TrimName(key);
         if (key.IsEmpty || HasBackslashBeforeEscape(key, EscapeSet.Key))
         {
@@ -258,7 +299,9 @@ internal sealed class LineProtocolWriter
 
         int separator = _length;
         WriteByte(_state == LineState.Tags ? (byte)' ' : (byte)',');
-        if (!WriteKey(key, _fieldKeys))
+        int start = _length;
+        bool altered = WriteEscaped(key, EscapeSet.Key) || key.Length != rawLength;
+        if (!IsNewFieldKey(start, _length - start, altered))
         {
             _length = separator;
             return false;
@@ -270,18 +313,29 @@ internal sealed class LineProtocolWriter
         return true;
     }
 
-    /// <summary>Writes the escaped key, or nothing and false when <paramref name="written"/> already holds it.</summary>
-    private bool WriteKey(ReadOnlySpan<byte> key, HashSet<(int Start, int Length)> written)
+    private bool IsNewFieldKey(int start, int length, bool altered)
     {
-        int start = _length;
-        WriteEscaped(key, EscapeSet.Key);
-        if (written.Add((start, _length - start)))
+        if (_distinctFieldKeys)
         {
-            return true;
+            if (!altered)
+            {
+                if (_listedFieldKeyCount == _listedFieldKeys.Length)
+                {
+                    Array.Resize(ref _listedFieldKeys, _listedFieldKeys.Length * 2);
+                }
+
+                _listedFieldKeys[_listedFieldKeyCount++] = (start, length);
+                return true;
+            }
+
+            _distinctFieldKeys = false;
+            for (int i = 0; i < _listedFieldKeyCount; i++)
+            {
+                _fieldKeys.Add(_listedFieldKeys[i]);
+            }
         }
 
-        _length = start;
-        return false;
+        return _fieldKeys.Add((start, length));
     }
 
     private enum EscapeSet
@@ -295,7 +349,8 @@ internal sealed class LineProtocolWriter
     private static readonly SearchValues<byte> KeySpecials = SearchValues.Create(", =\n\r\t\f"u8);
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
 
-    private void WriteEscaped(ReadOnlySpan<byte> text, EscapeSet set)
+    /// <summary>Writes the text escaped for its place; true when that changed it.</summary>
+    private bool WriteEscaped(ReadOnlySpan<byte> text, EscapeSet set)
     {
         // Almost every name and value needs no escape: one vectorised search, then one copy.
         SearchValues<byte> specials = set switch
@@ -307,7 +362,7 @@ internal sealed class LineProtocolWriter
         if (!text.ContainsAny(specials))
         {
             WriteBytes(text);
-            return;
+            return false;
         }
 
         EnsureCapacity(text.Length * 2);
@@ -348,6 +403,7 @@ internal sealed class LineProtocolWriter
         }
 
         _length += written;
+        return true;
     }
 
     private void WriteByte(byte value)

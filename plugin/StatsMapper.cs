@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ExecdJvb;
 
@@ -20,6 +21,9 @@ internal sealed class StatsMapper
     private readonly IReadOnlyList<GlobPattern> _tagKeys;
     private readonly IReadOnlyList<GlobPattern> _stringFields;
     private readonly FlatDocument _document = new();
+    private readonly NameSet _names = new();
+    private bool _repeated;
+    private byte[] _text = new byte[256];
     private readonly List<JsonTag> _jsonTags = [];
     private readonly Comparison<JsonTag> _byKey;
     private byte[] _path = new byte[256];
@@ -36,14 +40,48 @@ internal sealed class StatsMapper
 
     public MapOutcome Map(ReadOnlySpan<byte> json, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
     {
+        // Tags come before fields, so only tag_keys make the whole document wait; without them it streams into
+        // the line, and a name that repeats (Go's map keeps the last value, in the first place) sends it the long way.
+        if (_tagKeys.Count == 0 && writer.BeginLine(_measurement, distinctFieldKeys: true))
+        {
+            _jsonTags.Clear();
+            WriteTags(targetTags, writer);
+            _names.Clear();
+            _repeated = false;
+            MapOutcome streamed = Read(json, writer);
+            if (!_repeated)
+            {
+                return Finish(streamed, timestampNanoseconds, writer);
+            }
+
+            writer.AbandonLine();
+        }
+
         _document.Clear();
-        MapOutcome read = Flatten(json);
+        MapOutcome read = Read(json, lineInProgress: null);
         return read.Status == MapStatus.Written
             ? Write(targetTags, timestampNanoseconds, writer, read.SkippedValues)
             : read;
     }
 
-    private MapOutcome Flatten(ReadOnlySpan<byte> json)
+    private static MapOutcome Finish(MapOutcome read, long timestampNanoseconds, LineProtocolWriter writer)
+    {
+        if (read.Status != MapStatus.Written)
+        {
+            writer.AbandonLine();
+            return read;
+        }
+
+        return writer.EndLine(timestampNanoseconds)
+            ? read
+            : new MapOutcome(MapStatus.NoNumbers, "the JSON object holds no numbers", read.SkippedValues);
+    }
+
+    /// <summary>
+    /// Walks the document; each leaf goes straight into <paramref name="lineInProgress"/> when there is one,
+    /// else into the flat document. Stops early, with _repeated set, when a streamed name comes again.
+    /// </summary>
+    private MapOutcome Read(ReadOnlySpan<byte> json, LineProtocolWriter? lineInProgress)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         int skipped = 0;
@@ -97,6 +135,13 @@ internal sealed class StatsMapper
                         _prefixLengths[depth] = leafLength;
                         _nextIndex[depth] = token == JsonTokenType.StartArray ? 0 : -1;
                         break;
+                    case JsonTokenType.Number when leafLength > 0 && lineInProgress is not null:
+                        if (!StreamNumber(ref reader, Leaf(leafLength), lineInProgress, ref skipped))
+                        {
+                            return default;
+                        }
+
+                        break;
                     case JsonTokenType.Number:
                         if (leafLength > 0 && reader.TryGetDouble(out double number) && double.IsFinite(number))
                         {
@@ -109,12 +154,33 @@ internal sealed class StatsMapper
 
                         break;
                     case JsonTokenType.String when leafLength > 0 && WantsText(Leaf(leafLength)):
+                        if (lineInProgress is not null)
+                        {
+                            if (!StreamString(ref reader, Leaf(leafLength), lineInProgress, ref skipped))
+                            {
+                                return default;
+                            }
+
+                            break;
+                        }
+
                         int name = _document.Store(Leaf(leafLength));
-                        int rawLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-                        int valueLength = reader.CopyString(_document.Reserve(rawLength));
+                        int valueLength = reader.CopyString(_document.Reserve(RawLength(ref reader)));
                         _document.SetString(name, leafLength, _document.Commit(valueLength), valueLength);
                         break;
                     case JsonTokenType.True or JsonTokenType.False when leafLength > 0 && WantsText(Leaf(leafLength)):
+                        if (lineInProgress is not null)
+                        {
+                            if (!_names.Add(Leaf(leafLength)))
+                            {
+                                _repeated = true;
+                                return default;
+                            }
+
+                            lineInProgress.AddField(Leaf(leafLength), token == JsonTokenType.True);
+                            break;
+                        }
+
                         _document.SetBoolean(_document.Store(Leaf(leafLength)), leafLength, token == JsonTokenType.True);
                         break;
                     default:
@@ -141,9 +207,63 @@ internal sealed class StatsMapper
         return new MapOutcome(MapStatus.Written, SkippedValues: skipped);
     }
 
+    /// <summary>False when the name came before (the document must take the long way).</summary>
+    private bool StreamNumber(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, LineProtocolWriter line, ref int skipped)
+    {
+        // A JSON integer such as 0 or 4711 is already the text Go's 'g' gives its float: copy it.
+        ReadOnlySpan<byte> text = reader.ValueSpan;
+        bool verbatim = GoFloatFormat.IsShortestG(text);
+        double number = 0;
+        if (!verbatim && !(reader.TryGetDouble(out number) && double.IsFinite(number)))
+        {
+            skipped++;
+            return true;
+        }
+
+        if (!_names.Add(name))
+        {
+            _repeated = true;
+            return false;
+        }
+
+        if (!(verbatim ? line.AddFloatField(name, text) : line.AddField(name, number)))
+        {
+            skipped++;
+        }
+
+        return true;
+    }
+
+    /// <summary>False when the name came before (the document must take the long way).</summary>
+    private bool StreamString(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, LineProtocolWriter line, ref int skipped)
+    {
+        if (!_names.Add(name))
+        {
+            _repeated = true;
+            return false;
+        }
+
+        int length = RawLength(ref reader);
+        if (_text.Length < length)
+        {
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        }
+
+        ReadOnlySpan<byte> value = _text.AsSpan(0, reader.CopyString(_text));
+        if (value.IndexOfAny(Unwritable) >= 0 || !line.AddStringField(name, value))
+        {
+            skipped++;
+        }
+
+        return true;
+    }
+
+    private static int RawLength(ref Utf8JsonReader reader) =>
+        reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+
     private MapOutcome Write(IReadOnlyList<TargetTag> targetTags, long timestamp, LineProtocolWriter writer, int skipped)
     {
-        if (!writer.BeginLine(_measurement))
+        if (!writer.BeginLine(_measurement, distinctFieldKeys: true))
         {
             return new MapOutcome(MapStatus.NoNumbers, "the measurement name cannot be written");
         }
@@ -168,9 +288,7 @@ internal sealed class StatsMapper
 
                     break;
                 case FlatDocument.LeafKind.String when GlobPattern.MatchesAny(_stringFields, name):
-                    // Line protocol allows a line break inside a string, but the point must stay one line of
-                    // stdout, and Telegraf's parser refuses a carriage return or form feed there; none has an escape.
-                    if (_document.StringOf(i).IndexOfAny("\n\r\f"u8) >= 0 || !writer.AddStringField(name, _document.StringOf(i)))
+                    if (_document.StringOf(i).IndexOfAny(Unwritable) >= 0 || !writer.AddStringField(name, _document.StringOf(i)))
                     {
                         skipped++;
                     }
@@ -188,6 +306,10 @@ internal sealed class StatsMapper
             ? new MapOutcome(MapStatus.Written, SkippedValues: skipped)
             : new MapOutcome(MapStatus.NoNumbers, "the JSON object holds no numbers", skipped);
     }
+
+    // Line protocol allows a line break inside a string, but the point must stay one line of stdout, and
+    // Telegraf's parser refuses a carriage return or form feed there; none has an escape.
+    private static ReadOnlySpan<byte> Unwritable => "\n\r\f"u8;
 
     private ReadOnlySpan<byte> Leaf(int length) => _path.AsSpan(0, length);
 
@@ -269,6 +391,15 @@ internal sealed class StatsMapper
         if (prefixLength > 0)
         {
             _path[prefixLength] = (byte)'_';
+        }
+
+        // CopyString unescapes and checks UTF-8 at some 15 ns a name; a plain valid name is only copied. An
+        // invalid one still goes through CopyString, so it fails the document the same way.
+        ReadOnlySpan<byte> raw = reader.ValueSpan;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && Utf8.IsValid(raw))
+        {
+            raw.CopyTo(_path.AsSpan(start));
+            return start + raw.Length;
         }
 
         return start + reader.CopyString(_path.AsSpan(start));

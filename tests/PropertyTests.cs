@@ -114,6 +114,29 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     }
 
     [Fact]
+    public void Streaming_a_document_writes_exactly_what_the_buffered_path_writes()
+    {
+        // Without tag_keys the mapper streams into the line; a tag_keys pattern that matches no generated name
+        // forces the buffered path with the same expected output, so the two can be compared byte for byte.
+        string[][] stringFields = [[], ["b*", "*0"], ["*"]];
+        Gen.Select(JsonDocumentText, Gen.Int[0, stringFields.Length - 1], Gen.Bool)
+            .Sample(
+                (json, fields, damaged) =>
+                {
+                    byte[] body = Encoding.UTF8.GetBytes(damaged && json.Length > 2 ? json[..(json.Length / 2)] : json);
+                    GlobPattern[] strings = [.. stringFields[fields].Select(pattern => new GlobPattern(pattern))];
+                    var streamed = new LineProtocolWriter();
+                    var buffered = new LineProtocolWriter();
+                    MapOutcome viaStream = new StatsMapper("m", [], strings).Map(body, TargetTags[0], Timestamp, streamed);
+                    MapOutcome viaBuffer = new StatsMapper("m", [new GlobPattern("zz_no_generated_name")], strings).Map(body, TargetTags[0], Timestamp, buffered);
+                    Assert.Equal(viaBuffer.Status, viaStream.Status);
+                    Assert.Equal(viaBuffer.SkippedValues, viaStream.SkippedValues);
+                    Assert.Equal(Encoding.UTF8.GetString(buffered.WrittenSpan), Encoding.UTF8.GetString(streamed.WrittenSpan));
+                },
+                iter: 10_000);
+    }
+
+    [Fact]
     public void Mapping_damaged_JSON_never_throws_and_writes_nothing_or_one_line()
     {
         Gen.Select(JsonDocumentText, Gen.Int[0, 1000], Gen.Byte, Gen.Int[0, 2])

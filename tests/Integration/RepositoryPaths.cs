@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ExecdJvb.Tests.Integration;
 
 internal static class RepositoryPaths
@@ -6,14 +8,20 @@ internal static class RepositoryPaths
 
     private static string FindRoot()
     {
-        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        // Builds with --artifacts-path put the binaries outside the clone; the source path compiled in still points into it.
+        foreach (string start in new[] { AppContext.BaseDirectory, SourceFolder() })
         {
-            if (File.Exists(Path.Combine(folder.FullName, "ExecdJvb.sln")))
+            for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
             {
-                return folder.FullName;
+                if (File.Exists(Path.Combine(folder.FullName, "ExecdJvb.sln")))
+                {
+                    return folder.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException($"ExecdJvb.sln not found above {AppContext.BaseDirectory}");
+        throw new InvalidOperationException($"ExecdJvb.sln not found above {AppContext.BaseDirectory} or {SourceFolder()}");
     }
+
+    private static string SourceFolder([CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "/";
 }
