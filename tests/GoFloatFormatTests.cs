@@ -80,4 +80,26 @@ public sealed class GoFloatFormatTests
             Assert.DoesNotContain('E', text);
         }
     }
+
+    [Fact]
+    public void Text_taken_as_shortest_is_exactly_what_FormatG_writes_for_its_value()
+    {
+        int accepted = 0;
+        foreach (string text in Enumerable.Range(-1_100_000, 2_200_001).Where(n => n % 97 == 0 || Math.Abs(n) < 1000).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(["0", "-0", "00", "01", "1.0", "1e3", "", "-", "999999", "1000000", "-999999", "12a"]))
+        {
+            if (!GoFloatFormat.IsShortestG(System.Text.Encoding.ASCII.GetBytes(text)))
+            {
+                continue;
+            }
+
+            accepted++;
+            Assert.Equal(text, GoFloatFormat.FormatG(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.True(accepted > 20_000, $"only {accepted} texts were taken");
+        Assert.False(GoFloatFormat.IsShortestG("-0"u8));
+        Assert.False(GoFloatFormat.IsShortestG("1000000"u8));
+        Assert.True(GoFloatFormat.IsShortestG("-999999"u8));
+    }
 }

@@ -173,6 +173,40 @@ public sealed class LineProtocolWriterTests
         Assert.Equal(["t\\n", "u"], point.Tags.Select(tag => tag.Key));
     }
 
+    [Theory]
+    [InlineData(new[] { "a\\n", "b", "a\n", "c", "b\\" }, "m a\\n=1,b=2,c=4 5\n")]
+    [InlineData(new[] { "a\n", "b", "a\\n", "c", "b\\" }, "m a\\n=1,b=2,c=4 5\n")]
+    [InlineData(new[] { "x", "y", "x\\", "z" }, "m x=1,y=2,z=4 5\n")]
+    public void Distinct_field_keys_that_are_written_alike_are_still_refused_in_either_order(string[] keys, string expected)
+    {
+        // With distinctFieldKeys the writer only hashes once an escaped or trimmed key appears.
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m"u8, distinctFieldKeys: true);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            writer.AddField(keys[i], i + 1.0);
+        }
+
+        writer.EndLine(5);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void A_float_field_from_text_takes_only_the_text_Go_would_write_for_it()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m"u8);
+        Assert.True(writer.AddFloatField("a"u8, "-4711"u8));
+        Assert.Throws<ArgumentException>(() => writer.AddFloatField("b"u8, "1000000"u8));
+        Assert.Throws<ArgumentException>(() => writer.AddFloatField("b"u8, "007"u8));
+        Assert.Throws<ArgumentException>(() => writer.AddFloatField("b"u8, "-0"u8));
+        writer.EndLine(5);
+
+        Assert.Equal("m a=-4711 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
     [Fact]
     public void A_new_line_may_use_the_keys_of_the_previous_one()
     {
