@@ -10,7 +10,7 @@
     publish  Native-AOT single binary into artifacts/<rid>/execd-jvb; fails on any IL/AOT warning,
              then runs the binary once as a smoke test
     test     install what the tests need (Debian packages, as root), publish, smoke-run the benchmarks,
-             run every test
+             run every test, then build the release as a smoke
     fuzz     coverage-guided fuzzing of the JSON -> line-protocol path (tests/Fuzz): installs afl++
              (Debian, as root) when missing, builds the target into artifacts/fuzz/build, instruments
              execd-jvb.dll with sharpfuzz (a local dotnet tool), fuzzes for -Duration seconds, prints
@@ -27,11 +27,18 @@
                dotnet pwsh ./build.ps1 bench -Quick
              One class, or any other BenchmarkDotNet option, by hand:
                dotnet run -c Release --project tests/Benchmarks -- --filter *Mapper* --memory --job short
+    release  the downloads, into artifacts/release: Native-AOT binaries for linux-x64 and linux-arm64
+             (cross-compiled with clang and lld; installs Debian's cross packages and qemu-user as root),
+             each packed as execd-jvb-<version>-<rid>.tar.gz with README.md, LICENSE, telegraf-sample.conf,
+             execd-jvb.example.json and the Grafana dashboard, plus SHA256SUMS. <version> is <Version> in
+             plugin/ExecdJvb.csproj. Fails on an AOT warning, on a glibc symbol version newer than 2.34,
+             or when an unpacked binary (arm64 under qemu-aarch64) does not print that version or does
+             not map every JVB fixture, served by busybox httpd on 127.0.0.1, to its golden line.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'publish', 'fuzz', 'bench')]
+    [ValidateSet('build', 'test', 'publish', 'fuzz', 'bench', 'release')]
     [string] $Task = 'build',
 
     [string] $Rid = 'linux-x64',
@@ -113,16 +120,29 @@ function Test-Root {
     return ((& id -u) -eq '0')
 }
 
-function Install-Prerequisites {
-    # The integration tests start their own dockerd, influxd and a busybox-based image.
+function Install-Prerequisites([switch] $ReleaseOnly) {
+    # The release cross-compiles linux-arm64 with clang and lld against Debian's arm64 cross libraries
+    # (llvm-objcopy strips it), reads glibc symbol versions with objdump and llvm-objdump, runs the arm64
+    # binary under qemu-user, and serves the JVB fixtures with busybox httpd.
     $needed = [ordered]@{
-        'docker.io'      = { Get-Command dockerd -ErrorAction SilentlyContinue }
-        'influxdb'       = { Get-Command influxd -ErrorAction SilentlyContinue }
-        'busybox-static' = { (Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked') }
+        'busybox-static'            = { (Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked') }
+        'clang'                     = { Get-Command clang -ErrorAction SilentlyContinue }
+        'lld'                       = { Get-Command ld.lld -ErrorAction SilentlyContinue }
+        'llvm'                      = { (Get-Command llvm-objcopy -ErrorAction SilentlyContinue) -and (Get-Command llvm-objdump -ErrorAction SilentlyContinue) }
+        'binutils'                  = { Get-Command objdump -ErrorAction SilentlyContinue }
+        'libc6-dev-arm64-cross'     = { Test-Path /usr/aarch64-linux-gnu/lib/crt1.o }
+        'libgcc-12-dev-arm64-cross' = { Test-Path /usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a }
+        'qemu-user'                 = { Get-Command qemu-aarch64 -ErrorAction SilentlyContinue }
     }
+    if (-not $ReleaseOnly) {
+        # The integration tests start their own dockerd, influxd and a busybox-based image.
+        $needed.Insert(0, 'docker.io', { Get-Command dockerd -ErrorAction SilentlyContinue })
+        $needed.Insert(1, 'influxdb', { Get-Command influxd -ErrorAction SilentlyContinue })
+    }
+
     $missing = @($needed.Keys | Where-Object { -not (& $needed[$_]) })
     if ($missing.Count -eq 0) {
-        Write-Step 'prerequisites present: docker.io, influxdb, busybox-static'
+        Write-Step "prerequisites present: $($needed.Keys -join ', ')"
         return
     }
 
@@ -136,8 +156,15 @@ function Install-Prerequisites {
 
     Write-Step "installing $($missing -join ', ') with apt-get"
     $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get update -q
-    & apt-get install -y -q --no-install-recommends @missing file
+    try {
+        # A fresh machine has no package lists yet.
+        & apt-get update -q
+        & apt-get install -y -q --no-install-recommends @missing file
+    }
+    catch {
+        throw "apt-get could not install $($missing -join ', ') ($($_.Exception.Message)); install these Debian packages by hand and run again"
+    }
+
     $still = @($needed.Keys | Where-Object { -not (& $needed[$_]) })
     if ($still.Count -gt 0) {
         throw "apt-get ran but $($still -join ', ') is still missing"
@@ -179,6 +206,9 @@ function Invoke-Test {
     if ($skipped -gt 0) {
         throw "$skipped test(s) did not run; a skipped test counts as a failure here"
     }
+
+    # The release once as a smoke: both rids built and packed, the arm64 one run under qemu-user.
+    Invoke-Release
 }
 
 function Install-Afl {
@@ -384,10 +414,283 @@ function Invoke-Bench {
     }
 }
 
+# release: linux-x64 is built natively, linux-arm64 cross-compiled on the same x64 host (clang with lld,
+# which links any target, against Debian's arm64 cross libraries; ILCompiler's default bfd linker is the
+# host's x86-only ld) and run under qemu-user. Objdump reads each binary's glibc symbol versions.
+$ReleaseTargets = [ordered]@{
+    'linux-x64'   = @{ Properties = @(); Runner = @(); Objdump = 'objdump' }
+    'linux-arm64' = @{ Properties = @('-p:CppCompilerAndLinker=clang', '-p:LinkerFlavor=lld'); Runner = @('qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'); Objdump = 'llvm-objdump' }
+}
+
+# The newest glibc symbol version a release binary may need: 2.34 is Debian 12, Ubuntu 22.04 and RHEL 9.
+$ReleaseGlibcMax = [version]'2.34'
+
+function Get-HostRid {
+    if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'linux-arm64' } else { 'linux-x64' }
+}
+
+function Get-PluginVersion {
+    # The one place the version lives: <Version> in plugin/ExecdJvb.csproj, which --version prints.
+    $version = "$(& dotnet msbuild $PluginProject -nologo -getProperty:Version)".Trim()
+    if ($version -notmatch '^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$') {
+        throw "plugin/ExecdJvb.csproj gives Version '$version'; expected major.minor.patch[-suffix]"
+    }
+
+    return $version
+}
+
+function Invoke-AotPublish([string] $TargetRid, [string] $Output, [string] $BuildRoot, [string[]] $Properties) {
+    Write-Step "publish Native AOT for $TargetRid (Release) into $Output"
+    # Warnings are printed rather than fatal so that all of them show; any one fails the publish below.
+    $PSNativeCommandUseErrorActionPreference = $false
+    $log = & dotnet publish $PluginProject -c Release -r $TargetRid -o $Output --artifacts-path $BuildRoot -nologo '-p:TreatWarningsAsErrors=false' @Properties 2>&1 |
+        ForEach-Object { "$_" }
+    $exit = $LASTEXITCODE
+    $log | Write-Host
+    if ($exit -ne 0) {
+        throw "dotnet publish for $TargetRid failed with exit code $exit"
+    }
+
+    $warnings = @($log | Where-Object { $_ -match 'warning (IL\d+|AOT\d+|CS\d+|CA\d+)' })
+    if ($warnings.Count -gt 0) {
+        throw "publish for $TargetRid printed $($warnings.Count) warning(s); the AOT build must be warning-free:`n$($warnings -join "`n")"
+    }
+
+    return Join-Path $Output 'execd-jvb'
+}
+
+function Assert-GlibcVersions([string] $Binary, [string] $TargetRid, [string] $Objdump) {
+    $symbols = @(& $Objdump -T $Binary | Where-Object { $_ -match '\(GLIBC_\d' })
+    $needed = @($symbols | ForEach-Object { [version]([regex]::Match($_, '\(GLIBC_([\d.]+)\)').Groups[1].Value) } | Sort-Object -Unique)
+    if ($needed.Count -eq 0) {
+        throw "$Objdump -T $Binary shows no GLIBC symbol version: not a glibc binary?"
+    }
+
+    Write-Host ("glibc check ({0} -T): {1} needs GLIBC {2}; newest {3}, allowed up to {4}" -f
+        $Objdump, $TargetRid, ($needed -join ', '), $needed[-1], $ReleaseGlibcMax)
+    $newer = @($symbols | Where-Object { [version]([regex]::Match($_, '\(GLIBC_([\d.]+)\)').Groups[1].Value) -gt $ReleaseGlibcMax })
+    if ($newer.Count -gt 0) {
+        throw "$TargetRid binary needs a glibc newer than ${ReleaseGlibcMax}, which the README promises:`n$($newer -join "`n")"
+    }
+}
+
+function Get-ReleaseEpoch {
+    # The archive's timestamps come from the last commit, so the same binaries pack to the same bytes.
+    if ($env:SOURCE_DATE_EPOCH) {
+        return $env:SOURCE_DATE_EPOCH
+    }
+
+    $PSNativeCommandUseErrorActionPreference = $false
+    $epoch = & git -C $Root log -1 --format=%ct 2>$null
+    return ($LASTEXITCODE -eq 0 -and $epoch) ? "$epoch".Trim() : [string][DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+}
+
+function New-ReleaseArchive([string] $Binary, [string] $Name, [string] $Stage, [string] $Destination) {
+    $folder = Join-Path $Stage $Name
+    New-Item -ItemType Directory -Force -Path $folder | Out-Null
+    $files = [ordered]@{
+        'execd-jvb'              = $Binary
+        'README.md'              = Join-Path $Root 'README.md'
+        'LICENSE'                = Join-Path $Root 'plugin/LICENSE'
+        'telegraf-sample.conf'   = Join-Path $Root 'telegraf-sample.conf'
+        'execd-jvb.example.json' = Join-Path $Root 'plugin/execd-jvb.example.json'
+    }
+    $dashboard = Join-Path $Root 'plugin/grafana/jitsi-stats-dashboard.json'
+    if (Test-Path $dashboard) {
+        $files['jitsi-stats-dashboard.json'] = $dashboard
+    }
+
+    foreach ($entry in $files.GetEnumerator()) {
+        $target = Join-Path $folder $entry.Key
+        Copy-Item -LiteralPath $entry.Value -Destination $target
+        & chmod ($entry.Key -eq 'execd-jvb' ? '0755' : '0644') $target
+    }
+
+    $archive = Join-Path $Destination "$Name.tar.gz"
+    & tar --sort=name --owner=0 --group=0 --numeric-owner "--mtime=@$(Get-ReleaseEpoch)" -I 'gzip -9n' -C $Stage -cf $archive $Name
+    $listed = @(& tar -tzf $archive | Sort-Object)
+    $expected = @(@("$Name/") + @($files.Keys | ForEach-Object { "$Name/$_" }) | Sort-Object)
+    if (Compare-Object $expected $listed) {
+        throw "$archive holds`n$($listed -join "`n")`nexpected`n$($expected -join "`n")"
+    }
+
+    return Get-Item $archive
+}
+
+function Invoke-Captured([string[]] $Command, [int] $TimeoutSeconds = 60) {
+    $info = [System.Diagnostics.ProcessStartInfo]::new($Command[0])
+    $Command | Select-Object -Skip 1 | ForEach-Object { $info.ArgumentList.Add($_) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill()
+            throw "'$($Command -join ' ')' did not finish within $TimeoutSeconds s"
+        }
+
+        $process.WaitForExit()
+        return [pscustomobject]@{ ExitCode = $process.ExitCode; Stdout = $stdout.Result; Stderr = $stderr.Result }
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
+function Start-JvbStandIn([string] $Folder, [hashtable] $Documents) {
+    # busybox httpd (busybox-static, which the tests need too) serves each fixture at /<name>/colibri/stats.
+    foreach ($name in $Documents.Keys) {
+        $path = Join-Path $Folder "$name/colibri"
+        New-Item -ItemType Directory -Force -Path $path | Out-Null
+        Copy-Item -LiteralPath $Documents[$name] -Destination (Join-Path $path 'stats')
+    }
+
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start()
+    $port = $probe.LocalEndpoint.Port
+    $probe.Stop()
+    $info = [System.Diagnostics.ProcessStartInfo]::new('busybox')
+    foreach ($argument in 'httpd', '-f', '-p', "127.0.0.1:$port", '-h', $Folder) {
+        $info.ArgumentList.Add($argument)
+    }
+
+    $info.UseShellExecute = $false
+    $server = [System.Diagnostics.Process]::Start($info)
+    for ($attempt = 0; $attempt -lt 50; $attempt++) {
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try {
+            $client.Connect([System.Net.IPAddress]::Loopback, $port)
+            return [pscustomobject]@{ Process = $server; Port = $port }
+        }
+        catch [System.Net.Sockets.SocketException] {
+            Start-Sleep -Milliseconds 100
+        }
+        finally {
+            $client.Dispose()
+        }
+    }
+
+    $server.Kill()
+    throw "busybox httpd did not listen on 127.0.0.1:$port within 5 s"
+}
+
+function Test-ReleaseBinary([string] $Binary, [string] $TargetRid, [string[]] $Runner, [string] $Version, [string] $Config, [int] $Port, [hashtable] $Golden) {
+    $how = if ($Runner.Count -gt 0) { "under $($Runner -join ' ')" } else { 'natively' }
+    Write-Step "smoke test of the packed $TargetRid binary, $how"
+    $result = Invoke-Captured (@($Runner) + @($Binary, '--version'))
+    Write-Host "--version: $($result.Stdout.TrimEnd())"
+    if ($result.ExitCode -ne 0 -or $result.Stdout -cne "execd-jvb $Version`n") {
+        throw "$TargetRid --version printed '$($result.Stdout.TrimEnd())' (exit $($result.ExitCode)); the tarball says $Version"
+    }
+
+    # One gather, as an operator's first check: the shipped example config, every fixture as a JVB.
+    $urls = @($Golden.Keys | Sort-Object | ForEach-Object { "http://127.0.0.1:$Port/$_/colibri/stats" })
+    $started = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() * 1000000
+    $result = Invoke-Captured (@($Runner) + @($Binary, '--config', $Config, '--once', '--urls', ($urls -join ',')))
+    $ended = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() * 1000000
+    $stderr = @($result.Stderr -split "`n" | Where-Object { $_ })
+    $stderr | ForEach-Object { Write-Host "stderr: $_" }
+    if ($result.ExitCode -ne 0 -or @($stderr | Where-Object { $_ -notmatch '^[EWID]! ' }).Count -gt 0) {
+        throw "$TargetRid --once exited $($result.ExitCode); stderr:`n$($result.Stderr)"
+    }
+
+    $lines = @($result.Stdout -split "`n" | Where-Object { $_ })
+    if (-not $result.Stdout.EndsWith("`n") -or $lines.Count -ne $Golden.Count) {
+        throw "$TargetRid --once wrote $($lines.Count) line(s) for $($Golden.Count) JVBs:`n$($result.Stdout)"
+    }
+
+    foreach ($line in $lines) {
+        # The golden lines name http://127.0.0.1:8080/colibri/stats and a fixed timestamp; this one the stand-in and now.
+        $match = [regex]::Match($line, '^jitsi_stats,url=http://127\.0\.0\.1:\d+/(?<name>[^/]+)/colibri/stats (?<rest>.*) (?<time>\d+)$')
+        if (-not $match.Success -or -not $Golden.ContainsKey($match.Groups['name'].Value)) {
+            throw "$TargetRid --once wrote an unexpected line: $line"
+        }
+
+        $name = $match.Groups['name'].Value
+        $expected = [regex]::Match((Get-Content -Raw $Golden[$name]), '^jitsi_stats,url=\S+ (?<rest>.*) \d+\n$').Groups['rest'].Value
+        $time = [long]$match.Groups['time'].Value
+        if ($match.Groups['rest'].Value -cne $expected -or $time -lt $started -or $time -gt $ended) {
+            throw "$TargetRid --once line for $name differs from tests/testdata/golden/$name.out (or its timestamp $time is outside the run):`n$line"
+        }
+
+        Write-Host ("--once: {0}... ({1} bytes, fields as golden/{2}.out)" -f $line.Substring(0, [math]::Min(110, $line.Length)), $line.Length, $name)
+    }
+}
+
+function Invoke-Release {
+    if ((Get-HostRid) -ne 'linux-x64') {
+        throw 'release builds on an x64 Linux host: linux-arm64 is cross-compiled from there with Debian''s arm64 cross packages'
+    }
+
+    Install-Prerequisites -ReleaseOnly
+    $version = Get-PluginVersion
+    $release = Join-Path $Artifacts 'release'
+    Write-Step "release execd-jvb $version into $release"
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    # A release always starts from nothing, so every AOT warning is printed again, none cached away.
+    Remove-Item -Recurse -Force $release -ErrorAction SilentlyContinue
+    $work = Join-Path $release 'work'
+    $archives = [ordered]@{}
+    foreach ($rid in $ReleaseTargets.Keys) {
+        $target = $ReleaseTargets[$rid]
+        $binary = Invoke-AotPublish -TargetRid $rid -Output (Join-Path $work "publish/$rid") -BuildRoot (Join-Path $work 'build') -Properties $target.Properties
+        Assert-GlibcVersions -Binary $binary -TargetRid $rid -Objdump $target.Objdump
+        $archives[$rid] = New-ReleaseArchive -Binary $binary -Name "execd-jvb-$version-$rid" -Stage (Join-Path $work 'stage') -Destination $release
+    }
+
+    # sha256sum's own format, checked with sha256sum -c as an operator would.
+    $sums = Join-Path $release 'SHA256SUMS'
+    $text = ($archives.Values | ForEach-Object { "$((Get-FileHash -Algorithm SHA256 -LiteralPath $_.FullName).Hash.ToLowerInvariant())  $($_.Name)`n" }) -join ''
+    [System.IO.File]::WriteAllText($sums, $text)
+    Push-Location $release
+    try {
+        & sha256sum -c SHA256SUMS
+    }
+    finally {
+        Pop-Location
+    }
+
+    # Each packed binary, unpacked as an operator would, against one JVB stand-in serving every fixture.
+    $golden = @{}
+    Get-ChildItem (Join-Path $Root 'tests/testdata/golden') -Filter *.out | ForEach-Object { $golden[$_.BaseName] = $_.FullName }
+    $documents = @{}
+    $golden.Keys | ForEach-Object { $documents[$_] = Join-Path $Root "tests/testdata/jvb/$_.json" }
+    $standIn = Start-JvbStandIn -Folder (Join-Path $work 'jvb') -Documents $documents
+    try {
+        foreach ($rid in $archives.Keys) {
+            $unpacked = Join-Path $work "check/$rid"
+            New-Item -ItemType Directory -Force -Path $unpacked | Out-Null
+            & tar -xzf $archives[$rid].FullName -C $unpacked
+            $folder = Join-Path $unpacked "execd-jvb-$version-$rid"
+            Test-ReleaseBinary -Binary (Join-Path $folder 'execd-jvb') -TargetRid $rid -Runner $ReleaseTargets[$rid].Runner -Version $version `
+                -Config (Join-Path $folder 'execd-jvb.example.json') -Port $standIn.Port -Golden $golden
+        }
+    }
+    finally {
+        $standIn.Process.Kill()
+        $standIn.Process.Dispose()
+    }
+
+    Write-Step "release $version done in $([math]::Round($clock.Elapsed.TotalSeconds)) s: $release"
+    foreach ($rid in $archives.Keys) {
+        $binary = Join-Path $work "publish/$rid/execd-jvb"
+        Write-Host ("{0}  {1:N1} MB (binary {2:N1} MB)" -f $archives[$rid].Name, ($archives[$rid].Length / 1MB), ((Get-Item $binary).Length / 1MB))
+        & tar -tvzf $archives[$rid].FullName | Write-Host
+    }
+
+    Get-Content $sums | Write-Host
+}
+
 switch ($Task) {
     'build' { Invoke-Build }
     'publish' { $null = Invoke-Publish }
     'test' { Invoke-Test }
     'fuzz' { Invoke-Fuzz }
     'bench' { Invoke-Bench }
+    'release' { Invoke-Release }
 }
