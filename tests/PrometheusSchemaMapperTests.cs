@@ -1,0 +1,217 @@
+using System.Text;
+
+namespace ExecdJvb.Tests;
+
+public sealed class PrometheusSchemaMapperTests
+{
+    private const long Timestamp = 1_700_000_000_000_000_000;
+    private static readonly TargetTag[] UrlTag = [new("url", "http://127.0.0.1:8080/metrics")];
+
+    public static TheoryData<string> Cases() =>
+        [.. Directory.GetDirectories(TestData.PathOf("prometheus")).Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Each_case_maps_to_the_points_derived_from_Telegrafs_metric_version_1_rules(string name)
+    {
+        byte[] input = TestData.Bytes("prometheus", name, "input.txt");
+        byte[] expected = TestData.Bytes("prometheus", name, "expected.out");
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(input, UrlTag, Timestamp, writer);
+
+        Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
+        Assert.Equal(Normalized(expected), Normalized(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void Every_case_has_an_input_and_an_expected_output()
+    {
+        string[] cases = [.. Cases()];
+
+        Assert.Equal(12, cases.Length);
+        Assert.All(cases, name =>
+        {
+            Assert.True(File.Exists(TestData.PathOf("prometheus", name, "input.txt")), name);
+            Assert.True(File.Exists(TestData.PathOf("prometheus", name, "expected.out")), name);
+        });
+    }
+
+    [Fact]
+    public void Tags_are_written_in_key_order_whatever_the_label_order()
+    {
+        string line = Map("x{zeta=\"1\",alpha=\"2\",mid=\"3\"} 1\n");
+
+        Assert.Equal($"x,alpha=2,mid=3,url=http://127.0.0.1:8080/metrics,zeta=1 value=1 {Timestamp}\n", line);
+    }
+
+    [Fact]
+    public void A_container_name_target_tag_replaces_a_label_of_that_name_and_keeps_the_url_label()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        new PrometheusSchemaMapper().Map(
+            "# TYPE g gauge\ng{container_name=\"label\",url=\"from the label\"} 1\n"u8,
+            [new TargetTag("container_name", "jvb-1")],
+            Timestamp,
+            writer);
+
+        Assert.Equal($"g,container_name=jvb-1,url=from\\ the\\ label gauge=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void Every_number_is_a_float_field()
+    {
+        string lines = Map("# TYPE c counter\nc 12345678901\n# TYPE h histogram\nh_bucket{le=\"1\"} 3\nh_count 3\nh_sum 7\n");
+
+        Assert.DoesNotMatch(@"=-?\d+i[, ]", lines);
+        Assert.Contains("counter=1.2345678901e+10 ", lines);
+    }
+
+    [Fact]
+    public void Malformed_lines_are_skipped_and_the_first_is_named_with_its_line_number()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes("prometheus", "malformed_lines", "input.txt"), UrlTag, Timestamp, writer);
+
+        Assert.True(outcome.Written);
+        Assert.Equal(5, writer.LineCount);
+        Assert.StartsWith("13 of 19 lines could not be read; the first: line 3: ", outcome.Detail);
+    }
+
+    [Fact]
+    public void An_empty_answer_writes_nothing_and_says_so()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map([], UrlTag, Timestamp, writer);
+
+        Assert.Equal(MapStatus.NoNumbers, outcome.Status);
+        Assert.Equal("the answer is empty", outcome.Detail);
+        Assert.Equal(0, writer.WrittenSpan.Length);
+    }
+
+    [Fact]
+    public void An_html_error_page_writes_nothing_and_names_its_first_line()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map("<html>\n<body>Not Found</body>\n</html>\n"u8, UrlTag, Timestamp, writer);
+
+        Assert.Equal(MapStatus.NoNumbers, outcome.Status);
+        Assert.Equal("the answer holds no Prometheus samples: 3 of 3 lines could not be read; the first: line 1: invalid metric name \"<html>\"", outcome.Detail);
+        Assert.Equal(0, writer.WrittenSpan.Length);
+    }
+
+    [Fact]
+    public void Samples_that_are_all_NaN_or_infinite_write_nothing_and_count_as_skipped()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map("a NaN\nb +Inf\n# TYPE c counter\nc -Inf\n"u8, UrlTag, Timestamp, writer);
+
+        Assert.Equal(new MapOutcome(MapStatus.NoNumbers, "no sample has a value that can be written", 3), outcome);
+        Assert.Equal(0, writer.WrittenSpan.Length);
+    }
+
+    [Theory]
+    [InlineData("-0.5", "count=0,")]
+    [InlineData("2.999", "count=2,")]
+    [InlineData("18446744073709549568", "count=1.844674407370955e+19,")]
+    public void Counts_are_whole_numbers_as_the_Go_parser_stores_them(string count, string expected)
+    {
+        string line = Map($"# TYPE s summary\ns_count {count}\ns_sum 1\n");
+
+        Assert.Contains(" " + expected, line);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1.8446744073709552e19")]
+    [InlineData("NaN")]
+    [InlineData("+Inf")]
+    public void A_count_whose_uint64_conversion_depends_on_the_CPU_is_left_out(string count)
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes($"# TYPE h histogram\nh_bucket{{le=\"1\"}} {count}\nh_count {count}\nh_sum 1\n"), UrlTag, Timestamp, writer);
+
+        Assert.Equal($"h,url=http://127.0.0.1:8080/metrics sum=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal(2, outcome.SkippedValues);
+    }
+
+    [Fact]
+    public void A_timestamp_beyond_the_nanosecond_range_writes_no_point()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map("a 1 9223372036855\nb 2 9223372036854\n"u8, UrlTag, Timestamp, writer);
+
+        Assert.Equal("b,url=http://127.0.0.1:8080/metrics value=2 9223372036854000000\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal(1, outcome.SkippedValues);
+    }
+
+    [Fact]
+    public void A_histogram_between_gauges_keeps_its_place_in_the_output()
+    {
+        string lines = Map("a 1\n# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\nb 2\n");
+
+        Assert.Equal(
+            $"a,url=http://127.0.0.1:8080/metrics value=1 {Timestamp}\n"
+            + $"h,url=http://127.0.0.1:8080/metrics 1=1,count=1,sum=1 {Timestamp}\n"
+            + $"b,url=http://127.0.0.1:8080/metrics value=2 {Timestamp}\n",
+            lines);
+    }
+
+    [Fact]
+    public void A_mapper_reused_for_the_next_answer_starts_clean()
+    {
+        var mapper = new PrometheusSchemaMapper();
+        byte[] histogram = TestData.Bytes("prometheus", "histogram_series", "input.txt");
+        var first = new LineProtocolWriter(64);
+        var second = new LineProtocolWriter(64);
+
+        mapper.Map(histogram, UrlTag, Timestamp, first);
+        mapper.Map("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"1\"} 1\nh_bu"u8, UrlTag, Timestamp, new LineProtocolWriter(64));
+        mapper.Map(histogram, UrlTag, Timestamp, second);
+
+        Assert.Equal(Encoding.UTF8.GetString(first.WrittenSpan), Encoding.UTF8.GetString(second.WrittenSpan));
+    }
+
+    [Fact]
+    public void Mapping_a_JVB_sized_answer_allocates_nothing_once_warm()
+    {
+        byte[] body = Encoding.UTF8.GetBytes(PrometheusTextSamples.JvbLike(series: 40));
+        var mapper = new PrometheusSchemaMapper();
+        var writer = new LineProtocolWriter();
+        for (int warm = 0; warm < 3; warm++)
+        {
+            writer.Clear();
+            Assert.True(mapper.Map(body, UrlTag, Timestamp, writer).Written);
+        }
+
+        writer.Clear();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        MapOutcome outcome = mapper.Map(body, UrlTag, Timestamp, writer);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(outcome.Written);
+        Assert.True(writer.LineCount >= 94, $"only {writer.LineCount} lines");
+        Assert.Equal(0, allocated);
+    }
+
+    private static string Map(string text)
+    {
+        var writer = new LineProtocolWriter(64);
+        new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer);
+        return Encoding.UTF8.GetString(writer.WrittenSpan);
+    }
+
+    /// <summary>The points of a line-protocol text, each with its fields in key order, as a sorted list.</summary>
+    private static string Normalized(ReadOnlySpan<byte> lines) => string.Join(
+        "\n",
+        LineProtocolDecoder.Decode(lines)
+            .Select(point => (point with { Fields = [.. point.Fields.OrderBy(field => field.Key, StringComparer.Ordinal)] }).ToString())
+            .Order(StringComparer.Ordinal));
+}
