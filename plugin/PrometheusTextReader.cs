@@ -214,7 +214,11 @@ internal ref struct PrometheusTextReader
         int shown = Math.Min(text.Length, MaxQuotedBytes);
         foreach (byte b in text[..shown])
         {
-            if (b is >= 0x20 and < 0x7f and not (byte)'"' and not (byte)'\\')
+            if (b is (byte)'"' or (byte)'\\')
+            {
+                message.Append('\\').Append((char)b);
+            }
+            else if (b is >= 0x20 and < 0x7f)
             {
                 message.Append((char)b);
             }
