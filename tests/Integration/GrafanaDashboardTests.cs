@@ -1,0 +1,148 @@
+using System.Text.Json;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// The shipped Grafana dashboard (plugin/grafana/jitsi-stats-dashboard.json) against a real InfluxDB fed by the
+/// published plugin through Docker discovery: every query, as Grafana would send it, returns each JVB's own
+/// numbers, for both colibri eras, and the variables list the servers and containers written.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStatsFeed feed) : IClassFixture<JitsiStatsFeed>
+{
+    private static readonly string DashboardPath = Path.Combine(RepositoryPaths.Root, "plugin", "grafana", "jitsi-stats-dashboard.json");
+
+    [Fact]
+    public void The_dashboard_is_an_export_that_asks_for_an_InfluxDB_data_source_on_import()
+    {
+        JsonElement json = GrafanaDashboard.Load(DashboardPath).Json;
+
+        JsonElement input = Assert.Single(json.GetProperty("__inputs").EnumerateArray());
+        Assert.Equal("DS_INFLUXDB", input.GetProperty("name").GetString());
+        Assert.Equal("datasource", input.GetProperty("type").GetString());
+        Assert.Equal("influxdb", input.GetProperty("pluginId").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("id").ValueKind);
+        Assert.True(json.GetProperty("schemaVersion").GetInt32() >= 39, "schemaVersion 39 (Grafana 10.4) or later");
+
+        JsonElement[] panels = [.. GrafanaDashboard.Panels(json)];
+        string[] required = [.. json.GetProperty("__requires").EnumerateArray().Select(require => $"{require.GetProperty("type").GetString()}:{require.GetProperty("id").GetString()}")];
+        Assert.Contains("grafana:grafana", required);
+        Assert.Contains("datasource:influxdb", required);
+        Assert.All(panels.Select(panel => panel.GetProperty("type").GetString()).Distinct(), type => Assert.Contains($"panel:{type}", required));
+        Assert.Equal(panels.Length, panels.Select(panel => panel.GetProperty("id").GetInt32()).Distinct().Count());
+
+        // Every use of a data source is the input, so import asks for it once and binds everything to it.
+        IEnumerable<JsonElement> sources = panels.Select(panel => panel.GetProperty("datasource"))
+            .Concat(panels.SelectMany(panel => panel.GetProperty("targets").EnumerateArray()).Select(target => target.GetProperty("datasource")))
+            .Concat(json.GetProperty("templating").GetProperty("list").EnumerateArray().Select(variable => variable.GetProperty("datasource")));
+        Assert.All(sources, source =>
+        {
+            Assert.Equal("influxdb", source.GetProperty("type").GetString());
+            Assert.Equal("${DS_INFLUXDB}", source.GetProperty("uid").GetString());
+        });
+    }
+
+    [Fact]
+    public void The_variables_are_the_servers_host_tags_and_the_JVBs_container_names_on_them()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+
+        GrafanaVariable server = dashboard.Variable("server");
+        GrafanaVariable jvb = dashboard.Variable("jvb");
+        Assert.Equal("SHOW TAG VALUES FROM \"jitsi_stats\" WITH KEY = \"host\"", server.Query);
+        Assert.StartsWith("""SHOW TAG VALUES FROM "jitsi_stats" WITH KEY = "container_name" WHERE""", jvb.Query, StringComparison.Ordinal);
+        Assert.Contains("$server", jvb.Query, StringComparison.Ordinal);
+        Assert.All([server, jvb], variable => Assert.True(variable.Multi && variable.IncludeAll, $"{variable.Name} offers several values and All"));
+        Assert.All(dashboard.Targets, target =>
+        {
+            Assert.Contains("$server", target.Query, StringComparison.Ordinal);
+            Assert.Contains("$jvb", target.Query, StringComparison.Ordinal);
+            Assert.Contains("$timeFilter", target.Query, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task The_variables_list_every_server_and_the_JVB_containers_of_the_servers_picked()
+    {
+        DashboardQueryAudit audit = await AuditAsync();
+
+        IReadOnlyList<string> problems = await audit.CheckVariablesAsync(GrafanaDashboard.Load(DashboardPath));
+
+        Assert.Empty(problems);
+        Assert.True(audit.QueriesRun >= 6, $"only {audit.QueriesRun} variable queries ran");
+    }
+
+    [Fact]
+    public async Task Every_panel_query_shows_each_JVBs_own_numbers_for_both_colibri_eras()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        DashboardQueryAudit audit = await AuditAsync();
+
+        IReadOnlyList<string> problems = await audit.CheckTargetsAsync(dashboard);
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        string[] fields = [.. dashboard.Targets.SelectMany(target => target.Fields).Distinct()];
+        Assert.Superset(
+            new HashSet<string>(["conferences", "participants", "endpoints_sending_audio", "endpoints_sending_video", "largest_conference", "stress_level",
+                "bit_rate_download", "bit_rate_upload", "packet_rate_download", "packet_rate_upload", "incoming_loss", "outgoing_loss", "rtt_aggregate"]),
+            new HashSet<string>(fields));
+        Assert.True(audit.QueriesRun >= dashboard.Targets.Count * 6, $"only {audit.QueriesRun} queries ran for {dashboard.Targets.Count} targets");
+    }
+
+    [Fact]
+    public async Task A_panel_for_a_field_the_plugin_never_writes_fails_the_audit()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTarget conferences = dashboard.Targets.First(target => target.Fields.SequenceEqual(["conferences"]));
+        GrafanaDashboard broken = dashboard with
+        {
+            Targets = [conferences with { Query = conferences.Query.Replace("\"conferences\"", "\"conference_count\"", StringComparison.Ordinal) }],
+        };
+
+        IReadOnlyList<string> problems = await (await AuditAsync()).CheckTargetsAsync(broken);
+
+        Assert.Contains($"{conferences}: no JVB era reports conference_count", problems);
+    }
+
+    [Fact]
+    public async Task A_variable_compared_with_a_quoted_string_fails_the_audit_because_Grafana_writes_it_as_a_regex()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTarget participants = dashboard.Targets.First(target => target.Fields.SequenceEqual(["participants"]));
+        GrafanaDashboard broken = dashboard with
+        {
+            Targets = [participants with { Query = participants.Query.Replace("\"host\" =~ /^$server$/", "\"host\" = '$server'", StringComparison.Ordinal) }],
+        };
+
+        IReadOnlyList<string> problems = await (await AuditAsync()).CheckTargetsAsync(broken);
+
+        // "All" writes the custom all value .*, compared as a literal string: no host is called that.
+        Assert.Contains(problems, problem => problem.Contains("\"host\" = '.*'", StringComparison.Ordinal) && problem.Contains("shows numbers for []", StringComparison.Ordinal));
+        // One server picked is still a regex, (meet\.example\.org), and InfluxQL refuses \. in a string.
+        Assert.Contains(problems, problem => problem.Contains(@"""host"" = '(meet\.example\.org)'", StringComparison.Ordinal) && problem.Contains("error parsing query", StringComparison.Ordinal));
+        Assert.Equal(6, problems.Count);
+    }
+
+    [Fact]
+    public async Task A_panel_for_a_field_of_one_era_fails_the_audit_unless_its_description_says_so()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTarget rtt = dashboard.Targets.First(target => target.Fields.SequenceEqual(["rtt_aggregate"]));
+        GrafanaDashboard broken = dashboard with
+        {
+            Targets = [rtt with { Query = rtt.Query.Replace("\"rtt_aggregate\"", "\"jitter_aggregate\"", StringComparison.Ordinal) }],
+        };
+
+        IReadOnlyList<string> problems = await (await AuditAsync()).CheckTargetsAsync(broken);
+
+        Assert.Equal([$"{rtt}: jitter_aggregate is missing from {ColibriEra.Since2024.Fixture}, and the panel description does not say \"{ColibriEra.Since2024.NotReportedNote}\""], problems);
+    }
+
+    /// <summary>The last 6 hours, Grafana's default range, and 10 s, the interval of Telegraf's sample config.</summary>
+    private async Task<DashboardQueryAudit> AuditAsync()
+    {
+        IReadOnlyList<FedJvb> fed = await feed.FedAsync(docker.Engine);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return new DashboardQueryAudit(feed.Influx, fed, new GrafanaTimeRange(now.AddHours(-6), now, TimeSpan.FromSeconds(10)));
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.RegularExpressions;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>One raw InfluxQL query of a dashboard panel, with the panel it belongs to.</summary>
+internal sealed partial record GrafanaTarget(string PanelTitle, string PanelDescription, string RefId, string Query)
+{
+    /// <summary>The fields the query aggregates: every <c>"name"</c> an InfluxQL function is called on.</summary>
+    public IReadOnlyList<string> Fields => [.. FunctionArgument().Matches(Query).Select(match => match.Groups[1].Value).Distinct(StringComparer.Ordinal)];
+
+    public override string ToString() => $"{PanelTitle} [{RefId}]";
+
+    [GeneratedRegex("""\w+\(\s*"([^"]+)"\s*\)""")]
+    private static partial Regex FunctionArgument();
+}
