@@ -138,7 +138,14 @@ internal sealed partial class DockerApiProxy : IAsyncDisposable
         using var upstreamStream = new NetworkStream(upstream, ownsSocket: false);
         string forwarded = ConnectionHeader().Replace(head, string.Empty).Replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n", StringComparison.Ordinal);
         await upstreamStream.WriteAsync(Encoding.ASCII.GetBytes(forwarded), _stop.Token);
-        await upstreamStream.WriteAsync(body, _stop.Token);
+
+        // Only a body that exists is written: dockerd answers a GET and closes as soon as it has the head,
+        // so a second, empty write could meet the closed socket (EPIPE) and lose an answer already sent.
+        if (body.Length > 0)
+        {
+            await upstreamStream.WriteAsync(body, _stop.Token);
+        }
+
         using var answer = new MemoryStream();
         await upstreamStream.CopyToAsync(answer, _stop.Token);
         byte[] bytes = answer.ToArray();
