@@ -22,11 +22,19 @@
              name it in $env:LIBFUZZER_DOTNET or put libfuzzer-dotnet on PATH.
     bench    BenchmarkDotNet suite of the gather hot path (tests/Benchmarks: StatsMapper, LineProtocolWriter,
              GoFloatFormat) with the memory diagnoser, short job; reports in artifacts/bench/results.
-             Fails if BenchmarkDotNet reports an error. -Quick runs the dry job instead: a smoke test of a
-             few seconds per benchmark whose timings mean nothing.
+             Then the end-to-end benchmark (tests/Benchmarks/EndToEnd, as root: it starts a private dockerd):
+             the published AOT binary (PLUGIN_BINARY_UNDER_TEST, else published first) and a JIT build of
+             the same code (framework-dependent, into artifacts/bench/jit) driven through stdin as Telegraf
+             does, every figure of issue 6 beside its floor, min/median/max over 5 runs; one table on
+             stdout and in artifacts/bench/e2e.md (about 20-30 minutes on 2 cores).
+             Fails if BenchmarkDotNet reports an error or the plugin broke; a figure that misses its target
+             is reported, not failed. -Quick runs the dry job and the end-to-end benchmark at smoke sizes
+             (1 run, 3 containers, 1,000 gathers; under a minute): timings that mean nothing.
                dotnet pwsh ./build.ps1 bench -Quick
              One class, or any other BenchmarkDotNet option, by hand:
                dotnet run -c Release --project tests/Benchmarks -- --filter *Mapper* --memory --job short
+             The end-to-end benchmark alone, by hand (e2e --help lists the sizes it takes):
+               dotnet run -c Release --project tests/Benchmarks -- e2e --binary artifacts/linux-x64/execd-jvb --jit-binary artifacts/bench/jit/execd-jvb
     release  the downloads, into artifacts/release: Native-AOT binaries for linux-x64 and linux-arm64
              (cross-compiled with clang and lld; installs Debian's cross packages and qemu-user as root),
              each packed as execd-jvb-<version>-<rid>.tar.gz with README.md, LICENSE, telegraf-sample.conf,
@@ -53,7 +61,8 @@ param(
     [ValidateSet('afl', 'libfuzzer')]
     [string] $Engine = 'afl',
 
-    # bench: BenchmarkDotNet's dry job (runs each benchmark once or twice; no timing claims) instead of the short job.
+    # bench: BenchmarkDotNet's dry job (runs each benchmark once or twice; no timing claims) instead of the short
+    # job, and the end-to-end benchmark at smoke sizes.
     [switch] $Quick
 )
 
@@ -411,6 +420,48 @@ function Invoke-Bench {
     $errors = @($log | Where-Object { $_ -cmatch '// ERROR: |// Build Error: |// Generate Exception: |The build has failed!|ExitCode != 0|^Exception!|Exception during GlobalCleanup' })
     if ($exit -ne 0 -or $errors.Count -gt 0) {
         throw "BenchmarkDotNet reported an error (exit $exit):`n$($errors -join "`n")"
+    }
+
+    # The end-to-end benchmark runs the binary on this machine, against a private dockerd (root, as the
+    # integration tests), with dockerd and a static busybox for the JVB containers.
+    $hostRid = Get-HostRid
+    if ($Rid -ne $hostRid) {
+        throw "bench runs the binary on this machine: use -Rid $hostRid (or leave it out)"
+    }
+
+    if (-not (Test-Root)) {
+        throw 'the end-to-end benchmark starts a private dockerd and must run as root (as the integration tests do)'
+    }
+
+    $dockerd = Get-Command dockerd -ErrorAction SilentlyContinue
+    $busybox = (Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked')
+    if (-not $dockerd -or -not $busybox) {
+        throw 'the end-to-end benchmark needs dockerd and a static busybox: apt-get install docker.io busybox-static (or run dotnet pwsh ./build.ps1 test once, which installs them)'
+    }
+
+    # The AOT binary: the one build.ps1 test has just published, else a fresh publish of the sources.
+    $binary = if ($env:PLUGIN_BINARY_UNDER_TEST) { $env:PLUGIN_BINARY_UNDER_TEST } else { Invoke-Publish }
+
+    # The same code without AOT, framework-dependent (the usual JIT deployment, on the SDK's runtime), built
+    # in a folder of its own so it never shares intermediate files with the AOT publish.
+    $jitDir = Join-Path $results 'jit'
+    Write-Step "publish the JIT build (framework-dependent, PublishAot=false) into $jitDir"
+    dotnet publish $PluginProject -c $Configuration -r $hostRid --self-contained false -p:PublishAot=false --artifacts-path (Join-Path $results 'jit-build') -o $jitDir -nologo
+
+    $e2eArgs = @('e2e', '--binary', $binary, '--jit-binary', (Join-Path $jitDir 'execd-jvb'), '--out', $results)
+    if ($Quick) {
+        $e2eArgs += '--quick'
+    }
+
+    # On Ctrl-C the benchmark process gets SIGINT too and stops what it started (plugins, servers,
+    # containers, dockerd) before it exits.
+    Write-Step "end-to-end benchmark$(if ($Quick) { ' (quick: smoke sizes, timings mean nothing)' }), table in $results/e2e.md"
+    $PSNativeCommandUseErrorActionPreference = $false
+    & dotnet run -c Release --project $project -- @e2eArgs
+    $exit = $LASTEXITCODE
+    $PSNativeCommandUseErrorActionPreference = $true
+    if ($exit -ne 0) {
+        throw "the end-to-end benchmark failed (exit $exit); see the e2e: lines above"
     }
 }
 
