@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using ExecdJvb.Benchmarks.EndToEnd;
 
 namespace ExecdJvb.Benchmarks;
 
@@ -6,6 +7,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "e2e")
+        {
+            return EndToEndBenchmark.Run(args[1..]);
+        }
+
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
 
         // BenchmarkDotNet prints its errors but exits 0; build.ps1 bench needs a failing exit code.
