@@ -307,6 +307,13 @@ internal ref struct PrometheusTextReader
     {
         int room = _familyNameLength + (end - i);
         byte[] family = _buffers.EnsureFamily(room);
+        if (_text[i..end].IndexOf((byte)'\\') < 0)
+        {
+            _text[i..end].CopyTo(family.AsSpan(_familyNameLength));
+            _familyHelpLength = end - i;
+            return LineKind.Nothing;
+        }
+
         int length = 0;
         for (; i < end; i++)
         {
