@@ -195,7 +195,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             _log.Info(known is null
                 ? $"found JVB {container.Name} at {uri} ({address.How})"
                 : $"JVB {container.Name} moved to {uri} ({address.How})");
-            next[container.Id] = new JvbTarget(container.Name, uri, [new TargetTag("container_name", container.Name)]);
+            next[container.Id] = new JvbTarget(container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id);
         }
 
         // When the last JVB goes, one line says both things, so a stop of Jitsi costs a single log line.

@@ -4,4 +4,8 @@ namespace ExecdJvb;
 /// <param name="Name">How log lines name it (a URL without credentials, or a container name).</param>
 /// <param name="StatsUri">The full stats URL.</param>
 /// <param name="Tags">Tags for its line, sorted by key.</param>
-internal sealed record JvbTarget(string Name, Uri StatsUri, IReadOnlyList<TargetTag> Tags);
+/// <param name="Instance">
+/// What changes when the JVB behind the name is a new one: the container ID, or the URL for a listed JVB.
+/// Facts read once per JVB (its version, whether colibri is off) are kept per instance.
+/// </param>
+internal sealed record JvbTarget(string Name, Uri StatsUri, IReadOnlyList<TargetTag> Tags, string Instance);

@@ -8,7 +8,7 @@ internal sealed class StaticTargets : ITargetSource
     public StaticTargets(IReadOnlyList<Uri> urls)
     {
         // The url tag is written to the database: credentials in a URL stay out of it, as out of the log.
-        _targets = [.. urls.Select(url => new JvbTarget(RedactedUrl(url), url, [new TargetTag("url", RedactedUrl(url))]))];
+        _targets = [.. urls.Select(url => new JvbTarget(RedactedUrl(url), url, [new TargetTag("url", RedactedUrl(url))], url.AbsoluteUri))];
         Description = urls.Count == 1 ? "1 static URL" : $"{urls.Count} static URLs";
     }
 
