@@ -1,6 +1,4 @@
 using Docker.DotNet;
-using Docker.DotNet.Models;
-using Docker.DotNet.NativeHttp;
 
 namespace ExecdJvb;
 
@@ -11,12 +9,7 @@ namespace ExecdJvb;
 /// </summary>
 internal sealed class DockerTargets : ITargetSource, IDisposable
 {
-    private static readonly ContainersListParameters RunningOnly = new()
-    {
-        Filters = new Dictionary<string, IDictionary<string, bool>> { ["status"] = new Dictionary<string, bool> { ["running"] = true } },
-    };
-
-    private readonly DockerClient _docker;
+    private readonly DockerApiClient _docker;
     private readonly Uri _endpoint;
     private readonly TimeSpan _timeout;
     private readonly ContainerSelection _selection;
@@ -36,12 +29,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         _resolver = resolver;
         _log = log;
         _states = states;
-        DockerClientBuilder builder = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(timeout);
-
-        // TLS goes through SocketsHttpHandler (the native transport), whose SslOptions take the certificates.
-        _docker = tls is null
-            ? builder.Build()
-            : builder.WithAuthProvider(tls).WithTransportOptions(new NativeHttpTransportOptions()).Build();
+        _docker = new DockerApiClient(endpoint, tls, timeout);
         Description = $"Docker at {DockerEndpoint.Display(endpoint)}, JVB = {selection}";
     }
 
@@ -95,37 +83,37 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);
-        IList<ContainerListResponse> listed = await _docker.Containers.ListContainersAsync(RunningOnly, deadline.Token).ConfigureAwait(false);
+        List<DockerContainerSummary> listed = await _docker.ListRunningAsync(deadline.Token).ConfigureAwait(false);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var jvbs = new List<DiscoveredContainer>();
-        foreach (ContainerListResponse item in listed)
+        foreach (DockerContainerSummary item in listed)
         {
-            if (string.IsNullOrEmpty(item.ID))
+            if (string.IsNullOrEmpty(item.Id))
             {
                 continue;
             }
 
-            seen.Add(item.ID);
-            string name = item.Names?.FirstOrDefault()?.TrimStart('/') ?? item.ID[..Math.Min(12, item.ID.Length)];
+            seen.Add(item.Id);
+            string name = (item.Names is { Count: > 0 } names ? names[0] : null)?.TrimStart('/') ?? item.Id[..Math.Min(12, item.Id.Length)];
             IReadOnlyDictionary<string, string> labels = item.Labels is null
                 ? new Dictionary<string, string>()
                 : item.Labels.ToDictionary(StringComparer.Ordinal);
-            string? image = await ImageOfAsync(item, deadline.Token).ConfigureAwait(false);
+            string? image = await ImageOfAsync(item.Id, item, deadline.Token).ConfigureAwait(false);
             if (image is null || !_selection.Selects(name, labels, image))
             {
                 continue;
             }
 
             jvbs.Add(new DiscoveredContainer(
-                item.ID,
+                item.Id,
                 name,
                 image,
                 labels,
                 item.HostConfig?.NetworkMode ?? string.Empty,
-                item.NetworkSettings?.Networks?.ToDictionary(n => n.Key, n => n.Value?.IPAddress ?? string.Empty, StringComparer.Ordinal)
+                item.NetworkSettings?.Networks?.ToDictionary(n => n.Key, n => n.Value?.IpAddress ?? string.Empty, StringComparer.Ordinal)
                     ?? new Dictionary<string, string>(StringComparer.Ordinal),
-                [.. (item.Ports ?? []).Select(p => new PublishedPort(p.IP ?? string.Empty, p.PublicPort ?? 0, p.PrivatePort, p.Type ?? string.Empty))]));
+                [.. (item.Ports ?? []).Select(p => new PublishedPort(p.Ip ?? string.Empty, p.PublicPort ?? 0, p.PrivatePort, p.Type ?? string.Empty))]));
         }
 
         foreach (string gone in _imageById.Keys.Where(id => !seen.Contains(id)).ToList())
@@ -140,20 +128,20 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     /// The image a container was created from. The list gives the name unless the tag has since moved
     /// to another image, when it gives the image ID; then one inspect, cached for the container's life.
     /// </summary>
-    private async Task<string?> ImageOfAsync(ContainerListResponse item, CancellationToken cancellationToken)
+    private async Task<string?> ImageOfAsync(string id, DockerContainerSummary item, CancellationToken cancellationToken)
     {
-        if (_imageById.TryGetValue(item.ID, out string? cached))
+        if (_imageById.TryGetValue(id, out string? cached))
         {
             return cached;
         }
 
         string image = item.Image ?? string.Empty;
-        if (image.StartsWith("sha256:", StringComparison.Ordinal) || image == item.ImageID || image.Length == 0)
+        if (image.StartsWith("sha256:", StringComparison.Ordinal) || image == item.ImageId || image.Length == 0)
         {
             try
             {
-                ContainerInspectResponse inspected = await _docker.Containers.InspectContainerAsync(item.ID, cancellationToken).ConfigureAwait(false);
-                image = inspected.Config?.Image ?? image;
+                DockerContainerInspect? inspected = await _docker.InspectAsync(id, cancellationToken).ConfigureAwait(false);
+                image = inspected?.Config?.Image ?? image;
             }
             catch (DockerContainerNotFoundException)
             {
@@ -163,12 +151,12 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // One container's inspect must not hide the other JVBs; it is tried again next gather.
-                _log.Debug($"inspecting container {item.ID[..Math.Min(12, item.ID.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
+                _log.Debug($"inspecting container {id[..Math.Min(12, id.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
                 return null;
             }
         }
 
-        _imageById[item.ID] = image;
+        _imageById[id] = image;
         return image;
     }
 

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Handler.Abstractions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ExecdJvb;
+
+/// <summary>
+/// The two read-only Docker API calls discovery makes, over Docker.DotNet's transports (its Unix socket handler,
+/// or SocketsHttpHandler for tcp:// with TLS from <see cref="DockerTls"/>). DockerClient itself is not used: its
+/// serializer roots every Docker model into the binary, which more than doubled its size.
+/// </summary>
+internal sealed class DockerApiClient : IDisposable
+{
+    // A list of a few hundred containers is well under a megabyte; anything near this is not Docker.
+    private const int MaxAnswerSize = 32 * 1024 * 1024;
+
+    private const string RunningOnly = "containers/json?filters=" + "%7B%22status%22%3A%7B%22running%22%3Atrue%7D%7D";
+
+    private readonly HttpClient _http;
+
+    public DockerApiClient(Uri endpoint, DockerTls? tls, TimeSpan timeout)
+    {
+        var options = new ResolvedClientOptions
+        {
+            Endpoint = endpoint,
+            AuthProvider = (IAuthProvider?)tls ?? NoopAuthProvider.Instance,
+            Timeout = timeout,
+        };
+
+        // tcp:// goes through SocketsHttpHandler, whose SslOptions take the certificates.
+        ResolvedTransport transport = string.Equals(endpoint.Scheme, "unix", StringComparison.OrdinalIgnoreCase)
+            ? Docker.DotNet.Unix.DockerHandlerFactory.Instance.CreateHandler(options, NullLogger.Instance)
+            : Docker.DotNet.NativeHttp.DockerHandlerFactory.Instance.CreateHandler(options, NullLogger.Instance);
+        _http = new HttpClient(options.AuthProvider.ConfigureHandler(transport.Handler), disposeHandler: true)
+        {
+            BaseAddress = transport.EffectiveEndpoint,
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = MaxAnswerSize,
+        };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(AppInfo.Name, AppInfo.Version));
+    }
+
+    /// <summary>GET /containers/json for running containers only.</summary>
+    public async Task<List<DockerContainerSummary>> ListRunningAsync(CancellationToken cancellationToken) =>
+        await GetAsync(RunningOnly, DockerJsonContext.Default.ListDockerContainerSummary, cancellationToken).ConfigureAwait(false) ?? [];
+
+    /// <summary>GET /containers/{id}/json; a container removed meanwhile throws <see cref="DockerContainerNotFoundException"/>.</summary>
+    public Task<DockerContainerInspect?> InspectAsync(string id, CancellationToken cancellationToken) =>
+        GetAsync($"containers/{Uri.EscapeDataString(id)}/json", DockerJsonContext.Default.DockerContainerInspect, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T?> GetAsync<T>(string pathAndQuery, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(pathAndQuery, UriKind.Relative));
+        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw response.StatusCode == HttpStatusCode.NotFound && pathAndQuery.StartsWith("containers/", StringComparison.Ordinal) && pathAndQuery != RunningOnly
+                ? new DockerContainerNotFoundException(response.StatusCode, body)
+                : new DockerApiException(response.StatusCode, body);
+        }
+
+        byte[] json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize(json, type);
+    }
+}
