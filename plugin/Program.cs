@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using ExecdJvb;
-using Microsoft.Win32.SafeHandles;
 
 using var stop = new CancellationTokenSource();
 
@@ -16,7 +15,7 @@ try
         Console.OpenStandardInput(),
         // Not Console.OpenStandardOutput(): the console stream swallows EPIPE, and the plugin must notice
         // when Telegraf stops reading rather than gather into the void.
-        new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
+        new DescriptorWriteStream(1),
         Console.Error,
         stop.Token).ConfigureAwait(false);
 }

@@ -39,6 +39,38 @@ public sealed class ProcessFaultTests
     }
 
     [Fact]
+    public async Task Output_redirected_to_a_file_lands_after_what_the_shell_wrote_before_and_before_what_it_writes_after()
+    {
+        await using var jvb = new JvbHttpServer(StubResponse.Json("""{"conferences":1}"""));
+        string folder = Directory.CreateTempSubdirectory("ejd-out-").FullName;
+        try
+        {
+            // The shell's file offset is shared with the plugin: writes must move it, as write(2) does and pwrite does not.
+            string file = System.IO.Path.Combine(folder, "out");
+            var start = new ProcessStartInfo("/bin/sh", ["-c", "{ echo header; \"$0\" --version; \"$0\" --once --urls \"$1\"; echo after; } > \"$2\"", PublishedBinary.Path, jvb.StatsUrl, file]);
+            foreach (string name in start.Environment.Keys.Where(key => key.StartsWith("EXECD_JVB_", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
+
+            using Process shell = Process.Start(start)!;
+            using var deadline = new CancellationTokenSource(Wait);
+            await shell.WaitForExitAsync(deadline.Token);
+
+            string[] lines = File.ReadAllLines(file);
+            Assert.Equal(4, lines.Length);
+            Assert.Equal("header", lines[0]);
+            Assert.StartsWith("execd-jvb ", lines[1]);
+            Assert.StartsWith("jitsi_stats,url=", lines[2]);
+            Assert.Equal("after", lines[3]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task CRLF_NUL_bytes_and_a_megabyte_without_newline_on_stdin_are_harmless()
     {
         await using var jvb = new JvbHttpServer(StubResponse.Json("""{"conferences":1}"""));
