@@ -83,14 +83,15 @@ internal static class EndToEndBenchmark
         MachineInfo machine = MachineInfo.Collect(binary, await engine.DockerAsync("version", "--format", "{{.Server.Version}}"));
 
         // Part 1, one JVB: a docker-jitsi-meet-like container in host network mode whose execd-jvb.port label
-        // points at the in-process kept-alive server, so plugin and floor read the very same server.
+        // points at the in-process kept-alive server, so plugin and floor read the very same server. (Busybox
+        // as PID 1 ignores SIGTERM: a short stop timeout keeps an interrupted run's dockerd shutdown short.)
         string single = await engine.RunAsync(
-            "--name", SingleJvb, "--network", "host",
+            "--name", SingleJvb, "--network", "host", "--stop-timeout", "1",
             "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb",
             "--label", $"execd-jvb.port={server.Port}",
             DockerEngine.JvbImage, "/bin/busybox", "sleep", "1000000");
         string singlePrefix = $"jitsi_stats,container_name={SingleJvb} ";
-        string listTarget = await ListRequestOfAsync(engine, binary, singlePrefix);
+        string listTarget = await ListRequestOfAsync(engine, binary, singlePrefix, stop);
         Log($"the plugin lists containers with GET {listTarget}; the floor sends the same");
 
         figures.BinarySize.Add(new FileInfo(binary).Length / MiB);
@@ -126,13 +127,13 @@ internal static class EndToEndBenchmark
                         stop.ThrowIfCancellationRequested();
                         if (jit is not null && start % 2 == 1)
                         {
-                            jitStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(jit, pluginArgs, singlePrefix));
+                            jitStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(jit, pluginArgs, singlePrefix, stop));
                         }
 
-                        aotStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(binary, pluginArgs, singlePrefix));
+                        aotStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(binary, pluginArgs, singlePrefix, stop));
                         if (jit is not null && start % 2 == 0)
                         {
-                            jitStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(jit, pluginArgs, singlePrefix));
+                            jitStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(jit, pluginArgs, singlePrefix, stop));
                         }
                     }
 
@@ -191,12 +192,12 @@ internal static class EndToEndBenchmark
     /// The list request the plugin really makes (API version prefix and filter encoding included), read off a
     /// recording proxy during one gather, so the floor sends exactly the same one.
     /// </summary>
-    private static async Task<string> ListRequestOfAsync(DockerEngine engine, string binary, string linePrefix)
+    private static async Task<string> ListRequestOfAsync(DockerEngine engine, string binary, string linePrefix, CancellationToken stop)
     {
         await using var proxy = new DockerApiProxy(Path.Combine(engine.Folder, "probe.sock"), engine.SocketPath);
         await OnOwnThread(() =>
         {
-            using PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", proxy.Endpoint]);
+            using PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", proxy.Endpoint], stop);
             plugin.Trigger();
             plugin.CheckBatch(plugin.ReadBatch(1, TimeSpan.FromSeconds(30)), linePrefix);
             plugin.Stop(TimeSpan.FromSeconds(10));
@@ -218,7 +219,7 @@ internal static class EndToEndBenchmark
             {
                 await engine.RunJvbAsync(
                     $"docker-jitsi-meet-jvb-{index + 1}", port, Fixture, DockerEngine.JvbImage,
-                    "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb");
+                    "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb", "--stop-timeout", "1");
             }
             finally
             {

@@ -17,11 +17,17 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Memory, string 
         Dotnet: RuntimeInformation.FrameworkDescription,
         Docker: dockerVersion.Trim(),
         Plugin: Run(binary, "--version") ?? "?",
-        Commit: (Run("git", "rev-parse", "--short", "HEAD") ?? "?") + (Run("git", "status", "--porcelain", "--untracked-files=no") is { Length: > 0 } ? " (with uncommitted changes)" : ""),
+        Commit: CommitOf(Path.GetDirectoryName(binary)!),
         Load: LoadAverage());
 
     /// <summary>The 1, 5 and 15 minute load averages: how busy the shared machine was.</summary>
     public static string LoadAverage() => string.Join(' ', ReadOr("/proc/loadavg", "? ? ?").Split(' ').Take(3));
+
+    /// <summary>The commit of the working tree the binary was built in (it sits in its artifacts folder), if any.</summary>
+    private static string CommitOf(string folder) =>
+        Run("git", "-C", folder, "rev-parse", "--short", "HEAD") is { } commit
+            ? commit + (Run("git", "-C", folder, "status", "--porcelain", "--untracked-files=no") is { Length: > 0 } ? " (with uncommitted changes)" : "")
+            : "unknown (the binary is not inside a git working tree)";
 
     private static string? FirstValue(string path, string key) =>
         File.Exists(path)

@@ -20,11 +20,12 @@ internal sealed class PluginProcess : IDisposable
     private readonly List<string> _stderr = [];
     private readonly Task _stderrPump;
     private readonly Timer _watchdog;
+    private readonly CancellationTokenRegistration _onStop;
     private byte[] _buffer = new byte[256 * 1024];
     private int _filled;
     private volatile bool _timedOut;
 
-    private PluginProcess(Process process, string binary)
+    private PluginProcess(Process process, string binary, CancellationToken stop)
     {
         _process = process;
         Binary = binary;
@@ -32,6 +33,9 @@ internal sealed class PluginProcess : IDisposable
         _stdout = process.StandardOutput.BaseStream;
         _stderrPump = PumpStderrAsync(process.StandardError);
         _watchdog = new Timer(_ => Expire(), null, Timeout.Infinite, Timeout.Infinite);
+
+        // An interrupted benchmark must not wait out a read: the process goes at once, the read ends.
+        _onStop = stop.Register(Kill);
     }
 
     public string Binary { get; }
@@ -43,8 +47,11 @@ internal sealed class PluginProcess : IDisposable
         get { lock (_stderr) { return [.. _stderr]; } }
     }
 
-    /// <summary>Starts the binary with its arguments; none of the caller's EXECD_JVB_* or DOCKER_HOST reaches it.</summary>
-    public static PluginProcess Start(string binary, IEnumerable<string> args)
+    /// <summary>
+    /// Starts the binary with its arguments (none of the caller's EXECD_JVB_* or DOCKER_HOST reaches it);
+    /// <paramref name="stop"/> kills it.
+    /// </summary>
+    public static PluginProcess Start(string binary, IEnumerable<string> args, CancellationToken stop)
     {
         var start = new ProcessStartInfo(binary)
         {
@@ -63,7 +70,7 @@ internal sealed class PluginProcess : IDisposable
             start.Environment.Remove(name);
         }
 
-        return new PluginProcess(Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start"), binary);
+        return new PluginProcess(Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start"), binary, stop);
     }
 
     /// <summary>One trigger, as Telegraf writes it each interval.</summary>
@@ -152,6 +159,7 @@ internal sealed class PluginProcess : IDisposable
 
     public void Dispose()
     {
+        _onStop.Dispose();
         _watchdog.Dispose();
         if (!_process.HasExited)
         {
@@ -172,6 +180,11 @@ internal sealed class PluginProcess : IDisposable
     private void Expire()
     {
         _timedOut = true;
+        Kill();
+    }
+
+    private void Kill()
+    {
         try
         {
             _process.Kill(entireProcessTree: true);

@@ -17,7 +17,7 @@ internal static class ScaleScenario
     {
         double[] gathers = new double[options.ScaleGathers];
         double[] floors = new double[options.ScaleGathers];
-        using (PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", dockerEndpoint]))
+        using (PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", dockerEndpoint], stop))
         {
             for (int i = 0; i < Warmup; i++)
             {
@@ -46,7 +46,7 @@ internal static class ScaleScenario
             plugin.Stop(TimeSpan.FromSeconds(10));
         }
 
-        using (PluginProcess counted = PluginProcess.Start(binary, ["--endpoint", proxy.Endpoint]))
+        using (PluginProcess counted = PluginProcess.Start(binary, ["--endpoint", proxy.Endpoint], stop))
         {
             for (int i = 0; i < Warmup; i++)
             {

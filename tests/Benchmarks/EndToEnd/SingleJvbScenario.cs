@@ -16,7 +16,7 @@ internal static class SingleJvbScenario
 
     public static SingleJvbResult Run(string binary, string dockerEndpoint, FloorClient floor, string linePrefix, EndToEndOptions options, CancellationToken stop)
     {
-        using PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", dockerEndpoint]);
+        using PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", dockerEndpoint], stop);
         plugin.Trigger();
         plugin.CheckBatch(plugin.ReadBatch(1, BatchTimeout), linePrefix);
         int gathers = 1;

@@ -9,10 +9,10 @@ internal static class StartupScenario
     private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Process.Start until the first batch's last line arrives, the trigger written right after the start.</summary>
-    public static double StartToFirstBatchMilliseconds(string binary, IReadOnlyList<string> args, string linePrefix)
+    public static double StartToFirstBatchMilliseconds(string binary, IReadOnlyList<string> args, string linePrefix, CancellationToken stop)
     {
         long start = Stopwatch.GetTimestamp();
-        using PluginProcess plugin = PluginProcess.Start(binary, args);
+        using PluginProcess plugin = PluginProcess.Start(binary, args, stop);
         plugin.Trigger();
         plugin.ReadBatch(1, BatchTimeout);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -24,7 +24,7 @@ internal static class StartupScenario
     /// <summary>VmRSS after <paramref name="gathers"/> back-to-back gathers.</summary>
     public static long ResidentBytesAfter(string binary, IReadOnlyList<string> args, string linePrefix, int gathers, CancellationToken stop)
     {
-        using PluginProcess plugin = PluginProcess.Start(binary, args);
+        using PluginProcess plugin = PluginProcess.Start(binary, args, stop);
         for (int i = 0; i < gathers; i++)
         {
             plugin.Trigger();
