@@ -26,7 +26,7 @@
              the published AOT binary (PLUGIN_BINARY_UNDER_TEST, else published first) and a JIT build of
              the same code (framework-dependent, into artifacts/bench/jit) driven through stdin as Telegraf
              does, every figure of issue 6 beside its floor, min/median/max over 5 runs; one table on
-             stdout and in artifacts/bench/e2e.md (about 20-30 minutes on 2 cores).
+             stdout and in artifacts/bench/e2e.md (about 8 minutes on 2 shared cores).
              Fails if BenchmarkDotNet reports an error or the plugin broke; a figure that misses its target
              is reported, not failed. -Quick runs the dry job and the end-to-end benchmark at smoke sizes
              (1 run, 3 containers, 1,000 gathers; under a minute): timings that mean nothing.
