@@ -735,6 +735,9 @@ function Invoke-Release {
     }
 
     Get-Content $sums | Write-Host
+
+    # The intermediate build of two AOT targets is large and worthless once the archives are checked.
+    Remove-Item -Recurse -Force (Join-Path $work 'build') -ErrorAction SilentlyContinue
 }
 
 switch ($Task) {
