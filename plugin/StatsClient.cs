@@ -32,15 +32,30 @@ internal sealed class StatsClient : IDisposable
             MaxResponseHeadersLength = 64,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("execd-jvb", AppInfo.Version));
     }
 
+    /// <summary>What a colibri document, /about/health and /about/version answer: JSON.</summary>
+    public const string JsonAccept = "application/json";
+
     /// <summary>
-    /// GETs the URL. On success the body is in <see cref="FetchResult.Body"/>, a pooled buffer the caller
-    /// must return with <see cref="FetchResult.Release"/>.
+    /// The Prometheus text format, asked for explicitly: the JVB's /metrics picks its format from Accept (jicoco-metrics
+    /// Prometheus.java serves JSON for application/json and OpenMetrics for its own type), and older JVBs fail without one.
     /// </summary>
-    public async Task<FetchResult> FetchAsync(Uri url, CancellationToken stopping)
+    public const string PrometheusTextAccept = "text/plain; version=0.0.4";
+
+    /// <summary>An error page is read only this far: enough for a health check's reason, never a large page whole.</summary>
+    private const int ErrorBodyLimit = 4096;
+
+    /// <summary>GETs the URL as JSON, without reading the body of an answer that is not a success.</summary>
+    public Task<FetchResult> FetchAsync(Uri url, CancellationToken stopping) => FetchAsync(url, JsonAccept, keepErrorBody: false, stopping);
+
+    /// <summary>
+    /// GETs the URL with the given Accept header. On success the body is in <see cref="FetchResult.Body"/>, a pooled
+    /// buffer the caller must return with <see cref="FetchResult.Release"/>; with <paramref name="keepErrorBody"/>, the
+    /// first bytes of an error answer's body are kept the same way (a failed health check says why in its body).
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(Uri url, string accept, bool keepErrorBody, CancellationToken stopping)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         deadline.CancelAfter(_timeout);
@@ -48,6 +63,7 @@ internal sealed class StatsClient : IDisposable
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation("Accept", accept);
             if (!string.IsNullOrEmpty(url.UserInfo))
             {
                 // user:password in a URL means basic authentication (a JVB behind a reverse proxy).
@@ -55,58 +71,34 @@ internal sealed class StatsClient : IDisposable
             }
 
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
-                return FetchResult.Failed(StatusFailure(url, response.StatusCode, response.ReasonPhrase));
+                FetchFailure failure = StatusFailure(url, response.StatusCode, response.ReasonPhrase);
+                if (!keepErrorBody)
+                {
+                    return FetchResult.Failed(failure, status);
+                }
+
+                (buffer, int errorLength) = await ReadBodyAsync(response, ErrorBodyLimit, deadline.Token).ConfigureAwait(false);
+                FetchResult withBody = FetchResult.Failed(failure, status, buffer, Math.Min(errorLength, ErrorBodyLimit));
+                buffer = null;
+                return withBody;
             }
 
             long? announced = response.Content.Headers.ContentLength;
             if (announced > _maxBodySize)
             {
-                return FetchResult.Failed(TooLarge($"the answer announces {announced} bytes, more"));
+                return FetchResult.Failed(TooLarge($"the answer announces {announced} bytes, more"), status);
             }
 
-            int capacity = (int)Math.Min(_maxBodySize + 1, announced is > 0 ? announced.Value + 1 : 16 * 1024);
-            buffer = ArrayPool<byte>.Shared.Rent(capacity);
-            int length = 0;
-            Stream body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
-            await using (body.ConfigureAwait(false))
-            {
-                while (true)
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (length > _maxBodySize)
-                        {
-                            break;
-                        }
-
-                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(_maxBodySize + 1, (long)buffer.Length * 2));
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-
-                    int read = await body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, _maxBodySize + 1 - length)), deadline.Token).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    length += read;
-                    if (length > _maxBodySize)
-                    {
-                        break;
-                    }
-                }
-            }
-
+            (buffer, int length) = await ReadBodyAsync(response, _maxBodySize, deadline.Token).ConfigureAwait(false);
             if (length > _maxBodySize)
             {
-                return FetchResult.Failed(TooLarge("the answer is larger"));
+                return FetchResult.Failed(TooLarge("the answer is larger"), status);
             }
 
-            FetchResult result = FetchResult.Succeeded(buffer, length);
+            FetchResult result = FetchResult.Succeeded(status, buffer, length);
             buffer = null;
             return result;
         }
@@ -131,6 +123,50 @@ internal sealed class StatsClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the body into a pooled buffer, stopping as soon as it holds more than <paramref name="limit"/> bytes (the
+    /// length returned then exceeds the limit). The buffer goes back to the pool if reading fails.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, long limit, CancellationToken deadline)
+    {
+        long? announced = response.Content.Headers.ContentLength;
+        int capacity = (int)Math.Min(limit + 1, announced is > 0 ? announced.Value + 1 : 16 * 1024);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        int length = 0;
+        try
+        {
+            Stream body = await response.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                while (length <= limit)
+                {
+                    if (length == buffer.Length)
+                    {
+                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1, (long)buffer.Length * 2));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    int read = await body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, limit + 1 - length)), deadline).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
     private FetchFailure TooLarge(string what) =>
         new("too-large", $"{what} than max_body_size ({_maxBodySize} bytes); is this really a JVB stats URL?");
 
@@ -140,6 +176,10 @@ internal sealed class StatsClient : IDisposable
         if (status == HttpStatusCode.NotFound && url.AbsolutePath.EndsWith("/colibri/stats", StringComparison.Ordinal))
         {
             message += ": the JVB's colibri REST API is off; enable it with COLIBRI_REST_ENABLED=true in docker-jitsi-meet's .env (videobridge.apis.rest.enabled = true in jvb.conf)";
+        }
+        else if (status == HttpStatusCode.NotFound && url.AbsolutePath.EndsWith("/metrics", StringComparison.Ordinal))
+        {
+            message += ": the JVB's /metrics is off; enable it with videobridge.rest.prometheus.enabled = true in jvb.conf";
         }
         else if (status == HttpStatusCode.NotFound)
         {
