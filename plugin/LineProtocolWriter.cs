@@ -51,6 +51,9 @@ internal sealed class LineProtocolWriter
 
     public int LineCount { get; private set; }
 
+    /// <summary>The fields the line being written holds so far.</summary>
+    public int FieldCount => _state == LineState.None ? 0 : _fieldCount;
+
     public void Clear()
     {
         _length = 0;

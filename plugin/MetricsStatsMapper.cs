@@ -14,12 +14,15 @@ namespace ExecdJvb;
 /// the Prometheus Java client adds for every counter and histogram (when the metric was registered, not a value of
 /// the bridge). Sample timestamps are ignored: the point carries the gather's time, as a colibri point does.
 /// Malformed lines are skipped and counted; an answer that ends inside a line, or has no sample at all, writes nothing.
+/// As <see cref="StatsMapper"/>, it takes an optional leading field (the plugin's <c>healthy</c>) that heads the point
+/// and is never written from the answer (<c>jitsi_jvb_healthy</c> under json_string_fields would clash with it).
 /// </summary>
-internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobPattern> stringFields)
+internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)
 {
     private const int CreatedSuffixLength = 8;
 
     private readonly byte[] _measurement = Encoding.UTF8.GetBytes(measurement);
+    private readonly byte[] _leading = leadingField is null ? [] : Encoding.UTF8.GetBytes(leadingField);
     private readonly PrometheusReaderBuffers _buffers = new();
 
     // Names (without _total) of the counters, histograms and summaries seen in this answer, to recognise their
@@ -30,7 +33,8 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
 
     private byte[] _field = new byte[128];
 
-    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
+    /// <summary>Maps one answer into one point; a NaN <paramref name="leadingValue"/> (the default) leaves the leading field out.</summary>
+    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, double leadingValue = double.NaN)
     {
         if (!writer.BeginLine(_measurement))
         {
@@ -41,6 +45,8 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
         {
             writer.AddTag(targetTags[t].KeyUtf8, targetTags[t].ValueUtf8);
         }
+
+        int ownFields = _leading.Length > 0 && double.IsFinite(leadingValue) && writer.AddField(_leading, leadingValue) ? 1 : 0;
 
         _basesLength = 0;
         _baseNames.Clear();
@@ -70,7 +76,8 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
             int entry = reader.LabelCount == 0 ? JitsiStatsMetricMap.Find(reader.SampleName) : -1;
             if (entry < 0)
             {
-                if (!writer.AddField(FieldName(ref reader), reader.Value))
+                ReadOnlySpan<byte> name = FieldName(ref reader);
+                if (!IsLeading(name) && !writer.AddField(name, reader.Value))
                 {
                     skipped++;
                 }
@@ -80,7 +87,7 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
 
             for (; entry < JitsiStatsMetricMap.Count && JitsiStatsMetricMap.At(entry).MetricUtf8.AsSpan().SequenceEqual(reader.SampleName); entry++)
             {
-                if (!WriteColibriField(JitsiStatsMetricMap.At(entry), reader.Value, writer))
+                if (!IsLeading(JitsiStatsMetricMap.At(entry).FieldUtf8) && !WriteColibriField(JitsiStatsMetricMap.At(entry), reader.Value, writer))
                 {
                     skipped++;
                 }
@@ -90,7 +97,7 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
         if (reader.SampleCount == 0 && reader.MalformedLineCount > 0)
         {
             writer.AbandonLine();
-            return new MapOutcome(MapStatus.NoNumbers, $"the answer is not Prometheus text: {reader.FirstProblem}", skipped);
+            return new MapOutcome(MapStatus.NotPrometheusText, reader.FirstProblem, skipped);
         }
 
         if (reader.EndsMidLine)
@@ -100,13 +107,18 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
         }
 
         skipped += reader.MalformedLineCount;
-        if (writer.EndLine(timestampNanoseconds))
+        if (writer.FieldCount > ownFields && writer.EndLine(timestampNanoseconds))
         {
             return new MapOutcome(MapStatus.Written, SkippedValues: skipped);
         }
 
+        // The leading field alone is no answer: the line goes, and the caller decides what to write instead.
+        writer.AbandonLine();
         return new MapOutcome(MapStatus.NoNumbers, "the answer holds no sample that can be written", skipped);
     }
+
+    private bool IsLeading(ReadOnlySpan<byte> name) =>
+        name.Length == _leading.Length && name.Length > 0 && name.SequenceEqual(_leading);
 
     /// <summary>bits/s to kbit/s as the shim's <c>Long / 1000</c> does it: the remainder is dropped, toward zero.</summary>
     public static double KilobitsTruncated(double bitsPerSecond) =>

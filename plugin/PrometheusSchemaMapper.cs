@@ -85,6 +85,12 @@ internal sealed class PrometheusSchemaMapper
             return new MapOutcome(MapStatus.Written, problem, _skipped);
         }
 
+        if (reader.SampleCount == 0 && problem is not null)
+        {
+            // Not one line read as a sample, and some could not be read at all: an HTML page, JSON, another format.
+            return new MapOutcome(MapStatus.NotPrometheusText, problem, _skipped);
+        }
+
         string detail = reader.SampleCount > 0 ? "no sample has a value that can be written"
             : reader.LineNumber == 0 ? "the answer is empty"
             : "the answer holds no Prometheus samples";

@@ -10,7 +10,9 @@ namespace ExecdJvb;
 /// (data_format = "json"): flattened names joined by "_", every number a float field, strings and
 /// booleans only where tag_keys or json_string_fields ask for them. Streams with Utf8JsonReader into
 /// reusable buffers; the whole document is read before anything is written, so a broken answer
-/// never leaves half a line behind.
+/// never leaves half a line behind. An optional leading field (the plugin's own <c>healthy</c>, read from
+/// /about/health) heads every point; the document's own leaf of that name is never written, so the field
+/// keeps one type and one key whatever the JVB version sends under it.
 /// </summary>
 internal sealed class StatsMapper
 {
@@ -20,6 +22,7 @@ internal sealed class StatsMapper
     private readonly byte[] _measurement;
     private readonly IReadOnlyList<GlobPattern> _tagKeys;
     private readonly IReadOnlyList<GlobPattern> _stringFields;
+    private readonly byte[] _leading;
     private readonly FlatDocument _document = new();
     private readonly NameSet _names = new();
     private bool _repeated;
@@ -30,15 +33,21 @@ internal sealed class StatsMapper
     private readonly int[] _prefixLengths = new int[MaxDepth + 2];
     private readonly int[] _nextIndex = new int[MaxDepth + 2];
 
-    public StatsMapper(string measurement, IReadOnlyList<GlobPattern> tagKeys, IReadOnlyList<GlobPattern> stringFields)
+    /// <summary>
+    /// With a <paramref name="leadingField"/>, each <see cref="Map"/> may give that float field to head the point, and
+    /// the document's leaves of that name are left out, given or not.
+    /// </summary>
+    public StatsMapper(string measurement, IReadOnlyList<GlobPattern> tagKeys, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)
     {
         _measurement = Encoding.UTF8.GetBytes(measurement);
+        _leading = leadingField is null ? [] : Encoding.UTF8.GetBytes(leadingField);
         _tagKeys = tagKeys;
         _stringFields = stringFields;
         _byKey = (a, b) => _document.NameOf(a.Leaf).SequenceCompareTo(_document.NameOf(b.Leaf));
     }
 
-    public MapOutcome Map(ReadOnlySpan<byte> json, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
+    /// <summary>Maps one document into one point; a NaN <paramref name="leadingValue"/> (the default) leaves the leading field out.</summary>
+    public MapOutcome Map(ReadOnlySpan<byte> json, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, double leadingValue = double.NaN)
     {
         // Tags come before fields, so only tag_keys make the whole document wait; without them it streams into
         // the line, and a name that repeats (Go's map keeps the last value, in the first place) sends it the long way.
@@ -46,12 +55,13 @@ internal sealed class StatsMapper
         {
             _jsonTags.Clear();
             WriteTags(targetTags, writer);
+            int ownFields = WriteLeading(leadingValue, writer);
             _names.Clear();
             _repeated = false;
             MapOutcome streamed = Read(json, writer);
             if (!_repeated)
             {
-                return Finish(streamed, timestampNanoseconds, writer);
+                return Finish(streamed, timestampNanoseconds, writer, ownFields);
             }
 
             writer.AbandonLine();
@@ -60,16 +70,27 @@ internal sealed class StatsMapper
         _document.Clear();
         MapOutcome read = Read(json, lineInProgress: null);
         return read.Status == MapStatus.Written
-            ? Write(targetTags, timestampNanoseconds, writer, read.SkippedValues)
+            ? Write(targetTags, timestampNanoseconds, writer, read.SkippedValues, leadingValue)
             : read;
     }
 
-    private static MapOutcome Finish(MapOutcome read, long timestampNanoseconds, LineProtocolWriter writer)
+    /// <summary>Writes the leading field when it has a value; returns how many fields that added (0 or 1).</summary>
+    private int WriteLeading(double value, LineProtocolWriter writer) =>
+        _leading.Length > 0 && double.IsFinite(value) && writer.AddField(_leading, value) ? 1 : 0;
+
+    /// <summary>Ends the line, or drops it when the document gave no field of its own (the leading one alone is no stats).</summary>
+    private static MapOutcome Finish(MapOutcome read, long timestampNanoseconds, LineProtocolWriter writer, int ownFields)
     {
         if (read.Status != MapStatus.Written)
         {
             writer.AbandonLine();
             return read;
+        }
+
+        if (writer.FieldCount <= ownFields)
+        {
+            writer.AbandonLine();
+            return new MapOutcome(MapStatus.NoNumbers, "the JSON object holds no numbers", read.SkippedValues);
         }
 
         return writer.EndLine(timestampNanoseconds)
@@ -129,6 +150,9 @@ internal sealed class StatsMapper
 
                 switch (token)
                 {
+                    case JsonTokenType.Number or JsonTokenType.String or JsonTokenType.True or JsonTokenType.False when IsLeading(leafLength):
+                        // The caller writes this name itself; two writers of one key would clash in type or repeat it.
+                        break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
                         depth++;
@@ -261,7 +285,7 @@ internal sealed class StatsMapper
     private static int RawLength(ref Utf8JsonReader reader) =>
         reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
 
-    private MapOutcome Write(IReadOnlyList<TargetTag> targetTags, long timestamp, LineProtocolWriter writer, int skipped)
+    private MapOutcome Write(IReadOnlyList<TargetTag> targetTags, long timestamp, LineProtocolWriter writer, int skipped, double leadingValue)
     {
         if (!writer.BeginLine(_measurement, distinctFieldKeys: true))
         {
@@ -270,6 +294,7 @@ internal sealed class StatsMapper
 
         CollectJsonTags();
         WriteTags(targetTags, writer);
+        int ownFields = WriteLeading(leadingValue, writer);
         for (int i = 0; i < _document.Count; i++)
         {
             ReadOnlySpan<byte> name = _document.NameOf(i);
@@ -302,9 +327,7 @@ internal sealed class StatsMapper
             }
         }
 
-        return writer.EndLine(timestamp)
-            ? new MapOutcome(MapStatus.Written, SkippedValues: skipped)
-            : new MapOutcome(MapStatus.NoNumbers, "the JSON object holds no numbers", skipped);
+        return Finish(new MapOutcome(MapStatus.Written, SkippedValues: skipped), timestamp, writer, ownFields);
     }
 
     // Line protocol allows a line break inside a string, but the point must stay one line of stdout, and
@@ -312,6 +335,10 @@ internal sealed class StatsMapper
     private static ReadOnlySpan<byte> Unwritable => "\n\r\f"u8;
 
     private ReadOnlySpan<byte> Leaf(int length) => _path.AsSpan(0, length);
+
+    // One length comparison per leaf, and a byte comparison only for names as long as the leading one.
+    private bool IsLeading(int leafLength) =>
+        leafLength == _leading.Length && leafLength > 0 && Leaf(leafLength).SequenceEqual(_leading);
 
     private bool IsTag(ReadOnlySpan<byte> name) => _tagKeys.Count > 0 && GlobPattern.MatchesAny(_tagKeys, name);
 

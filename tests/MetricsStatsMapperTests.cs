@@ -366,8 +366,18 @@ public sealed partial class MetricsStatsMapperTests
             return;
         }
 
-        Assert.Equal(MapStatus.NoNumbers, outcome.Status);
-        Assert.Contains(reason, outcome.Detail, StringComparison.Ordinal);
+        if (reason == "not Prometheus text")
+        {
+            // Its own status, so the gather says "the answer is not Prometheus text: <the first line that is not>".
+            Assert.Equal(MapStatus.NotPrometheusText, outcome.Status);
+            Assert.StartsWith("line 1", outcome.Detail, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(MapStatus.NoNumbers, outcome.Status);
+            Assert.Contains(reason, outcome.Detail, StringComparison.Ordinal);
+        }
+
         Assert.Equal("earlier x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
     }
 

@@ -123,8 +123,8 @@ public sealed class PrometheusSchemaMapperTests
 
         MapOutcome outcome = new PrometheusSchemaMapper().Map("<html>\n<body>Not Found</body>\n</html>\n"u8, UrlTag, Timestamp, writer);
 
-        Assert.Equal(MapStatus.NoNumbers, outcome.Status);
-        Assert.Equal("the answer holds no Prometheus samples: 3 of 3 lines could not be read; the first: line 1: invalid metric name \"<html>\"", outcome.Detail);
+        Assert.Equal(MapStatus.NotPrometheusText, outcome.Status);
+        Assert.Equal("3 of 3 lines could not be read; the first: line 1: invalid metric name \"<html>\"", outcome.Detail);
         Assert.Equal(0, writer.WrittenSpan.Length);
     }
 
