@@ -67,8 +67,7 @@ internal static class App
         }
 
         using var client = new StatsClient(settings.Timeout, settings.MaxBodySize);
-        var mapper = new StatsMapper(settings.Measurement, settings.TagKeys, settings.JsonStringFields);
-        var gatherer = new Gatherer(targets, client, mapper, states, log, TimeProvider.System);
+        var gatherer = new Gatherer(targets, client, settings, states, log, TimeProvider.System);
 
         if (commandLine.Once)
         {

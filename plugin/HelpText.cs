@@ -12,8 +12,9 @@ internal static class HelpText
              - Jitsi Videobridge statistics for Telegraf's inputs.execd
 
             Finds the JVB containers through the Docker API (or reads the static urls), reads each JVB's
-            /colibri/stats and writes InfluxDB line protocol on stdout, one gather per newline on stdin
-            (signal = "STDIN"); diagnostics go to stderr with E!/W!/I!/D! prefixes.
+            /colibri/stats (or its /metrics where colibri is off), /about/health and /about/version, and
+            writes InfluxDB line protocol on stdout, one gather per newline on stdin (signal = "STDIN");
+            diagnostics go to stderr with E!/W!/I!/D! prefixes.
 
             Usage:
               execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)
@@ -40,7 +41,8 @@ internal static class HelpText
             """
 
             Containers may override port and stats_path with the labels execd-jvb.port and
-            execd-jvb.path.
+            execd-jvb.path. /metrics, /about/health and /about/version are read beside the stats path
+            on the same port; a stats path ending in /metrics is read as /metrics.
 
             Exit codes: 0 done (or stdin closed), 1 --once wrote nothing, --discover found nothing
             or stdout was closed, 2 bad configuration.

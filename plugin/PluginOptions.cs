@@ -48,6 +48,15 @@ internal sealed class PluginOptions
     [ConfigurationKeyName("insecure_skip_verify")]
     public string? InsecureSkipVerify { get; set; }
 
+    [ConfigurationKeyName("source")]
+    public string? Source { get; set; }
+
+    [ConfigurationKeyName("metrics_schema")]
+    public string? MetricsSchema { get; set; }
+
+    [ConfigurationKeyName("tag_version")]
+    public string? TagVersion { get; set; }
+
     [ConfigurationKeyName("debug")]
     public string? Debug { get; set; }
 }

@@ -21,6 +21,12 @@ internal sealed record PluginSettings
 
     public IReadOnlyList<GlobPattern> JsonStringFields { get; init; } = [];
 
+    public StatsSource Source { get; init; } = StatsSource.Auto;
+
+    public MetricsSchema MetricsSchema { get; init; } = MetricsSchema.JitsiStats;
+
+    public bool TagVersion { get; init; } = true;
+
     public bool Debug { get; init; }
 
     /// <summary>Things worth a W! line at start that do not stop the plugin.</summary>

@@ -48,6 +48,9 @@ internal static class SettingsLoader
             TagKeys = Globs("tag_keys", ReadList(root, "tag_keys")),
             JsonStringFields = Globs("json_string_fields", ReadList(root, "json_string_fields")),
             Debug = Boolean("debug", options.Debug),
+            Source = Source(options.Source),
+            MetricsSchema = Schema(options.MetricsSchema),
+            TagVersion = Boolean("tag_version", options.TagVersion, fallback: defaults.TagVersion),
             DockerEndpoint = DockerEndpoint.Resolve(options.Endpoint, EnvironmentValue(environment, "DOCKER_HOST")),
             DockerTls = Tls(options, environment),
             Address = Address(options.Address),
@@ -305,9 +308,24 @@ internal static class SettingsLoader
         return bytes;
     }
 
-    private static bool Boolean(string key, string? value) => value?.Trim().ToLowerInvariant() switch
+    private static StatsSource Source(string? value) => value?.Trim().ToLowerInvariant() switch
     {
-        null => false,
+        null or "auto" => StatsSource.Auto,
+        "colibri" => StatsSource.Colibri,
+        "metrics" => StatsSource.Metrics,
+        _ => throw new ConfigurationException($"invalid source \"{value}\": expected auto (/colibri/stats, or /metrics when it answers 404), colibri or metrics"),
+    };
+
+    private static MetricsSchema Schema(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "jitsi_stats" => MetricsSchema.JitsiStats,
+        "prometheus" => MetricsSchema.Prometheus,
+        _ => throw new ConfigurationException($"invalid metrics_schema \"{value}\": expected jitsi_stats (colibri's field names) or prometheus (as Telegraf's inputs.prometheus writes)"),
+    };
+
+    private static bool Boolean(string key, string? value, bool fallback = false) => value?.Trim().ToLowerInvariant() switch
+    {
+        null => fallback,
         "true" or "1" or "yes" => true,
         "false" or "0" or "no" => false,
         _ => throw new ConfigurationException($"invalid {key} \"{value}\": expected true or false"),

@@ -34,6 +34,9 @@ public sealed partial class ExampleConfigTests
         Assert.Equal(defaults.Selection.ToString(), example.Selection.ToString());
         Assert.Empty(example.TagKeys);
         Assert.Empty(example.JsonStringFields);
+        Assert.Equal(defaults.Source, example.Source);
+        Assert.Equal(defaults.MetricsSchema, example.MetricsSchema);
+        Assert.Equal(defaults.TagVersion, example.TagVersion);
     }
 
     [Fact]

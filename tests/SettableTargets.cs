@@ -1,0 +1,11 @@
+namespace ExecdJvb.Tests;
+
+/// <summary>A target source whose list the test sets, as Docker discovery would give it (the same name, a new instance).</summary>
+internal sealed class SettableTargets : ITargetSource
+{
+    public IReadOnlyList<JvbTarget> Current { get; set; } = [];
+
+    public string Description => "targets set by the test";
+
+    public ValueTask<IReadOnlyList<JvbTarget>> GetTargetsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Current);
+}
