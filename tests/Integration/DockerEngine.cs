@@ -15,6 +15,15 @@ internal sealed class DockerEngine : IAsyncDisposable
     public const string GhcrJvbImage = "ghcr.io/jitsi/jvb:stable-11146";
     public const string OtherImage = "example.org/tools/sidecar:1";
 
+    /// <summary>
+    /// The site of a stock docker-jitsi-meet JVB 2.3.168 (COLIBRI_REST_ENABLED=false): /metrics, /about/health (200,
+    /// empty) and /about/version, and no /colibri/stats, which busybox httpd answers with 404 as the JVB does.
+    /// </summary>
+    public const string RestOffJvbSite = "jvb-2.3.168-rest-off";
+
+    /// <summary>The same JVB with its colibri REST API on: /colibri/stats as well.</summary>
+    public const string RestOnJvbSite = "jvb-2.3.168-rest-on";
+
     private readonly string[] _daemonArgs;
     private Process? _daemon;
 
@@ -144,12 +153,38 @@ internal sealed class DockerEngine : IAsyncDisposable
 
     /// <summary>
     /// A JVB-like container on the host network whose busybox httpd serves a fixture at
-    /// 127.0.0.1:<paramref name="port"/>/colibri/stats (and /about/*). Its execd-jvb.port label says
-    /// which port, as on a host that runs several JVBs in host network mode.
+    /// 127.0.0.1:<paramref name="port"/>/colibri/stats and nothing else (other paths answer 404, as a JVB's
+    /// with those APIs off). Its execd-jvb.port label says which port, as on a host that runs several JVBs in
+    /// host network mode.
     /// </summary>
-    public async Task<string> RunJvbAsync(string name, int port, string fixture = "colibri-stats-2.3.168-stable-9779", string image = JvbImage, params string[] extra)
+    public Task<string> RunJvbAsync(string name, int port, string fixture = "colibri-stats-2.3.168-stable-9779", string image = JvbImage, params string[] extra) =>
+        RunHttpdAsync(name, port, fixture, image, logRequests: false, extra);
+
+    /// <summary>
+    /// As <see cref="RunJvbAsync"/>, serving one of the sites (<see cref="RestOffJvbSite"/>, <see cref="RestOnJvbSite"/>)
+    /// and logging each request's path, which <see cref="RequestedPathsAsync"/> reads back.
+    /// </summary>
+    public Task<string> RunLoggingJvbAsync(string name, int port, string site, params string[] extra) =>
+        RunHttpdAsync(name, port, site, JvbImage, logRequests: true, extra);
+
+    /// <summary>The paths the container's busybox httpd was asked for, in order (from its -vv log lines "url:/path").</summary>
+    public async Task<IReadOnlyList<string>> RequestedPathsAsync(string container)
     {
-        string id = await RunAsync(["--name", name, "--network", "host", "--label", $"execd-jvb.port={port}", .. extra, image, "/bin/busybox", "httpd", "-f", "-p", $"127.0.0.1:{port}", "-h", $"/www/{fixture}"]);
+        (int exitCode, string stdout, string stderr) = await RunDockerWithStderrAsync(["logs", container]);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"docker logs {container} failed ({exitCode}): {stderr}");
+        }
+
+        return [.. (stdout + "\n" + stderr).Split('\n')
+            .Select(line => line.IndexOf(": url:", StringComparison.Ordinal) is int at and >= 0 ? line[(at + ": url:".Length)..].Trim() : null)
+            .OfType<string>()];
+    }
+
+    private async Task<string> RunHttpdAsync(string name, int port, string site, string image, bool logRequests, string[] extra)
+    {
+        string[] verbose = logRequests ? ["-vv"] : [];
+        string id = await RunAsync(["--name", name, "--network", "host", "--label", $"execd-jvb.port={port}", .. extra, image, "/bin/busybox", "httpd", "-f", .. verbose, "-p", $"127.0.0.1:{port}", "-h", $"/www/{site}"]);
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(15))
         {
@@ -288,12 +323,23 @@ internal sealed class DockerEngine : IAsyncDisposable
         await using (var tar = new TarWriter(file, TarEntryFormat.Pax))
         {
             await tar.WriteEntryAsync("/bin/busybox", "bin/busybox");
+            // Each JSON fixture as the colibri stats of a JVB that serves nothing else (so no health, no version).
             foreach (string fixture in Directory.GetFiles(TestData.PathOf("jvb"), "*.json"))
             {
-                string name = Path.GetFileNameWithoutExtension(fixture);
-                await tar.WriteEntryAsync(fixture, $"www/{name}/colibri/stats");
-                await tar.WriteEntryAsync(TestData.PathOf("jvb", "about-version.json"), $"www/{name}/about/version");
+                await tar.WriteEntryAsync(fixture, $"www/{Path.GetFileNameWithoutExtension(fixture)}/colibri/stats");
             }
+
+            // Whole JVBs: /metrics, /about/health (200 with an empty body, as jicoco's Health answers) and /about/version.
+            string emptyFile = Path.Combine(Folder, "empty");
+            await File.WriteAllBytesAsync(emptyFile, []);
+            foreach (string site in new[] { RestOffJvbSite, RestOnJvbSite })
+            {
+                await tar.WriteEntryAsync(TestData.PathOf("jvb", "metrics-2.3.168.txt"), $"www/{site}/metrics");
+                await tar.WriteEntryAsync(emptyFile, $"www/{site}/about/health");
+                await tar.WriteEntryAsync(TestData.PathOf("jvb", "about-version.json"), $"www/{site}/about/version");
+            }
+
+            await tar.WriteEntryAsync(TestData.PathOf("jvb", "colibri-stats-2.3.168-stable-9779.json"), $"www/{RestOnJvbSite}/colibri/stats");
         }
 
         await DockerAsync("import", tarPath, JvbImage);
@@ -302,6 +348,17 @@ internal sealed class DockerEngine : IAsyncDisposable
     }
 
     private async Task<(int ExitCode, string Stdout)> RunDockerAsync(string[] args, bool throwOnError)
+    {
+        (int exitCode, string stdout, string stderr) = await RunDockerWithStderrAsync(args);
+        if (throwOnError && exitCode != 0)
+        {
+            throw new InvalidOperationException($"docker {string.Join(' ', args)} failed ({exitCode}): {stderr}");
+        }
+
+        return (exitCode, stdout);
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunDockerWithStderrAsync(string[] args)
     {
         var start = new ProcessStartInfo("docker")
         {
@@ -321,12 +378,7 @@ internal sealed class DockerEngine : IAsyncDisposable
         Task<string> stderr = docker.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await docker.WaitForExitAsync(deadline.Token);
-        if (throwOnError && docker.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"docker {string.Join(' ', args)} failed ({docker.ExitCode}): {await stderr}");
-        }
-
-        return (docker.ExitCode, await stdout);
+        return (docker.ExitCode, await stdout, await stderr);
     }
 
     private static async Task CopyAsync(StreamReader from, string logPath)

@@ -7,11 +7,23 @@ namespace ExecdJvb.Tests.Integration;
 /// <summary>
 /// A JVB-like HTTP/1.1 server on 127.0.0.1 (kept-alive connections, like the JVB's Jetty) whose answer the
 /// test sets; stopping it makes the port refuse connections, starting it again reuses the same port.
+/// <see cref="Response"/> answers the stats path (any path without a route of its own) and <see cref="Requests"/>
+/// counts those requests; /metrics, /about/health and /about/version answer 404, as from a JVB with those APIs off,
+/// unless a test gives them a <see cref="Route"/>, and are counted apart (<see cref="RequestsTo"/>).
 /// </summary>
 internal sealed class JvbHttpServer : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<TcpClient> _clients = [];
+    private readonly Dictionary<string, StubResponse> _routes = new(StringComparer.Ordinal)
+    {
+        ["/metrics"] = StubResponse.NotFound(),
+        ["/about/health"] = StubResponse.NotFound(),
+        ["/about/version"] = StubResponse.NotFound(),
+    };
+
+    private readonly Dictionary<string, int> _requestsByPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _acceptByPath = new(StringComparer.Ordinal);
     private TcpListener? _listener;
     private CancellationTokenSource _running = new();
     private Task _accepting = Task.CompletedTask;
@@ -28,12 +40,41 @@ internal sealed class JvbHttpServer : IAsyncDisposable
 
     public string StatsUrl => $"http://127.0.0.1:{Port}/colibri/stats";
 
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
     public int Requests => Volatile.Read(ref _requests);
 
     public StubResponse Response
     {
         get { lock (_lock) { return _response; } }
         set { lock (_lock) { _response = value; } }
+    }
+
+    /// <summary>Answers <paramref name="path"/> (without query) with its own response from now on.</summary>
+    public void Route(string path, StubResponse response)
+    {
+        lock (_lock)
+        {
+            _routes[path] = response;
+        }
+    }
+
+    /// <summary>Requests that arrived for the path, whichever response answered them.</summary>
+    public int RequestsTo(string path)
+    {
+        lock (_lock)
+        {
+            return _requestsByPath.GetValueOrDefault(path);
+        }
+    }
+
+    /// <summary>The Accept header of the last request for the path, or null (none came, or it had none).</summary>
+    public string? AcceptOf(string path)
+    {
+        lock (_lock)
+        {
+            return _acceptByPath.GetValueOrDefault(path);
+        }
     }
 
     /// <summary>Waits (polling, bounded by the timeout) until at least <paramref name="count"/> requests arrived.</summary>
@@ -177,6 +218,35 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Counts the request by its path and picks the response for it.</summary>
+    private StubResponse Classify(string head)
+    {
+        string[] lines = head.Split("\r\n");
+        string[] requestLine = lines[0].Split(' ');
+        string path = requestLine.Length > 1 ? requestLine[1].Split('?')[0] : string.Empty;
+        string? accept = lines.Skip(1).Where(line => line.StartsWith("Accept:", StringComparison.OrdinalIgnoreCase)).Select(line => line["Accept:".Length..].Trim()).FirstOrDefault();
+        lock (_lock)
+        {
+            _requestsByPath[path] = _requestsByPath.GetValueOrDefault(path) + 1;
+            if (accept is null)
+            {
+                _acceptByPath.Remove(path);
+            }
+            else
+            {
+                _acceptByPath[path] = accept;
+            }
+
+            if (_routes.TryGetValue(path, out StubResponse? routed))
+            {
+                return routed;
+            }
+
+            Interlocked.Increment(ref _requests);
+            return _response;
+        }
+    }
+
     private async Task ServeAsync(TcpClient client, CancellationToken stop)
     {
         try
@@ -200,12 +270,11 @@ internal sealed class JvbHttpServer : IAsyncDisposable
                         filled += read;
                     }
 
-                    Interlocked.Increment(ref _requests);
+                    StubResponse response = Classify(Encoding.ASCII.GetString(buffer, 0, headerEnd));
                     int consumed = headerEnd + 4;
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
 
-                    StubResponse response = Response;
                     if (response.Delay > TimeSpan.Zero)
                     {
                         await Task.Delay(response.Delay, stop);

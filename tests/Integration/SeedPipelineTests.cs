@@ -123,6 +123,50 @@ public sealed class SeedPipelineTests(DockerEngineFixture docker, InfluxDbFixtur
         }
     }
 
+    [Fact]
+    public async Task A_stock_docker_jitsi_meet_JVB_read_from_metrics_then_from_colibri_lands_next_to_the_seed_history_with_healthy_and_version()
+    {
+        const string host = "meet-host-4";
+        DockerEngine engine = docker.Engine;
+        await engine.RemoveAllContainersAsync();
+        try
+        {
+            await WriteSeedHistoryAsync(host, "colibri-stats-2.3.168-stable-9779", DateTimeOffset.UtcNow.AddMinutes(-30));
+            string[] compose = ["--label", "com.docker.compose.service=jvb"];
+            await engine.RunLoggingJvbAsync("docker-jitsi-meet-jvb-1", FreePort.Next(), DockerEngine.RestOffJvbSite, compose);
+            await using TelegrafExecd telegraf = TelegrafExecd.Start(["--endpoint", engine.Endpoint, "--address", "host"], _influx, host);
+            for (int i = 1; i <= 4; i++)
+            {
+                if (i == 3)
+                {
+                    // COLIBRI_REST_ENABLED=true and docker compose up: a new container, read on /colibri/stats.
+                    await engine.DockerAsync("rm", "-f", "docker-jitsi-meet-jvb-1");
+                    await engine.RunLoggingJvbAsync("docker-jitsi-meet-jvb-1", FreePort.Next(), DockerEngine.RestOnJvbSite, compose);
+                }
+
+                await telegraf.IntervalAsync();
+                Assert.True(await telegraf.WaitForPointsAsync(i, Wait), $"point {i} was not written");
+                await Task.Delay(10);
+            }
+
+            await telegraf.StopAsync();
+            AssertTelegrafWasContent(telegraf);
+            Assert.Equal(4, telegraf.PointsWritten);
+
+            JsonElement fieldKeys = await _influx.QueryAsync("SHOW FIELD KEYS FROM \"jitsi_stats\"");
+            Assert.Contains(InfluxDb.Rows(fieldKeys), row => row[0].GetString() == "healthy");
+            Assert.All(InfluxDb.Rows(fieldKeys), row => Assert.Equal("float", row[1].GetString()));
+            JsonElement rows = await _influx.QueryAsync($"SELECT \"healthy\", \"participants\", \"average_participant_stress\", \"version\" FROM \"jitsi_stats\" WHERE \"host\" = '{host}'");
+            Assert.Equal(
+                ["null 0 0.01 null", "1 0 null 2.3.168-g28674f78", "1 0 null 2.3.168-g28674f78", "1 0 0.01 2.3.168-g28674f78", "1 0 0.01 2.3.168-g28674f78"],
+                InfluxDb.Rows(rows).Select(row => string.Join(' ', row.Skip(1).Select(value => value.ValueKind == JsonValueKind.Null ? "null" : value.ToString()))));
+        }
+        finally
+        {
+            await engine.RemoveAllContainersAsync();
+        }
+    }
+
     /// <summary>
     /// The seed's history for one JVB: the fixture's golden line (derived from Telegraf's json parser rules,
     /// not from this plugin) with inputs.http's url tag and the host tag the agent adds.
