@@ -47,9 +47,6 @@ internal sealed class StatsClient : IDisposable
     /// <summary>An error page is read only this far: enough for a health check's reason, never a large page whole.</summary>
     private const int ErrorBodyLimit = 4096;
 
-    /// <summary>GETs the URL as JSON, without reading the body of an answer that is not a success.</summary>
-    public Task<FetchResult> FetchAsync(Uri url, CancellationToken stopping) => FetchAsync(url, JsonAccept, keepErrorBody: false, stopping);
-
     /// <summary>
     /// GETs the URL with the given Accept header. On success the body is in <see cref="FetchResult.Body"/>, a pooled
     /// buffer the caller must return with <see cref="FetchResult.Release"/>; with <paramref name="keepErrorBody"/>, the
