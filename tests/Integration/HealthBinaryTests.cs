@@ -38,9 +38,13 @@ public sealed class HealthBinaryTests
         Assert.Equal($"I! JVB {jvb.StatsUrl} answers again", await plugin.NextStderrLineAsync(Wait));
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
-        Assert.Equal(5, plugin.StdoutLines.Count);
+
+        // The second refused gather writes nothing, so nothing tells when it is done: it may still be pending
+        // when the JVB comes back, and then it gathers from the healthy JVB too (one more line, one more check).
+        Assert.InRange(plugin.StdoutLines.Count, 5, 6);
+        Assert.All(plugin.StdoutLines.Skip(4), line => Assert.Equal($"jitsi_stats,url={jvb.StatsUrl} healthy=1,conferences=2", TrimTime(line)));
         Assert.Equal(4, plugin.StderrLines.Count);
-        Assert.Equal(5, jvb.RequestsTo("/about/health"));
+        Assert.Equal(plugin.StdoutLines.Count, jvb.RequestsTo("/about/health"));
     }
 
     private static string TrimTime(string? line) => line is null ? "(no line)" : line[..line.LastIndexOf(' ')];
