@@ -31,6 +31,8 @@ internal sealed class Gatherer
     private readonly Dictionary<string, JvbInstance> _instances = new(StringComparer.Ordinal);
     private readonly List<string> _gone = [];
     private readonly LineProtocolWriter _batch = new();
+    private JvbTarget[] _lastTargets = [];
+    private JvbInstance[] _lastInstances = [];
     private long _timestamp;
     private long _gathers;
 
@@ -56,10 +58,28 @@ internal sealed class Gatherer
 
         // One timestamp per gather, as Telegraf gives all metrics of one interval the same time.
         _timestamp = (now - DateTimeOffset.UnixEpoch).Ticks * 100;
-        IReadOnlyList<JvbTarget> current = await _targets.GetTargetsAsync(stopping).ConfigureAwait(false);
+
+        // The JVBs of the last gather are fetched while the target source says which JVBs there are now, so with
+        // Docker the list call and the fetches overlap instead of adding up. An early answer is used only for the
+        // same instance at the same address; any other is dropped unread.
+        Task<JvbAnswers>?[] early = StartEarlyFetches(now, stopping);
+        IReadOnlyList<JvbTarget> current;
+        try
+        {
+            current = await _targets.GetTargetsAsync(stopping).ConfigureAwait(false);
+        }
+        catch
+        {
+            Drop(early);
+            throw;
+        }
+
         if (current.Count == 0)
         {
-            // Kept as they are: an empty list may only mean Docker did not answer this time.
+            // Instances are kept as they are: an empty list may only mean Docker did not answer this time.
+            Drop(early);
+            _lastTargets = [];
+            _lastInstances = [];
             return ReadOnlyMemory<byte>.Empty;
         }
 
@@ -74,8 +94,10 @@ internal sealed class Gatherer
         var fetches = new Task<JvbAnswers>[current.Count];
         for (int i = 0; i < current.Count; i++)
         {
-            fetches[i] = FetchAsync(jvbs[i], now, stopping);
+            fetches[i] = TakeEarly(early, current[i], jvbs[i]) ?? FetchAsync(jvbs[i], now, stopping);
         }
+
+        Drop(early);
 
         // Every fetch is awaited before any result is used, so buffers are released even if one throws.
         try
@@ -108,7 +130,63 @@ internal sealed class Gatherer
             }
         }
 
+        _lastTargets = [.. current];
+        _lastInstances = jvbs;
         return _batch.WrittenMemory;
+    }
+
+    private Task<JvbAnswers>?[] StartEarlyFetches(DateTimeOffset now, CancellationToken stopping)
+    {
+        var early = new Task<JvbAnswers>?[_lastInstances.Length];
+        for (int i = 0; i < early.Length; i++)
+        {
+            early[i] = FetchAsync(_lastInstances[i], now, stopping);
+        }
+
+        return early;
+    }
+
+    /// <summary>The early fetch made for this very instance at this address, taken out of <paramref name="early"/>.</summary>
+    private Task<JvbAnswers>? TakeEarly(Task<JvbAnswers>?[] early, JvbTarget target, JvbInstance jvb)
+    {
+        for (int i = 0; i < early.Length; i++)
+        {
+            if (early[i] is { } fetch && ReferenceEquals(_lastInstances[i], jvb) && _lastTargets[i].StatsUri == target.StatsUri)
+            {
+                early[i] = null;
+                return fetch;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Lets unused early fetches finish on their own (bounded by the timeout) and gives their buffers back then: a JVB
+    /// that has just gone may not answer at all, and the gather must not wait for it.
+    /// </summary>
+    private static void Drop(Task<JvbAnswers>?[] early)
+    {
+        for (int i = 0; i < early.Length; i++)
+        {
+            early[i]?.ContinueWith(
+                static fetch =>
+                {
+                    if (fetch.IsCompletedSuccessfully)
+                    {
+                        fetch.Result.Release();
+                    }
+                    else
+                    {
+                        // Observed, so a cancelled or failed answer nobody wanted is not reported as unobserved.
+                        _ = fetch.Exception;
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            early[i] = null;
+        }
     }
 
     private JvbInstance Track(JvbTarget target)

@@ -349,6 +349,53 @@ public sealed class GathererTests : IAsyncDisposable
         Assert.Equal(new DecodedField("healthy", 1.0), colibri.Fields[0]);
     }
 
+    [Fact]
+    public async Task The_last_gathers_JVBs_are_read_while_the_list_is_asked_and_an_answer_from_an_old_address_is_never_used()
+    {
+        await using var moved = new JvbHttpServer(StubResponse.Json("""{"conferences":7}"""));
+        _jvb.Response = StubResponse.Json("""{"conferences":1}""");
+        var targets = new SettableTargets { Current = [new JvbTarget("jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-1")] };
+        Gatherer gatherer = NewGatherer(new PluginSettings(), targets);
+
+        Assert.Equal(1.0, Assert.Single(await GatherAsync(gatherer)).Fields.Single(field => field.Key == "conferences").Value);
+        Assert.Equal(1.0, Assert.Single(await GatherAsync(gatherer)).Fields.Single(field => field.Key == "conferences").Value);
+
+        // Steady state: the early read is the gather's read, not one more.
+        Assert.Equal(2, _jvb.Requests);
+
+        // The same container now answers elsewhere: the early read of the old address is dropped, the new one is read.
+        targets.Current = [new JvbTarget("jvb", new Uri(moved.StatsUrl), [new TargetTag("container_name", "jvb")], "id-1")];
+        Assert.Equal(7.0, Assert.Single(await GatherAsync(gatherer)).Fields.Single(field => field.Key == "conferences").Value);
+        Assert.Equal(1, moved.Requests);
+        Assert.True(await _jvb.WaitForRequestsAsync(3, TimeSpan.FromSeconds(10)), "the early read of the old address was not made");
+    }
+
+    [Fact]
+    public async Task A_JVB_that_has_gone_and_no_longer_answers_does_not_hold_up_the_gather()
+    {
+        await using var stays = new JvbHttpServer(StubResponse.Json("""{"conferences":3}"""));
+        _jvb.Response = StubResponse.Json("""{"conferences":1}""");
+        var targets = new SettableTargets
+        {
+            Current =
+            [
+                new JvbTarget("gone", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "gone")], "id-gone"),
+                new JvbTarget("stays", new Uri(stays.StatsUrl), [new TargetTag("container_name", "stays")], "id-stays"),
+            ],
+        };
+        Gatherer gatherer = NewGatherer(new PluginSettings(), targets);
+        Assert.Equal(2, (await GatherAsync(gatherer)).Count);
+
+        // It hangs now (the 5 s timeout would end the early read); the list no longer has it.
+        _jvb.Response = StubResponse.Json("""{"conferences":1}""") with { Delay = TimeSpan.FromSeconds(30) };
+        targets.Current = [targets.Current[1]];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        DecodedPoint point = Assert.Single(await GatherAsync(gatherer));
+
+        Assert.Equal([new("container_name", "stays")], point.Tags);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the gather took {clock.Elapsed.TotalMilliseconds} ms");
+    }
+
     private Gatherer NewGatherer(PluginSettings settings, ITargetSource? targets = null, bool debug = false)
     {
         var log = new StderrLog(_stderr, debug);
