@@ -232,7 +232,9 @@ internal sealed class Gatherer
         Task<FetchResult> stats = readMetrics
             ? _client.FetchAsync(endpoints.Metrics, StatsClient.PrometheusTextAccept, keepErrorBody: false, stopping)
             : _client.FetchAsync(endpoints.Colibri!, StatsClient.JsonAccept, keepErrorBody: false, stopping);
-        Task<FetchResult> health = _client.FetchAsync(endpoints.Health, StatsClient.JsonAccept, keepErrorBody: true, stopping);
+        Task<FetchResult>? health = jvb.HealthDue(now)
+            ? _client.FetchAsync(endpoints.Health, StatsClient.JsonAccept, keepErrorBody: true, stopping)
+            : null;
         Task<FetchResult>? version = _tagVersion && jvb.VersionDue(now)
             ? _client.FetchAsync(endpoints.Version, StatsClient.JsonAccept, keepErrorBody: false, stopping)
             : null;
@@ -249,7 +251,7 @@ internal sealed class Gatherer
                 answers.FromMetrics = true;
             }
 
-            answers.Health = await health.ConfigureAwait(false);
+            answers.Health = health is null ? null : await health.ConfigureAwait(false);
             answers.Version = version is null ? null : await version.ConfigureAwait(false);
             return answers;
         }
@@ -263,7 +265,7 @@ internal sealed class Gatherer
     private void Record(JvbTarget target, JvbInstance jvb, JvbAnswers answers, DateTimeOffset now)
     {
         FetchFailure? failure = ChooseSource(target.Name, jvb, answers, now);
-        double healthy = Health(target.Name, jvb, answers.Health!);
+        double healthy = answers.Health is { } health ? Health(target.Name, jvb, health, now) : double.NaN;
         if (answers.Version is { } version)
         {
             TakeVersion(target.Name, jvb, version, now);
@@ -355,9 +357,16 @@ internal sealed class Gatherer
     /// The healthy field from /about/health (jicoco's Health resource: 200 with no body when healthy; 500 for a hard
     /// failure or 503, with the reason as the body): 1, 0, or NaN when the JVB gave no health answer.
     /// </summary>
-    private double Health(string name, JvbInstance jvb, FetchResult health)
+    private double Health(string name, JvbInstance jvb, FetchResult health, DateTimeOffset now)
     {
         int status = health.Status;
+        if (status == 404)
+        {
+            // The health API is off: asking every gather would double the requests for nothing.
+            jvb.HealthApiOff(now);
+            return double.NaN;
+        }
+
         if (status is >= 200 and < 300)
         {
             if (jvb.UnhealthyCause is not null)
@@ -388,8 +397,8 @@ internal sealed class Gatherer
             return 0;
         }
 
-        // No answer: the stats failure says why. 404: the health API is off. Anything else is worth a D! line once.
-        if (status is not (0 or 404) && jvb.OddHealthStatus != status)
+        // No answer: the stats failure says why. Anything else is worth a D! line once.
+        if (status != 0 && jvb.OddHealthStatus != status)
         {
             _log.Debug($"JVB {name}: /about/health answers {health.Failure?.Message}; no {HealthyField} field is written");
             jvb.OddHealthStatus = status;

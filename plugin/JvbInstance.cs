@@ -10,6 +10,9 @@ internal sealed class JvbInstance
     /// <summary>How long source = auto keeps reading /metrics before it asks /colibri/stats again.</summary>
     public static readonly TimeSpan ColibriProbeInterval = TimeSpan.FromHours(1);
 
+    /// <summary>How long a health API found off (404) goes unasked.</summary>
+    public static readonly TimeSpan HealthProbeInterval = TimeSpan.FromHours(1);
+
     /// <summary>The first pause after /about/version gave no version; each failure doubles it, up to <see cref="LastVersionRetry"/>.</summary>
     public static readonly TimeSpan FirstVersionRetry = TimeSpan.FromMinutes(1);
 
@@ -20,6 +23,7 @@ internal sealed class JvbInstance
     private Uri _statsUri;
     private DateTimeOffset _colibriProbeAt;
     private DateTimeOffset _versionDueAt;
+    private DateTimeOffset _healthDueAt;
     private TimeSpan _versionRetry;
     private IReadOnlyList<TargetTag>? _tagsFrom;
     private TargetTag[]? _tagsWithVersion;
@@ -80,6 +84,12 @@ internal sealed class JvbInstance
     public void UseColibri() => ReadingMetrics = false;
 
     public bool VersionDue(DateTimeOffset now) => Version is null && now >= _versionDueAt;
+
+    /// <summary>Whether this gather asks /about/health: always, unless it answered 404 within the last hour.</summary>
+    public bool HealthDue(DateTimeOffset now) => now >= _healthDueAt;
+
+    /// <summary>/about/health answered 404 (the JVB's health API is off): ask again in an hour, or for a new instance.</summary>
+    public void HealthApiOff(DateTimeOffset now) => _healthDueAt = now + HealthProbeInterval;
 
     public void VersionRead(string version)
     {

@@ -396,6 +396,37 @@ public sealed class GathererTests : IAsyncDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the gather took {clock.Elapsed.TotalMilliseconds} ms");
     }
 
+    [Fact]
+    public async Task A_health_API_that_answers_404_is_asked_again_only_after_an_hour_or_for_a_new_instance()
+    {
+        _jvb.Response = StubResponse.Json("""{"conferences":1}""");
+        var targets = new SettableTargets { Current = [new JvbTarget("jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-1")] };
+        Gatherer gatherer = NewGatherer(new PluginSettings(), targets);
+
+        for (int i = 0; i < 4; i++)
+        {
+            DecodedPoint point = Assert.Single(await GatherAsync(gatherer));
+            Assert.DoesNotContain(point.Fields, field => field.Key == Gatherer.HealthyField);
+            _clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        Assert.Equal(4, _jvb.Requests);
+        Assert.Equal(1, _jvb.RequestsTo("/about/health"));
+
+        // The health API is turned on; an hour after the 404 it is asked again and gives the field.
+        _jvb.Route("/about/health", HealthOk);
+        _clock.Advance(TimeSpan.FromMinutes(21));
+        Assert.Contains(new DecodedField(Gatherer.HealthyField, 1.0), Assert.Single(await GatherAsync(gatherer)).Fields);
+        Assert.Equal(2, _jvb.RequestsTo("/about/health"));
+
+        // A new container is a new start: its health is asked at once.
+        _jvb.Route("/about/health", StubResponse.NotFound());
+        await GatherAsync(gatherer);
+        targets.Current = [new JvbTarget("jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-2")];
+        await GatherAsync(gatherer);
+        Assert.Equal(4, _jvb.RequestsTo("/about/health"));
+    }
+
     private Gatherer NewGatherer(PluginSettings settings, ITargetSource? targets = null, bool debug = false)
     {
         var log = new StderrLog(_stderr, debug);
