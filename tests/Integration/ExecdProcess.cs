@@ -64,10 +64,7 @@ internal sealed class ExecdProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (string name in start.Environment.Keys.Where(key => key.StartsWith("EXECD_JVB_", StringComparison.Ordinal) || key == "DOCKER_HOST").ToList())
-        {
-            start.Environment.Remove(name);
-        }
+        PluginEnvironment.Isolate(start);
 
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
         {

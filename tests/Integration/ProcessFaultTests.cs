@@ -17,10 +17,7 @@ public sealed class ProcessFaultTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string name in start.Environment.Keys.Where(key => key.StartsWith("EXECD_JVB_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
+        PluginEnvironment.Isolate(start);
 
         using Process plugin = Process.Start(start)!;
         Task<string> stderr = plugin.StandardError.ReadToEndAsync();
@@ -48,10 +45,7 @@ public sealed class ProcessFaultTests
             // The shell's file offset is shared with the plugin: writes must move it, as write(2) does and pwrite does not.
             string file = System.IO.Path.Combine(folder, "out");
             var start = new ProcessStartInfo("/bin/sh", ["-c", "{ echo header; \"$0\" --version; \"$0\" --once --urls \"$1\"; echo after; } > \"$2\"", PublishedBinary.Path, jvb.StatsUrl, file]);
-            foreach (string name in start.Environment.Keys.Where(key => key.StartsWith("EXECD_JVB_", StringComparison.Ordinal)).ToList())
-            {
-                start.Environment.Remove(name);
-            }
+            PluginEnvironment.Isolate(start);
 
             using Process shell = Process.Start(start)!;
             using var deadline = new CancellationTokenSource(Wait);

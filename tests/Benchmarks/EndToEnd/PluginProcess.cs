@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
@@ -65,10 +66,7 @@ internal sealed class PluginProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (string name in start.Environment.Keys.Where(key => key.StartsWith("EXECD_JVB_", StringComparison.Ordinal) || key == "DOCKER_HOST").ToList())
-        {
-            start.Environment.Remove(name);
-        }
+        PluginEnvironment.Isolate(start);
 
         return new PluginProcess(Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start"), binary, stop);
     }
