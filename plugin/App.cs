@@ -12,7 +12,7 @@ internal static class App
     /// <summary>The state-log key for the gather itself; parentheses keep it apart from any container name or URL.</summary>
     private const string GatherKey = "(gather)";
 
-    public static async Task<int> RunAsync(string[] args, IDictionary environment, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken stop)
+    public static async Task<int> RunAsync(string[] args, IDictionary environment, DescriptorInput stdin, Stream stdout, TextWriter stderr, CancellationToken stop)
     {
         var sink = new StdoutSink(stdout);
         CommandLine commandLine;
@@ -127,7 +127,7 @@ internal static class App
     /// <summary>--discover: one discovery, a line per JVB found (name, image, address and why), no stats read.</summary>
     private static async Task<int> DiscoverAsync(DockerTargets docker, StdoutSink sink, CancellationToken stop)
     {
-        await docker.GetTargetsAsync(stop).ConfigureAwait(false);
+        docker.GetTargets(stop);
         var text = new System.Text.StringBuilder();
         foreach ((DiscoveredContainer container, ResolvedAddress address) in docker.LastFound.OrderBy(found => found.Container.Name, StringComparer.Ordinal))
         {

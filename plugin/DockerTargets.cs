@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Docker.DotNet;
 
 namespace ExecdJvb;
@@ -18,6 +19,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     private readonly TargetStateLog _states;
     private readonly Dictionary<string, string> _imageById = new(StringComparer.Ordinal);
     private Dictionary<string, JvbTarget> _current = new(StringComparer.Ordinal);
+    private ListedJvbs? _lastList;
     private string? _dockerFailure;
     private bool _reportedNone;
 
@@ -38,20 +40,20 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     /// <summary>The containers found by the last gather, with how their address was chosen (for --discover).</summary>
     public IReadOnlyList<(DiscoveredContainer Container, ResolvedAddress Address)> LastFound { get; private set; } = [];
 
-    public async ValueTask<IReadOnlyList<JvbTarget>> GetTargetsAsync(CancellationToken cancellationToken)
+    public IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken)
     {
         IReadOnlyList<DiscoveredContainer> containers;
         try
         {
             try
             {
-                containers = await ListJvbsAsync(cancellationToken).ConfigureAwait(false);
+                containers = ListJvbs(cancellationToken);
             }
             catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError))
             {
                 // A kept-alive connection that the daemon or a socket proxy closed meanwhile fails the
                 // first request on it; one fresh attempt tells that apart from Docker being down.
-                containers = await ListJvbsAsync(cancellationToken).ConfigureAwait(false);
+                containers = ListJvbs(cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -79,14 +81,23 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         return Track(containers);
     }
 
-    private async Task<IReadOnlyList<DiscoveredContainer>> ListJvbsAsync(CancellationToken cancellationToken)
+    private IReadOnlyList<DiscoveredContainer> ListJvbs(CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);
-        List<DockerContainerSummary> listed = await _docker.ListRunningAsync(deadline.Token).ConfigureAwait(false);
+        byte[] answer = _docker.ListRunning(deadline.Token);
 
+        // The list repeats byte for byte while nothing changes (Docker's status text moves from "Up 5 seconds" to
+        // "Up 2 hours" ever more slowly), and parsing it is the larger part of discovery's own work.
+        if (_lastList is not null && answer.AsSpan().SequenceEqual(_lastList.Answer))
+        {
+            return _lastList.Jvbs;
+        }
+
+        List<DockerContainerSummary> listed = JsonSerializer.Deserialize(answer, DockerJsonContext.Default.ListDockerContainerSummary) ?? [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var jvbs = new List<DiscoveredContainer>();
+        bool complete = true;
         foreach (DockerContainerSummary item in listed)
         {
             if (string.IsNullOrEmpty(item.Id))
@@ -99,7 +110,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             IReadOnlyDictionary<string, string> labels = item.Labels is null
                 ? new Dictionary<string, string>()
                 : item.Labels.ToDictionary(StringComparer.Ordinal);
-            string? image = await ImageOfAsync(item.Id, item, deadline.Token).ConfigureAwait(false);
+            string? image = ImageOf(item.Id, item, deadline.Token, ref complete);
             if (image is null || !_selection.Selects(name, labels, image))
             {
                 continue;
@@ -121,6 +132,8 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             _imageById.Remove(gone);
         }
 
+        // A container whose inspect failed is left out and tried again next gather, so that answer is not reused.
+        _lastList = complete ? new ListedJvbs(answer, jvbs) : null;
         return jvbs;
     }
 
@@ -128,7 +141,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     /// The image a container was created from. The list gives the name unless the tag has since moved
     /// to another image, when it gives the image ID; then one inspect, cached for the container's life.
     /// </summary>
-    private async Task<string?> ImageOfAsync(string id, DockerContainerSummary item, CancellationToken cancellationToken)
+    private string? ImageOf(string id, DockerContainerSummary item, CancellationToken cancellationToken, ref bool complete)
     {
         if (_imageById.TryGetValue(id, out string? cached))
         {
@@ -140,7 +153,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         {
             try
             {
-                DockerContainerInspect? inspected = await _docker.InspectAsync(id, cancellationToken).ConfigureAwait(false);
+                DockerContainerInspect? inspected = _docker.Inspect(id, cancellationToken);
                 image = inspected?.Config?.Image ?? image;
             }
             catch (DockerContainerNotFoundException)
@@ -152,6 +165,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             {
                 // One container's inspect must not hide the other JVBs; it is tried again next gather.
                 _log.Debug($"inspecting container {id[..Math.Min(12, id.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
+                complete = false;
                 return null;
             }
         }

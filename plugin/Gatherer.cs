@@ -59,14 +59,14 @@ internal sealed class Gatherer
         // One timestamp per gather, as Telegraf gives all metrics of one interval the same time.
         _timestamp = (now - DateTimeOffset.UnixEpoch).Ticks * 100;
 
-        // The JVBs of the last gather are fetched while the target source says which JVBs there are now, so with
-        // Docker the list call and the fetches overlap instead of adding up. An early answer is used only for the
-        // same instance at the same address; any other is dropped unread.
+        // The JVBs of the last gather are asked first and the target source, which blocks, says meanwhile which JVBs
+        // there are now, so with Docker the list call and the fetches overlap instead of adding up. An early answer is
+        // used only for the same instance at the same address; any other is dropped unread.
         Task<JvbAnswers>?[] early = StartEarlyFetches(now, stopping);
         IReadOnlyList<JvbTarget> current;
         try
         {
-            current = await _targets.GetTargetsAsync(stopping).ConfigureAwait(false);
+            current = _targets.GetTargets(stopping);
         }
         catch
         {

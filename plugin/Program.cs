@@ -12,7 +12,7 @@ try
     return await App.RunAsync(
         args,
         Environment.GetEnvironmentVariables(),
-        Console.OpenStandardInput(),
+        DescriptorInput.Standard,
         // Not Console.OpenStandardOutput(): the console stream swallows EPIPE, and the plugin must notice
         // when Telegraf stops reading rather than gather into the void.
         new DescriptorWriteStream(1),

@@ -14,7 +14,7 @@ internal sealed class StaticTargets : ITargetSource
 
     public string Description { get; }
 
-    public ValueTask<IReadOnlyList<JvbTarget>> GetTargetsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_targets);
+    public IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken) => _targets;
 
     /// <summary>A URL as it may appear in a log line: any user:password part replaced.</summary>
     public static string RedactedUrl(Uri url)

@@ -215,7 +215,7 @@ public sealed class ConfigurationTests : IDisposable
     {
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
-        int exitCode = await App.RunAsync(args, environment ?? new Hashtable(), Stream.Null, stdout, stderr, CancellationToken.None);
+        int exitCode = await App.RunAsync(args, environment ?? new Hashtable(), NoStdin.Input, stdout, stderr, CancellationToken.None);
         return (exitCode, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
 }

@@ -7,5 +7,5 @@ internal sealed class SettableTargets : ITargetSource
 
     public string Description => "targets set by the test";
 
-    public ValueTask<IReadOnlyList<JvbTarget>> GetTargetsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Current);
+    public IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken) => Current;
 }

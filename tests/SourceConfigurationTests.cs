@@ -45,7 +45,7 @@ public sealed class SourceConfigurationTests : IDisposable
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
 
-        int exitCode = await App.RunAsync([$"--{key}={value}"], new Hashtable(), Stream.Null, stdout, stderr, CancellationToken.None);
+        int exitCode = await App.RunAsync([$"--{key}={value}"], new Hashtable(), NoStdin.Input, stdout, stderr, CancellationToken.None);
 
         Assert.Equal(2, exitCode);
         Assert.Empty(stdout.ToArray());
@@ -56,7 +56,7 @@ public sealed class SourceConfigurationTests : IDisposable
     public async Task Help_lists_the_three_keys_with_their_defaults()
     {
         using var stdout = new MemoryStream();
-        int exitCode = await App.RunAsync(["--help"], new Hashtable(), Stream.Null, stdout, TextWriter.Null, CancellationToken.None);
+        int exitCode = await App.RunAsync(["--help"], new Hashtable(), NoStdin.Input, stdout, TextWriter.Null, CancellationToken.None);
         string help = Encoding.UTF8.GetString(stdout.ToArray());
 
         Assert.Equal(0, exitCode);

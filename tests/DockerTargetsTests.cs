@@ -1,0 +1,89 @@
+using System.Text;
+using ExecdJvb.Tests.Integration;
+
+namespace ExecdJvb.Tests;
+
+/// <summary>
+/// Discovery against a stand-in Docker API on 127.0.0.1 (a tcp:// endpoint, as a docker-socket-proxy gives), whose
+/// list and inspect answers the test sets: what is reused from one gather to the next, and what is asked again.
+/// </summary>
+public sealed class DockerTargetsTests
+{
+    private const string Id = "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
+
+    [Fact]
+    public async Task An_unchanged_list_answer_gives_the_same_targets_and_a_changed_one_is_read_afresh()
+    {
+        await using var docker = new JvbHttpServer(StubResponse.Json(List("jitsi/jvb:stable-9779", port: 8081, status: "Up 2 hours")));
+        using DockerTargets targets = Targets(docker, out StringWriter stderr);
+
+        JvbTarget first = Assert.Single(targets.GetTargets(CancellationToken.None));
+        JvbTarget again = Assert.Single(targets.GetTargets(CancellationToken.None));
+        docker.Response = StubResponse.Json(List("jitsi/jvb:stable-9779", port: 8082, status: "Up 2 hours"));
+        JvbTarget moved = Assert.Single(targets.GetTargets(CancellationToken.None));
+
+        Assert.Equal("http://127.0.0.1:8081/colibri/stats", first.StatsUri.ToString());
+        Assert.Same(first, again);
+        Assert.Equal("http://127.0.0.1:8082/colibri/stats", moved.StatsUri.ToString());
+        Assert.Equal(3, docker.Requests);
+        Assert.Equal(
+            [
+                "I! found JVB jitsi-jvb-1 at http://127.0.0.1:8081/colibri/stats",
+                "I! JVB jitsi-jvb-1 moved to http://127.0.0.1:8082/colibri/stats",
+            ],
+            Lines(stderr));
+    }
+
+    [Fact]
+    public async Task A_container_whose_inspect_failed_is_inspected_again_though_the_list_answer_repeats()
+    {
+        // A tag moved to another image: the list names the image by ID, and only an inspect tells its name.
+        await using var docker = new JvbHttpServer(StubResponse.Json(List("sha256:0123456789abcdef", port: 8081, status: "Up 2 hours")));
+        string inspectPath = $"/containers/{Id}/json";
+        docker.Route(inspectPath, new StubResponse(500, "Internal Server Error", """{"message":"busy"}"""u8.ToArray()));
+        using DockerTargets targets = Targets(docker, out _);
+
+        Assert.Empty(targets.GetTargets(CancellationToken.None));
+        Assert.Empty(targets.GetTargets(CancellationToken.None));
+        int failedInspects = docker.RequestsTo(inspectPath);
+        docker.Route(inspectPath, StubResponse.Json($$$"""{"Id":"{{{Id}}}","Config":{"Image":"jitsi/jvb:stable-9779"}}"""));
+        JvbTarget found = Assert.Single(targets.GetTargets(CancellationToken.None));
+        Assert.Single(targets.GetTargets(CancellationToken.None));
+
+        Assert.Equal(2, failedInspects);
+        Assert.Equal(3, docker.RequestsTo(inspectPath));
+        Assert.Equal("http://127.0.0.1:8081/colibri/stats", found.StatsUri.ToString());
+    }
+
+    private static DockerTargets Targets(JvbHttpServer docker, out StringWriter stderr)
+    {
+        stderr = new StringWriter();
+        var log = new StderrLog(stderr, debug: false);
+        var selection = new ContainerSelection(
+            [new("com.docker.compose.service", "jvb")],
+            [new GlobPattern("jitsi/jvb")],
+            [],
+            []);
+        return new DockerTargets(
+            new Uri($"tcp://127.0.0.1:{docker.Port}"),
+            null,
+            TimeSpan.FromSeconds(5),
+            selection,
+            new AddressResolver(AddressMode.Auto, null, 8080, "/colibri/stats"),
+            log,
+            new TargetStateLog(log));
+    }
+
+    /// <summary>A GET /containers/json answer with one JVB in host network mode, as dockerd writes it.</summary>
+    private static byte[] List(string image, int port, string status) => Encoding.UTF8.GetBytes($$$"""
+        [{"Id":"{{{Id}}}","Names":["/jitsi-jvb-1"],"Image":"{{{image}}}","ImageID":"sha256:0123456789abcdef",
+          "Command":"/init","Created":1732500000,"Ports":[],
+          "Labels":{"com.docker.compose.project":"jitsi","com.docker.compose.service":"jvb","execd-jvb.port":"{{{port}}}"},
+          "State":"running","Status":"{{{status}}}","HostConfig":{"NetworkMode":"host"},
+          "NetworkSettings":{"Networks":{"host":{"IPAddress":""} } },"Mounts":[]}]
+        """);
+
+    /// <summary>The log lines without the "(how the address was chosen)" part, which AddressResolverTests cover.</summary>
+    private static string[] Lines(StringWriter stderr) =>
+        [.. stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(" (")[0])];
+}
