@@ -162,6 +162,39 @@ internal sealed class LineProtocolWriter
         return true;
     }
 
+    /// <summary>
+    /// <see cref="AddFloatField(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for a caller that has checked both already:
+    /// <paramref name="utf8Key"/> is valid UTF-8 and <paramref name="shortestG"/> passed <see cref="GoFloatFormat.IsShortestG"/>.
+    /// The streaming mapper has, for every leaf of a document, and the second checks were a tenth of its time.
+    /// </summary>
+    public bool AddPrecheckedFloatField(ReadOnlySpan<byte> utf8Key, ReadOnlySpan<byte> shortestG)
+    {
+        // The usual key has nothing to escape or trim and, in a line of distinct keys, nothing to compare: it and its
+        // value go in with one search and two copies.
+        if (_distinctFieldKeys && _state != LineState.None && !utf8Key.IsEmpty && !utf8Key.ContainsAny(PlainKeyBreakers))
+        {
+            EnsureCapacity(utf8Key.Length + shortestG.Length + 2);
+            Span<byte> destination = _buffer.AsSpan(_length);
+            destination[0] = _state == LineState.Tags ? (byte)' ' : (byte)',';
+            utf8Key.CopyTo(destination[1..]);
+            IsNewFieldKey(_length + 1, utf8Key.Length, altered: false);
+            destination[utf8Key.Length + 1] = (byte)'=';
+            shortestG.CopyTo(destination[(utf8Key.Length + 2)..]);
+            _length += utf8Key.Length + shortestG.Length + 2;
+            _state = LineState.Fields;
+            _fieldCount++;
+            return true;
+        }
+
+        if (!StartField(utf8Key, keyIsUtf8: true))
+        {
+            return false;
+        }
+
+        WriteBytes(shortestG);
+        return true;
+    }
+
     public bool AddField(ReadOnlySpan<byte> key, long value)
     {
         if (!StartField(key))
@@ -286,7 +319,7 @@ internal sealed class LineProtocolWriter
         return false;
     }
 
-    private bool StartField(ReadOnlySpan<byte> key)
+    private bool StartField(ReadOnlySpan<byte> key, bool keyIsUtf8 = false)
     {
         if (_state == LineState.None)
         {
@@ -294,7 +327,7 @@ internal sealed class LineProtocolWriter
         }
 
         int rawLength = key.Length;
-        key = TrimName(key);
+        key = keyIsUtf8 ? key.TrimEnd((byte)'\\') : TrimName(key);
         if (key.IsEmpty || HasBackslashBeforeEscape(key, EscapeSet.Key))
         {
             return false;
@@ -350,6 +383,7 @@ internal sealed class LineProtocolWriter
 
     private static readonly SearchValues<byte> MeasurementSpecials = SearchValues.Create(", \n\r\t\f"u8);
     private static readonly SearchValues<byte> KeySpecials = SearchValues.Create(", =\n\r\t\f"u8);
+    private static readonly SearchValues<byte> PlainKeyBreakers = SearchValues.Create(", =\n\r\t\f\\"u8);
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
 
     /// <summary>Writes the text escaped for its place; true when that changed it.</summary>

@@ -3,17 +3,16 @@ using System.Buffers.Binary;
 namespace ExecdJvb;
 
 /// <summary>
-/// The flattened names seen in one document, so a repeated name is noticed while the document streams
-/// straight into line protocol. Open addressing over one arena; clearing bumps a generation instead of
-/// wiping the table, so a gather costs no allocation and no O(table) work once warm.
+/// The flattened names seen in one document, so a repeated name is noticed while the document streams straight into
+/// line protocol. Only a 64-bit hash of each name is kept: two names that hash alike are taken for a repeat, and a
+/// repeat only sends the document the long, exact way, so a collision costs time, never a wrong line. Clearing bumps a
+/// generation instead of wiping the table, so a gather costs no allocation and no O(table) work once warm.
 /// </summary>
 internal sealed class NameSet
 {
-    // Seeded per process: a JVB answer crafted to collide would otherwise turn every lookup into a scan.
+    // Seeded per process: names crafted to collide can then only be found by chance, and would only cost the long way.
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
-    private byte[] _arena = new byte[4096];
-    private int _arenaLength;
     private Slot[] _slots = new Slot[256];
     private int _count;
     private int _generation = 1;
@@ -22,7 +21,6 @@ internal sealed class NameSet
 
     public void Clear()
     {
-        _arenaLength = 0;
         _count = 0;
         if (++_generation == int.MaxValue)
         {
@@ -31,17 +29,17 @@ internal sealed class NameSet
         }
     }
 
-    /// <summary>Adds the name; false when the set already holds it.</summary>
+    /// <summary>Adds the name; false when the set already holds it (or a name of the same hash).</summary>
     public bool Add(ReadOnlySpan<byte> name)
     {
-        int hash = Hash(name);
+        ulong hash = Hash(name);
         int mask = _slots.Length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask)
+        for (int i = (int)hash & mask; ; i = (i + 1) & mask)
         {
             ref Slot slot = ref _slots[i];
             if (slot.Generation != _generation)
             {
-                slot = new Slot(hash, Store(name), name.Length, _generation);
+                slot = new Slot(hash, _generation);
                 if (++_count * 2 > _slots.Length)
                 {
                     Grow();
@@ -50,24 +48,11 @@ internal sealed class NameSet
                 return true;
             }
 
-            if (slot.Hash == hash && _arena.AsSpan(slot.Start, slot.Length).SequenceEqual(name))
+            if (slot.Hash == hash)
             {
                 return false;
             }
         }
-    }
-
-    private int Store(ReadOnlySpan<byte> name)
-    {
-        if (_arenaLength + name.Length > _arena.Length)
-        {
-            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaLength + name.Length));
-        }
-
-        name.CopyTo(_arena.AsSpan(_arenaLength));
-        int start = _arenaLength;
-        _arenaLength += name.Length;
-        return start;
     }
 
     private void Grow()
@@ -82,7 +67,7 @@ internal sealed class NameSet
                 continue;
             }
 
-            int i = slot.Hash & mask;
+            int i = (int)slot.Hash & mask;
             while (_slots[i].Generation == _generation)
             {
                 i = (i + 1) & mask;
@@ -92,7 +77,7 @@ internal sealed class NameSet
         }
     }
 
-    private static int Hash(ReadOnlySpan<byte> name)
+    private static ulong Hash(ReadOnlySpan<byte> name)
     {
         const ulong Multiplier = 0x9E3779B97F4A7C15UL;
         ulong hash = Seed ^ ((ulong)name.Length * Multiplier);
@@ -111,8 +96,8 @@ internal sealed class NameSet
 
         hash = (hash ^ tail) * Multiplier;
         hash ^= hash >> 32;
-        return (int)hash;
+        return hash;
     }
 
-    private readonly record struct Slot(int Hash, int Start, int Length, int Generation);
+    private readonly record struct Slot(ulong Hash, int Generation);
 }

@@ -250,7 +250,7 @@ internal sealed class StatsMapper
             return false;
         }
 
-        if (!(verbatim ? line.AddFloatField(name, text) : line.AddField(name, number)))
+        if (!(verbatim ? line.AddPrecheckedFloatField(name, text) : line.AddField(name, number)))
         {
             skipped++;
         }

@@ -193,6 +193,31 @@ public sealed class LineProtocolWriterTests
         Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
     }
 
+    [Theory]
+    [InlineData(new[] { "a\\n", "b", "a\n", "c", "b\\" }, "m a\\n=1,b=2,c=4 5\n")]
+    [InlineData(new[] { "x", "y", "x\\", "z" }, "m x=1,y=2,z=4 5\n")]
+    [InlineData(new[] { "x y", "x=y", "x,y", "plain" }, "m x\\ y=1,x\\=y=2,x\\,y=3,plain=4 5\n")]
+    public void A_prechecked_float_field_is_written_and_refused_as_any_other(string[] keys, string expected)
+    {
+        // The prechecked path copies plain keys without the usual checks; escaped, trimmed and repeated keys must
+        // still come out as AddField writes them.
+        var prechecked = new LineProtocolWriter();
+        var usual = new LineProtocolWriter();
+        prechecked.BeginLine("m"u8, distinctFieldKeys: true);
+        usual.BeginLine("m"u8, distinctFieldKeys: true);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            byte[] key = Encoding.UTF8.GetBytes(keys[i]);
+            Assert.Equal(usual.AddField(key, i + 1.0), prechecked.AddPrecheckedFloatField(key, Encoding.ASCII.GetBytes($"{i + 1}")));
+        }
+
+        prechecked.EndLine(5);
+        usual.EndLine(5);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(prechecked.WrittenSpan));
+        Assert.Equal(Encoding.UTF8.GetString(usual.WrittenSpan), Encoding.UTF8.GetString(prechecked.WrittenSpan));
+    }
+
     [Fact]
     public void A_float_field_from_text_takes_only_the_text_Go_would_write_for_it()
     {
