@@ -18,7 +18,10 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
     /// <summary>A writer that never pauses still gets its gathers: at most this many reads (1 MiB) make one trigger.</summary>
     private const int MaxReadsPerTrigger = 256;
 
+    private const long QuietCollectionBytes = 4 * 1024 * 1024;
+
     private readonly Lock _gate = new();
+    private long _allocatedAtCollection;
     private CancellationTokenSource? _gathering;
     private bool _ending;
 
@@ -174,7 +177,27 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
             }
         }
 
+        CollectBetweenGathers();
         return true;
+    }
+
+    /// <summary>
+    /// A gather allocates about 10 KiB, all dead when it ends; but the young collections fall inside gathers (the gather
+    /// thread waiting on Docker with its objects alive) and promote some, which then sit in the older generations until
+    /// their own rare collections, and those do not compact: RSS crept up by about 3 MiB in 100,000 gathers. A full
+    /// collection here, between gathers, where nothing of a gather is alive, every 4 MiB allocated (an hour of 10 s
+    /// gathers, or a fraction of a millisecond per 400 gathers) keeps RSS flat.
+    /// </summary>
+    private void CollectBetweenGathers()
+    {
+        long allocated = GC.GetTotalAllocatedBytes(precise: false);
+        if (allocated - _allocatedAtCollection < QuietCollectionBytes)
+        {
+            return;
+        }
+
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        _allocatedAtCollection = GC.GetTotalAllocatedBytes(precise: false);
     }
 
     /// <summary>The plugin is stopping: a gather in flight, or one still to come, gets the grace; true when none is in flight.</summary>
