@@ -542,7 +542,7 @@ function New-ReleaseArchive([string] $Binary, [string] $Name, [string] $Stage, [
     $files = [ordered]@{
         'execd-jvb'              = $Binary
         'README.md'              = Join-Path $Root 'README.md'
-        'LICENSE'                = Join-Path $Root 'plugin/LICENSE'
+        'LICENSE'                = Join-Path $Root 'LICENSE'
         'telegraf-sample.conf'   = Join-Path $Root 'telegraf-sample.conf'
         'execd-jvb.example.json' = Join-Path $Root 'plugin/execd-jvb.example.json'
     }

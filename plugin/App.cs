@@ -1,4 +1,9 @@
 using System.Collections;
+using ExecdJvb.Configuration;
+using ExecdJvb.Discovery.Docker;
+using ExecdJvb.Discovery;
+using ExecdJvb.Execd;
+using ExecdJvb.Jitsi;
 
 namespace ExecdJvb;
 

@@ -1,4 +1,12 @@
 using System.Text;
+using ExecdJvb.Configuration;
+using ExecdJvb.Discovery;
+using ExecdJvb.Execd;
+using ExecdJvb.Jitsi;
+using ExecdJvb.LineProtocol;
+using ExecdJvb.Mapping.Colibri;
+using ExecdJvb.Mapping.Prometheus;
+using ExecdJvb.Mapping;
 
 namespace ExecdJvb;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ExecdJvb.Execd;
 using ExecdJvb;
 
 using var stop = new CancellationTokenSource();

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb.Benchmarks;
 

@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using ExecdJvb.LineProtocol;
+using ExecdJvb.Mapping.Colibri;
+using ExecdJvb.Mapping;
 
 namespace ExecdJvb.Benchmarks;
 

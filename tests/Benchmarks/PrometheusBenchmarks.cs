@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
+using ExecdJvb.LineProtocol;
+using ExecdJvb.Mapping.Prometheus;
+using ExecdJvb.Mapping;
 
 namespace ExecdJvb.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb.Benchmarks;
 

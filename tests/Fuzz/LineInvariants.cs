@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Unicode;
+using ExecdJvb.Mapping;
 
 namespace ExecdJvb.Fuzz;
 

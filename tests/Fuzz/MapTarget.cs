@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text;
+using ExecdJvb.Configuration;
+using ExecdJvb.Mapping;
+using ExecdJvb.LineProtocol;
+using ExecdJvb.Mapping.Colibri;
 
 namespace ExecdJvb.Fuzz;
 

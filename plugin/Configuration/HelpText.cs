@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace ExecdJvb.Configuration;
+
+internal static class HelpText
+{
+    public static string Build()
+    {
+        var text = new StringBuilder();
+        text.Append(AppInfo.Name).Append(' ').Append(AppInfo.Version).Append(
+            """
+             - Jitsi Videobridge statistics for Telegraf's inputs.execd
+
+            Finds the JVB containers through the Docker API (or reads the static urls), reads each JVB's
+            /colibri/stats (or its /metrics where colibri is off), /about/health and /about/version, and
+            writes InfluxDB line protocol on stdout, one gather per newline on stdin (signal = "STDIN");
+            diagnostics go to stderr with E!/W!/I!/D! prefixes.
+
+            Usage:
+              execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)
+              execd-jvb --once [--key value ...]                gather once, print, exit (0 if any line)
+              execd-jvb --discover [--key value ...]            list the JVB containers found and where
+                                                                they would be read, without reading them
+              execd-jvb --help | --version
+
+            Configuration: a JSON file (--config), then environment variables, then --key value
+            (or --key=value); a later source wins. List keys take a JSON array in the file and a
+            comma-separated string elsewhere.
+
+            """);
+        text.Append('\n');
+        int width = OptionCatalog.All.Max(option => option.Key.Length) + 2;
+        foreach (OptionInfo option in OptionCatalog.All)
+        {
+            text.Append("  --").Append(option.Key.PadRight(width)).Append(option.Description).Append('\n');
+            text.Append("    ").Append(new string(' ', width)).Append("default: ").Append(option.Default)
+                .Append("; env: ").Append(option.EnvironmentVariable).Append('\n');
+        }
+
+        text.Append(
+            """
+
+            Containers may override port and stats_path with the labels execd-jvb.port and
+            execd-jvb.path. /metrics, /about/health and /about/version are read beside the stats path
+            on the same port; a stats path ending in /metrics is read as /metrics.
+
+            Exit codes: 0 done (or stdin closed), 1 --once wrote nothing, --discover found nothing
+            or stdout was closed, 2 bad configuration.
+
+            """);
+        return text.ToString();
+    }
+}

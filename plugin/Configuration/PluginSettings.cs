@@ -1,0 +1,51 @@
+using ExecdJvb.Discovery.Docker;
+
+namespace ExecdJvb.Configuration;
+
+/// <summary>Validated configuration: every value parsed and in range.</summary>
+internal sealed record PluginSettings
+{
+    public IReadOnlyList<Uri> Urls { get; init; } = [];
+
+    public string Measurement { get; init; } = "jitsi_stats";
+
+    public int Port { get; init; } = 8080;
+
+    public string StatsPath { get; init; } = "/colibri/stats";
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public long MaxBodySize { get; init; } = 1024 * 1024;
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.Zero;
+
+    public IReadOnlyList<GlobPattern> TagKeys { get; init; } = [];
+
+    public IReadOnlyList<GlobPattern> JsonStringFields { get; init; } = [];
+
+    public StatsSource Source { get; init; } = StatsSource.Auto;
+
+    public MetricsSchema MetricsSchema { get; init; } = MetricsSchema.JitsiStats;
+
+    public bool TagVersion { get; init; } = true;
+
+    public bool Debug { get; init; }
+
+    /// <summary>Things worth a W! line at start that do not stop the plugin.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public Uri DockerEndpoint { get; init; } = new(Discovery.Docker.DockerEndpoint.DefaultSocket);
+
+    /// <summary>TLS for a tcp:// Docker endpoint, or null for none.</summary>
+    public DockerTls? DockerTls { get; init; }
+
+    public AddressMode Address { get; init; } = AddressMode.Auto;
+
+    public string? Network { get; init; }
+
+    public ContainerSelection Selection { get; init; } = new(
+        [new("com.docker.compose.service", "jvb")],
+        [.. ContainerSelection.DefaultImageInclude.Select(glob => new GlobPattern(glob))],
+        [],
+        []);
+}

@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Docker.DotNet;
+using ExecdJvb.Execd;
+using ExecdJvb.Jitsi;
+using ExecdJvb.LineProtocol;
+
+namespace ExecdJvb.Discovery.Docker;
+
+/// <summary>
+/// Finds the JVB containers through the Docker API on every gather: one list call (running containers
+/// only) per gather, plus one inspect the first time a container ID shows an image ID instead of a name.
+/// Only reads; never changes anything in Docker. Logs appearances, departures and Docker trouble once.
+/// </summary>
+internal sealed class DockerTargets : ITargetSource, IDisposable
+{
+    private readonly DockerApiClient _docker;
+    private readonly Uri _endpoint;
+    private readonly TimeSpan _timeout;
+    private readonly ContainerSelection _selection;
+    private readonly AddressResolver _resolver;
+    private readonly StderrLog _log;
+    private readonly TargetStateLog _states;
+    private readonly Dictionary<string, string> _imageById = new(StringComparer.Ordinal);
+    private Dictionary<string, JvbTarget> _current = new(StringComparer.Ordinal);
+    private ListedJvbs? _lastList;
+    private string? _dockerFailure;
+    private bool _reportedNone;
+
+    public DockerTargets(Uri endpoint, DockerTls? tls, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states)
+    {
+        _endpoint = endpoint;
+        _timeout = timeout;
+        _selection = selection;
+        _resolver = resolver;
+        _log = log;
+        _states = states;
+        _docker = new DockerApiClient(endpoint, tls, timeout);
+        Description = $"Docker at {DockerEndpoint.Display(endpoint)}, JVB = {selection}";
+    }
+
+    public string Description { get; }
+
+    /// <summary>The containers found by the last gather, with how their address was chosen (for --discover).</summary>
+    public IReadOnlyList<(DiscoveredContainer Container, ResolvedAddress Address)> LastFound { get; private set; } = [];
+
+    public IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DiscoveredContainer> containers;
+        try
+        {
+            try
+            {
+                containers = ListJvbs(cancellationToken);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError))
+            {
+                // A kept-alive connection that the daemon or a socket proxy closed meanwhile fails the
+                // first request on it; one fresh attempt tells that apart from Docker being down.
+                containers = ListJvbs(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            (string cause, string message) = DockerFailure.Describe(ex, _endpoint, _timeout);
+            if (_dockerFailure != cause)
+            {
+                _log.Error(message);
+                _dockerFailure = cause;
+            }
+            else
+            {
+                _log.Debug(message);
+            }
+
+            return [];
+        }
+
+        if (_dockerFailure is not null)
+        {
+            _log.Info($"Docker at {DockerEndpoint.Display(_endpoint)} answers again");
+            _dockerFailure = null;
+        }
+
+        return Track(containers);
+    }
+
+    private IReadOnlyList<DiscoveredContainer> ListJvbs(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        byte[] answer = _docker.ListRunning(deadline.Token);
+
+        // The list repeats byte for byte while nothing changes (Docker's status text moves from "Up 5 seconds" to
+        // "Up 2 hours" ever more slowly), and parsing it is the larger part of discovery's own work.
+        if (_lastList is not null && answer.AsSpan().SequenceEqual(_lastList.Answer))
+        {
+            return _lastList.Jvbs;
+        }
+
+        List<DockerContainerSummary> listed = JsonSerializer.Deserialize(answer, DockerJsonContext.Default.ListDockerContainerSummary) ?? [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var jvbs = new List<DiscoveredContainer>();
+        bool complete = true;
+        foreach (DockerContainerSummary item in listed)
+        {
+            if (string.IsNullOrEmpty(item.Id))
+            {
+                continue;
+            }
+
+            seen.Add(item.Id);
+            string name = (item.Names is { Count: > 0 } names ? names[0] : null)?.TrimStart('/') ?? item.Id[..Math.Min(12, item.Id.Length)];
+            IReadOnlyDictionary<string, string> labels = item.Labels is null
+                ? new Dictionary<string, string>()
+                : item.Labels.ToDictionary(StringComparer.Ordinal);
+            string? image = ImageOf(item.Id, item, deadline.Token, ref complete);
+            if (image is null || !_selection.Selects(name, labels, image))
+            {
+                continue;
+            }
+
+            jvbs.Add(new DiscoveredContainer(
+                item.Id,
+                name,
+                image,
+                labels,
+                item.HostConfig?.NetworkMode ?? string.Empty,
+                item.NetworkSettings?.Networks?.ToDictionary(n => n.Key, n => n.Value?.IpAddress ?? string.Empty, StringComparer.Ordinal)
+                    ?? new Dictionary<string, string>(StringComparer.Ordinal),
+                [.. (item.Ports ?? []).Select(p => new PublishedPort(p.Ip ?? string.Empty, p.PublicPort ?? 0, p.PrivatePort, p.Type ?? string.Empty))]));
+        }
+
+        foreach (string gone in _imageById.Keys.Where(id => !seen.Contains(id)).ToList())
+        {
+            _imageById.Remove(gone);
+        }
+
+        // A container whose inspect failed is left out and tried again next gather, so that answer is not reused.
+        _lastList = complete ? new ListedJvbs(answer, jvbs) : null;
+        return jvbs;
+    }
+
+    /// <summary>
+    /// The image a container was created from. The list gives the name unless the tag has since moved
+    /// to another image, when it gives the image ID; then one inspect, cached for the container's life.
+    /// </summary>
+    private string? ImageOf(string id, DockerContainerSummary item, CancellationToken cancellationToken, ref bool complete)
+    {
+        if (_imageById.TryGetValue(id, out string? cached))
+        {
+            return cached;
+        }
+
+        string image = item.Image ?? string.Empty;
+        if (image.StartsWith("sha256:", StringComparison.Ordinal) || image == item.ImageId || image.Length == 0)
+        {
+            try
+            {
+                DockerContainerInspect? inspected = _docker.Inspect(id, cancellationToken);
+                image = inspected?.Config?.Image ?? image;
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Removed between list and inspect: it simply is not there any more.
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One container's inspect must not hide the other JVBs; it is tried again next gather.
+                _log.Debug($"inspecting container {id[..Math.Min(12, id.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
+                complete = false;
+                return null;
+            }
+        }
+
+        _imageById[id] = image;
+        return image;
+    }
+
+    private IReadOnlyList<JvbTarget> Track(IReadOnlyList<DiscoveredContainer> containers)
+    {
+        var next = new Dictionary<string, JvbTarget>(StringComparer.Ordinal);
+        var found = new List<(DiscoveredContainer, ResolvedAddress)>();
+        foreach (DiscoveredContainer container in containers)
+        {
+            ResolvedAddress address = _resolver.Resolve(container);
+            found.Add((container, address));
+            if (address.StatsUri is not { } uri)
+            {
+                _states.Failed(container.Name, "no-address", $"JVB {container.Name}: no address to read its stats: {address.How}");
+                continue;
+            }
+
+            if (_current.TryGetValue(container.Id, out JvbTarget? known) && known.StatsUri == uri)
+            {
+                next[container.Id] = known;
+                continue;
+            }
+
+            _log.Info(known is null
+                ? $"found JVB {container.Name} at {uri} ({address.How})"
+                : $"JVB {container.Name} moved to {uri} ({address.How})");
+            next[container.Id] = new JvbTarget(container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id);
+        }
+
+        // When the last JVB goes, one line says both things, so a stop of Jitsi costs a single log line.
+        List<JvbTarget> gone = [.. _current.Where(known => !containers.Any(c => c.Id == known.Key)).Select(known => known.Value)];
+        for (int i = 0; i < gone.Count; i++)
+        {
+            bool noneLeft = i == gone.Count - 1 && containers.Count == 0;
+            _log.Info(noneLeft ? $"JVB {gone[i].Name} is gone; no JVB container found ({_selection})" : $"JVB {gone[i].Name} is gone");
+            _states.Forget(gone[i].Name);
+        }
+
+        if (containers.Count == 0 && !_reportedNone && gone.Count == 0)
+        {
+            _log.Info($"no JVB container found ({_selection})");
+        }
+
+        _reportedNone = containers.Count == 0;
+        _current = next;
+        LastFound = found;
+        return [.. next.Values.OrderBy(target => target.Name, StringComparer.Ordinal)];
+    }
+
+    public void Dispose() => _docker.Dispose();
+}

@@ -1,0 +1,45 @@
+using System.Buffers;
+
+namespace ExecdJvb.Jitsi;
+
+/// <summary>
+/// A JVB's answer: its HTTP status, its body (in a pooled buffer) and, unless it is a success, the reason it is
+/// not one. A failure may carry a body too, when the caller asked for error bodies (a health check's reason).
+/// </summary>
+internal sealed class FetchResult
+{
+    private byte[]? _buffer;
+    private readonly int _length;
+
+    private FetchResult(int status, byte[]? buffer, int length, FetchFailure? failure)
+    {
+        Status = status;
+        _buffer = buffer;
+        _length = length;
+        Failure = failure;
+    }
+
+    public FetchFailure? Failure { get; }
+
+    /// <summary>The HTTP status code, or 0 when no HTTP answer came (refused, timeout, not HTTP).</summary>
+    public int Status { get; }
+
+    public ReadOnlySpan<byte> Body => _buffer is null ? default : _buffer.AsSpan(0, _length);
+
+    public static FetchResult Succeeded(int status, byte[] buffer, int length) => new(status, buffer, length, null);
+
+    public static FetchResult Failed(FetchFailure failure) => new(0, null, 0, failure);
+
+    /// <summary>An HTTP answer that is not a success; <paramref name="buffer"/> holds its body, or is null when not read.</summary>
+    public static FetchResult Failed(FetchFailure failure, int status, byte[]? buffer = null, int length = 0) => new(status, buffer, length, failure);
+
+    /// <summary>Gives the body's buffer back to the pool; the body must not be read afterwards.</summary>
+    public void Release()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using ExecdJvb.Configuration;
+using ExecdJvb.LineProtocol;
+
+namespace ExecdJvb.Jitsi;
+
+/// <summary>
+/// What the plugin remembers of one JVB instance (a container ID, or a listed URL) from one gather to the next: the
+/// source its stats come from, its version, and its health as last logged. A new instance starts afresh, so a
+/// recreated container (a new ID, perhaps with COLIBRI_REST_ENABLED changed) is probed and asked its version again.
+/// </summary>
+internal sealed class JvbInstance
+{
+    /// <summary>How long source = auto keeps reading /metrics before it asks /colibri/stats again.</summary>
+    public static readonly TimeSpan ColibriProbeInterval = TimeSpan.FromHours(1);
+
+    /// <summary>How long a health API found off (404) goes unasked.</summary>
+    public static readonly TimeSpan HealthProbeInterval = TimeSpan.FromHours(1);
+
+    /// <summary>The first pause after /about/version gave no version; each failure doubles it, up to <see cref="LastVersionRetry"/>.</summary>
+    public static readonly TimeSpan FirstVersionRetry = TimeSpan.FromMinutes(1);
+
+    public static readonly TimeSpan LastVersionRetry = TimeSpan.FromHours(1);
+
+    public const string VersionTag = "version";
+
+    private Uri _statsUri;
+    private DateTimeOffset _colibriProbeAt;
+    private DateTimeOffset _versionDueAt;
+    private DateTimeOffset _healthDueAt;
+    private TimeSpan _versionRetry;
+    private IReadOnlyList<TargetTag>? _tagsFrom;
+    private TargetTag[]? _tagsWithVersion;
+
+    public JvbInstance(JvbTarget target)
+    {
+        _statsUri = target.StatsUri;
+        Endpoints = JvbEndpoints.From(target.StatsUri);
+    }
+
+    public JvbEndpoints Endpoints { get; private set; }
+
+    /// <summary>source = auto found /colibri/stats off (404) and reads /metrics.</summary>
+    public bool ReadingMetrics { get; private set; }
+
+    /// <summary>The version /about/version gave, or null while none was read.</summary>
+    public string? Version { get; private set; }
+
+    /// <summary>Whether a version problem was logged for this instance (it is logged once, whatever follows).</summary>
+    public bool VersionProblemLogged { get; set; }
+
+    /// <summary>The unhealthy answer last logged (status and reason), or null while healthy or not known.</summary>
+    public string? UnhealthyCause { get; set; }
+
+    /// <summary>The last odd /about/health status logged (neither healthy, unhealthy nor 404), or 0.</summary>
+    public int OddHealthStatus { get; set; }
+
+    /// <summary>The gather that last listed this instance.</summary>
+    public long LastGather { get; set; }
+
+    /// <summary>Follows the target's stats URL, which may move (a container with a new address keeps its ID).</summary>
+    public void Refresh(JvbTarget target)
+    {
+        if (ReferenceEquals(target.StatsUri, _statsUri) || _statsUri.OriginalString == target.StatsUri.OriginalString)
+        {
+            return;
+        }
+
+        _statsUri = target.StatsUri;
+        Endpoints = JvbEndpoints.From(target.StatsUri);
+    }
+
+    /// <summary>Whether this gather reads /metrics rather than /colibri/stats.</summary>
+    public bool ReadsMetrics(StatsSource source, DateTimeOffset now) => Endpoints.MetricsOnly || source switch
+    {
+        StatsSource.Metrics => true,
+        StatsSource.Colibri => false,
+        _ => ReadingMetrics && now < _colibriProbeAt,
+    };
+
+    /// <summary>/metrics answered in place of a /colibri/stats that answers 404: read it for the next hour.</summary>
+    public void UseMetrics(DateTimeOffset now)
+    {
+        ReadingMetrics = true;
+        _colibriProbeAt = now + ColibriProbeInterval;
+    }
+
+    public void UseColibri() => ReadingMetrics = false;
+
+    public bool VersionDue(DateTimeOffset now) => Version is null && now >= _versionDueAt;
+
+    /// <summary>Whether this gather asks /about/health: always, unless it answered 404 within the last hour.</summary>
+    public bool HealthDue(DateTimeOffset now) => now >= _healthDueAt;
+
+    /// <summary>/about/health answered 404 (the JVB's health API is off): ask again in an hour, or for a new instance.</summary>
+    public void HealthApiOff(DateTimeOffset now) => _healthDueAt = now + HealthProbeInterval;
+
+    public void VersionRead(string version)
+    {
+        Version = version;
+        _tagsWithVersion = null;
+    }
+
+    /// <summary>The JVB answered /about/version without a version: ask again after a pause that grows; returns the pause.</summary>
+    public TimeSpan VersionFailed(DateTimeOffset now)
+    {
+        _versionRetry = _versionRetry == TimeSpan.Zero ? FirstVersionRetry
+            : _versionRetry * 2 > LastVersionRetry ? LastVersionRetry
+            : _versionRetry * 2;
+        _versionDueAt = now + _versionRetry;
+        return _versionRetry;
+    }
+
+    /// <summary>The target's tags, with the version tag in its place by key once the version is known (built once, not per gather).</summary>
+    public IReadOnlyList<TargetTag> TagsFor(JvbTarget target, bool tagVersion)
+    {
+        if (!tagVersion || Version is null)
+        {
+            return target.Tags;
+        }
+
+        if (_tagsWithVersion is null || !ReferenceEquals(_tagsFrom, target.Tags))
+        {
+            _tagsFrom = target.Tags;
+            _tagsWithVersion =
+            [
+                .. target.Tags.Where(tag => tag.Key != VersionTag).Append(new TargetTag(VersionTag, Version)).OrderBy(tag => tag.Key, StringComparer.Ordinal),
+            ];
+        }
+
+        return _tagsWithVersion;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using ExecdJvb.Execd;
+
+namespace ExecdJvb.Jitsi;
+
+/// <summary>
+/// Reads the JVB's <c>/about/version</c> answer, <c>{"name":"JVB","version":"2.3.168-g28674f78","os":"Linux"}</c>
+/// (jitsi/jicoco org/jitsi/rest/Version.java writes name, version and os of the running component).
+/// </summary>
+internal static class JvbVersionDocument
+{
+    /// <summary>A version is a short word; anything longer is not one and would only bloat every line's tags.</summary>
+    public const int MaxLength = 100;
+
+    /// <summary>The top-level <c>version</c> string, trimmed; false with the reason when there is none.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? version, [NotNullWhen(false)] out string? problem)
+    {
+        version = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                problem = "the answer is not a JSON object";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isVersion = reader.ValueTextEquals("version"u8);
+                reader.Read();
+                if (isVersion && reader.TokenType == JsonTokenType.String)
+                {
+                    string text = reader.GetString()!.Trim();
+                    if (text.Length is > 0 and <= MaxLength && !text.Any(char.IsControl))
+                    {
+                        version = text;
+                        problem = null;
+                        return true;
+                    }
+
+                    problem = $"its version is not a short line of text (\"{StderrLog.OneLine(text.Length > 40 ? text[..40] + "…" : text)}\")";
+                    return false;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException ex)
+        {
+            problem = $"the answer is not JSON ({ex.Message})";
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // GetString refuses invalid UTF-8.
+            problem = $"the answer is not JSON ({ex.Message})";
+            return false;
+        }
+
+        problem = "the answer has no \"version\" string";
+        return false;
+    }
+}

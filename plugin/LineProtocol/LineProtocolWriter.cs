@@ -1,0 +1,482 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+
+namespace ExecdJvb.LineProtocol;
+
+/// <summary>
+/// The only place that knows line-protocol syntax. Writes points into one reusable buffer so a gather
+/// costs no allocation once the buffer has grown to the batch size.
+/// </summary>
+internal sealed class LineProtocolWriter
+{
+    private byte[] _buffer;
+    private int _length;
+    private int _lineStart;
+    private int _fieldCount;
+    private LineState _state;
+
+    // The escaped keys of the line being written, as spans of _buffer. Distinct names can be written alike (a line
+    // break and a backslash-n both read back as backslash-n; trailing backslashes are trimmed), and InfluxDB refuses a
+    // point whose tag key repeats or whose repeated field key changes type, so a key already in the line is refused.
+    private readonly HashSet<(int Start, int Length)> _tagKeys;
+    private readonly HashSet<(int Start, int Length)> _fieldKeys;
+
+    // A caller that promises distinct field keys (BeginLine's distinctFieldKeys) spares the hashing: two distinct
+    // keys can only be written alike when one of them was altered (escaped or trimmed), so the keys written so far
+    // are only listed, and put into _fieldKeys the first time an altered key comes.
+    private bool _distinctFieldKeys;
+    private (int Start, int Length)[] _listedFieldKeys = new (int Start, int Length)[128];
+    private int _listedFieldKeyCount;
+
+    public LineProtocolWriter(int initialCapacity = 4096)
+    {
+        _buffer = new byte[Math.Max(initialCapacity, 64)];
+        var comparer = new WrittenKeyComparer(this);
+        _tagKeys = new HashSet<(int Start, int Length)>(comparer);
+        _fieldKeys = new HashSet<(int Start, int Length)>(comparer);
+    }
+
+    private enum LineState
+    {
+        None,
+        Tags,
+        Fields,
+    }
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+
+    public int LineCount { get; private set; }
+
+    /// <summary>The fields the line being written holds so far.</summary>
+    public int FieldCount => _state == LineState.None ? 0 : _fieldCount;
+
+    public void Clear()
+    {
+        _length = 0;
+        _lineStart = 0;
+        _fieldCount = 0;
+        _state = LineState.None;
+        LineCount = 0;
+    }
+
+    /// <summary>
+    /// Starts a point; false (and nothing written) when the name cannot be encoded. With
+    /// <paramref name="distinctFieldKeys"/> the caller promises never to pass the same field key twice in the
+    /// line; keys that differ but would be written alike are still refused.
+    /// </summary>
+    public bool BeginLine(ReadOnlySpan<byte> measurement, bool distinctFieldKeys = false)
+    {
+        if (_state != LineState.None)
+        {
+            throw new InvalidOperationException("the previous line was not ended");
+        }
+
+        // A line that starts with '#' is a comment to every reader, and '#' has no escape.
+        measurement = TrimName(measurement);
+        if (measurement.IsEmpty || measurement[0] == (byte)'#' || HasBackslashBeforeEscape(measurement, EscapeSet.Measurement))
+        {
+            return false;
+        }
+
+        _lineStart = _length;
+        _fieldCount = 0;
+        _tagKeys.Clear();
+        _fieldKeys.Clear();
+        _distinctFieldKeys = distinctFieldKeys;
+        _listedFieldKeyCount = 0;
+        _state = LineState.Tags;
+        WriteEscaped(measurement, EscapeSet.Measurement);
+        return true;
+    }
+
+    public bool BeginLine(string measurement) => BeginLine(Encoding.UTF8.GetBytes(measurement));
+
+    /// <summary>
+    /// Adds a tag; tags must come before fields and be given in key order. False, with nothing written,
+    /// when key or value is empty or not UTF-8, or when the line already has a tag written with this key.
+    /// </summary>
+    public bool AddTag(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (_state != LineState.Tags)
+        {
+            throw new InvalidOperationException("tags go after BeginLine and before the first field");
+        }
+
+        key = TrimName(key);
+        value = TrimName(value);
+        if (key.IsEmpty || value.IsEmpty)
+        {
+            return false;
+        }
+
+        int separator = _length;
+        WriteByte((byte)',');
+        int start = _length;
+        WriteEscaped(key, EscapeSet.Key);
+        if (!_tagKeys.Add((start, _length - start)))
+        {
+            _length = separator;
+            return false;
+        }
+
+        WriteByte((byte)'=');
+        WriteEscaped(value, EscapeSet.Key);
+        return true;
+    }
+
+    public bool AddTag(string key, string value) => AddTag(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value));
+
+    public bool AddField(ReadOnlySpan<byte> key, double value)
+    {
+        if (!double.IsFinite(value) || !StartField(key))
+        {
+            return false;
+        }
+
+        EnsureCapacity(GoFloatFormat.MaxLength);
+        _length += GoFloatFormat.FormatG(value, _buffer.AsSpan(_length));
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a float field from text that is already what <see cref="GoFloatFormat.FormatG(double, Span{byte})"/>
+    /// writes for its value (<see cref="GoFloatFormat.IsShortestG"/>), such as a small integer copied from JSON.
+    /// </summary>
+    public bool AddFloatField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> shortestG)
+    {
+        if (!GoFloatFormat.IsShortestG(shortestG))
+        {
+            throw new ArgumentException("the text is not the shortest 'g' form of a float", nameof(shortestG));
+        }
+
+        if (!StartField(key))
+        {
+            return false;
+        }
+
+        WriteBytes(shortestG);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="AddFloatField(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for a caller that has checked both already:
+    /// <paramref name="utf8Key"/> is valid UTF-8 and <paramref name="shortestG"/> passed <see cref="GoFloatFormat.IsShortestG"/>.
+    /// The streaming mapper has, for every leaf of a document, and the second checks were a tenth of its time.
+    /// </summary>
+    public bool AddPrecheckedFloatField(ReadOnlySpan<byte> utf8Key, ReadOnlySpan<byte> shortestG)
+    {
+        // The usual key has nothing to escape or trim and, in a line of distinct keys, nothing to compare: it and its
+        // value go in with one search and two copies.
+        if (_distinctFieldKeys && _state != LineState.None && !utf8Key.IsEmpty && !utf8Key.ContainsAny(PlainKeyBreakers))
+        {
+            EnsureCapacity(utf8Key.Length + shortestG.Length + 2);
+            Span<byte> destination = _buffer.AsSpan(_length);
+            destination[0] = _state == LineState.Tags ? (byte)' ' : (byte)',';
+            utf8Key.CopyTo(destination[1..]);
+            IsNewFieldKey(_length + 1, utf8Key.Length, altered: false);
+            destination[utf8Key.Length + 1] = (byte)'=';
+            shortestG.CopyTo(destination[(utf8Key.Length + 2)..]);
+            _length += utf8Key.Length + shortestG.Length + 2;
+            _state = LineState.Fields;
+            _fieldCount++;
+            return true;
+        }
+
+        if (!StartField(utf8Key, keyIsUtf8: true))
+        {
+            return false;
+        }
+
+        WriteBytes(shortestG);
+        return true;
+    }
+
+    public bool AddField(ReadOnlySpan<byte> key, long value)
+    {
+        if (!StartField(key))
+        {
+            return false;
+        }
+
+        EnsureCapacity(21);
+        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        WriteByte((byte)'i');
+        return true;
+    }
+
+    public bool AddField(ReadOnlySpan<byte> key, bool value)
+    {
+        if (!StartField(key))
+        {
+            return false;
+        }
+
+        WriteBytes(value ? "true"u8 : "false"u8);
+        return true;
+    }
+
+    public bool AddStringField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (!Utf8.IsValid(value) || !StartField(key))
+        {
+            return false;
+        }
+
+        WriteByte((byte)'"');
+        WriteEscaped(value, EscapeSet.StringValue);
+        WriteByte((byte)'"');
+        return true;
+    }
+
+    public bool AddField(string key, double value) => AddField(Encoding.UTF8.GetBytes(key), value);
+
+    public bool AddField(string key, long value) => AddField(Encoding.UTF8.GetBytes(key), value);
+
+    public bool AddField(string key, bool value) => AddField(Encoding.UTF8.GetBytes(key), value);
+
+    public bool AddStringField(string key, string value) => AddStringField(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value));
+
+    /// <summary>Ends the point; a point without fields is invalid line protocol and is rolled back (false).</summary>
+    public bool EndLine(long timestampNanoseconds)
+    {
+        if (_state == LineState.None)
+        {
+            throw new InvalidOperationException("no line was begun");
+        }
+
+        _state = LineState.None;
+        if (_fieldCount == 0)
+        {
+            _length = _lineStart;
+            return false;
+        }
+
+        EnsureCapacity(22);
+        _buffer[_length++] = (byte)' ';
+        timestampNanoseconds.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        _buffer[_length++] = (byte)'\n';
+        LineCount++;
+        return true;
+    }
+
+    /// <summary>Drops the line being written, as if it had never been begun.</summary>
+    public void AbandonLine()
+    {
+        _length = _lineStart;
+        _state = LineState.None;
+    }
+
+    /// <summary>
+    /// A name as it can be written: trailing backslashes dropped (they would escape the separator after
+    /// them, as Telegraf's serializer also trims), or empty when nothing encodable is left.
+    /// </summary>
+    public static ReadOnlySpan<byte> TrimName(ReadOnlySpan<byte> name)
+    {
+        if (!Utf8.IsValid(name))
+        {
+            return default;
+        }
+
+        return name.TrimEnd((byte)'\\');
+    }
+
+    /// <summary>
+    /// True when an odd run of backslashes stands right before a separator that gets escaped (a\,b is written
+    /// a\\,b): in measurements and field keys, Telegraf's parser and InfluxDB 1.x read a backslash and the byte
+    /// after it as one pair, so the escape is lost and the name splits there (InfluxDB answers 400). Tag keys and
+    /// values are read with a rule that copes, and an even run reads back as written.
+    /// </summary>
+    private static bool HasBackslashBeforeEscape(ReadOnlySpan<byte> name, EscapeSet set)
+    {
+        if (!name.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        int backslashes = 0;
+        foreach (byte c in name)
+        {
+            if (c == (byte)'\\')
+            {
+                backslashes++;
+                continue;
+            }
+
+            if (backslashes % 2 == 1 && (c is (byte)',' or (byte)' ' || (c == (byte)'=' && set == EscapeSet.Key)))
+            {
+                return true;
+            }
+
+            backslashes = 0;
+        }
+
+        return false;
+    }
+
+    private bool StartField(ReadOnlySpan<byte> key, bool keyIsUtf8 = false)
+    {
+        if (_state == LineState.None)
+        {
+            throw new InvalidOperationException("fields go after BeginLine");
+        }
+
+        int rawLength = key.Length;
+        key = keyIsUtf8 ? key.TrimEnd((byte)'\\') : TrimName(key);
+        if (key.IsEmpty || HasBackslashBeforeEscape(key, EscapeSet.Key))
+        {
+            return false;
+        }
+
+        int separator = _length;
+        WriteByte(_state == LineState.Tags ? (byte)' ' : (byte)',');
+        int start = _length;
+        bool altered = WriteEscaped(key, EscapeSet.Key) || key.Length != rawLength;
+        if (!IsNewFieldKey(start, _length - start, altered))
+        {
+            _length = separator;
+            return false;
+        }
+
+        _state = LineState.Fields;
+        WriteByte((byte)'=');
+        _fieldCount++;
+        return true;
+    }
+
+    private bool IsNewFieldKey(int start, int length, bool altered)
+    {
+        if (_distinctFieldKeys)
+        {
+            if (!altered)
+            {
+                if (_listedFieldKeyCount == _listedFieldKeys.Length)
+                {
+                    Array.Resize(ref _listedFieldKeys, _listedFieldKeys.Length * 2);
+                }
+
+                _listedFieldKeys[_listedFieldKeyCount++] = (start, length);
+                return true;
+            }
+
+            _distinctFieldKeys = false;
+            for (int i = 0; i < _listedFieldKeyCount; i++)
+            {
+                _fieldKeys.Add(_listedFieldKeys[i]);
+            }
+        }
+
+        return _fieldKeys.Add((start, length));
+    }
+
+    private enum EscapeSet
+    {
+        Measurement,
+        Key,
+        StringValue,
+    }
+
+    private static readonly SearchValues<byte> MeasurementSpecials = SearchValues.Create(", \n\r\t\f"u8);
+    private static readonly SearchValues<byte> KeySpecials = SearchValues.Create(", =\n\r\t\f"u8);
+    private static readonly SearchValues<byte> PlainKeyBreakers = SearchValues.Create(", =\n\r\t\f\\"u8);
+    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
+
+    /// <summary>Writes the text escaped for its place; true when that changed it.</summary>
+    private bool WriteEscaped(ReadOnlySpan<byte> text, EscapeSet set)
+    {
+        // Almost every name and value needs no escape: one vectorised search, then one copy.
+        SearchValues<byte> specials = set switch
+        {
+            EscapeSet.Measurement => MeasurementSpecials,
+            EscapeSet.Key => KeySpecials,
+            _ => StringSpecials,
+        };
+        if (!text.ContainsAny(specials))
+        {
+            WriteBytes(text);
+            return false;
+        }
+
+        EnsureCapacity(text.Length * 2);
+        Span<byte> destination = _buffer.AsSpan(_length);
+        int written = 0;
+        foreach (byte c in text)
+        {
+            switch (c)
+            {
+                case (byte)',' or (byte)' ' when set != EscapeSet.StringValue:
+                case (byte)'=' when set == EscapeSet.Key:
+                case (byte)'"' or (byte)'\\' when set == EscapeSet.StringValue:
+                    destination[written++] = (byte)'\\';
+                    destination[written++] = c;
+                    break;
+
+                // Names cannot hold control characters that end a line; Telegraf writes them as two characters.
+                case (byte)'\n' when set != EscapeSet.StringValue:
+                    destination[written++] = (byte)'\\';
+                    destination[written++] = (byte)'n';
+                    break;
+                case (byte)'\r' when set != EscapeSet.StringValue:
+                    destination[written++] = (byte)'\\';
+                    destination[written++] = (byte)'r';
+                    break;
+                case (byte)'\t' when set != EscapeSet.StringValue:
+                    destination[written++] = (byte)'\\';
+                    destination[written++] = (byte)'t';
+                    break;
+                case (byte)'\f' when set != EscapeSet.StringValue:
+                    destination[written++] = (byte)'\\';
+                    destination[written++] = (byte)'f';
+                    break;
+                default:
+                    destination[written++] = c;
+                    break;
+            }
+        }
+
+        _length += written;
+        return true;
+    }
+
+    private void WriteByte(byte value)
+    {
+        EnsureCapacity(1);
+        _buffer[_length++] = value;
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> value)
+    {
+        EnsureCapacity(value.Length);
+        value.CopyTo(_buffer.AsSpan(_length));
+        _length += value.Length;
+    }
+
+    private sealed class WrittenKeyComparer(LineProtocolWriter writer) : IEqualityComparer<(int Start, int Length)>
+    {
+        public bool Equals((int Start, int Length) x, (int Start, int Length) y) =>
+            writer._buffer.AsSpan(x.Start, x.Length).SequenceEqual(writer._buffer.AsSpan(y.Start, y.Length));
+
+        public int GetHashCode((int Start, int Length) key)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(writer._buffer.AsSpan(key.Start, key.Length));
+            return hash.ToHashCode();
+        }
+    }
+
+    private void EnsureCapacity(int additional)
+    {
+        if (_length + additional <= _buffer.Length)
+        {
+            return;
+        }
+
+        int size = Math.Max(_buffer.Length * 2, _length + additional);
+        Array.Resize(ref _buffer, size);
+    }
+}

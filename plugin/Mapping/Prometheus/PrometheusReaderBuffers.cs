@@ -1,0 +1,46 @@
+namespace ExecdJvb.Mapping.Prometheus;
+
+/// <summary>
+/// The growable memory a <see cref="PrometheusTextReader"/> works in: unescaped names and values of the
+/// current line, the label positions, and the current family's name and help. Keep one per mapper and
+/// pass it to every reader, so that parsing a scrape allocates nothing once these have grown.
+/// </summary>
+internal sealed class PrometheusReaderBuffers
+{
+    private byte[] _scratch = new byte[256];
+    private int[] _labels = new int[32];
+    private byte[] _family = new byte[256];
+
+    /// <summary>Unescaped text of the line being read (quoted names, label values with escapes).</summary>
+    public byte[] Scratch => _scratch;
+
+    /// <summary>Four ints per label: name reference, name length, value reference, value length.</summary>
+    public int[] Labels => _labels;
+
+    /// <summary>The current family's name followed by its help text.</summary>
+    public byte[] Family => _family;
+
+    public byte[] EnsureScratch(int length) => Ensure(ref _scratch, length);
+
+    public int[] EnsureLabels(int length)
+    {
+        if (length > _labels.Length)
+        {
+            Array.Resize(ref _labels, Math.Max(length, _labels.Length * 2));
+        }
+
+        return _labels;
+    }
+
+    public byte[] EnsureFamily(int length) => Ensure(ref _family, length);
+
+    private static byte[] Ensure(ref byte[] buffer, int length)
+    {
+        if (length > buffer.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(length, buffer.Length * 2));
+        }
+
+        return buffer;
+    }
+}

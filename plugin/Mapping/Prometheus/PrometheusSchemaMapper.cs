@@ -1,0 +1,504 @@
+using System.Globalization;
+using ExecdJvb.LineProtocol;
+
+namespace ExecdJvb.Mapping.Prometheus;
+
+/// <summary>
+/// Writes a Prometheus text answer in the schema of Telegraf's <c>inputs.prometheus</c> with its default
+/// <c>metric_version = 1</c> (plugins/parsers/prometheus, extractMetricsV1): one point per series, named after
+/// its family, labels as tags (empty ones dropped), the target tags over them as inputs.prometheus sets its
+/// <c>url</c> tag; a counter, gauge or untyped sample gives the field <c>counter</c>, <c>gauge</c> or
+/// <c>value</c>; a histogram series one point with a field per bucket named by its <c>le</c> (Go's %g, so
+/// <c>+Inf</c>, <c>1e+06</c>) holding the cumulative count, plus <c>count</c> and <c>sum</c>; a summary series
+/// a field per quantile plus <c>count</c> and <c>sum</c>. Every number is a float; counts are truncated to
+/// whole numbers as the Go parser stores them (uint64). The time is the sample's when it has one above zero
+/// (milliseconds), else the gather's. NaN and infinite values are never written, as Telegraf's serializer
+/// drops them; a point left without fields is not written.
+/// </summary>
+internal sealed class PrometheusSchemaMapper
+{
+    /// <summary>Separates names and values in a stored label set; 0xFF never occurs in UTF-8.</summary>
+    private const byte Separator = 0xFF;
+
+    /// <summary>2^64: the Go parser stores counts as uint64, and converts only values below this exactly.</summary>
+    private const double Uint64Limit = 18446744073709551616.0;
+
+    private readonly PrometheusReaderBuffers _readerBuffers = new();
+
+    // The family whose histogram or summary series are being collected: its name at _arena[0.._familyLength),
+    // then each series' label set; a series is written when its family ends, as the Go parser merges all
+    // lines of a series (buckets, sum, count) into one metric.
+    private byte[] _arena = new byte[4096];
+    private int _arenaLength;
+    private int _familyLength;
+    private int _pendingFamily;
+    private PrometheusMetricType _pendingType;
+    private Series[] _series = new Series[16];
+    private int _seriesCount;
+    private int _lastSeries;
+    private Bound[] _bounds = new Bound[64];
+    private int _boundCount;
+
+    private int[] _labelOrder = new int[16];
+    private int[] _targetOrder = new int[4];
+    private IReadOnlyList<TargetTag> _targets = [];
+    private long _gatherTime;
+    private int _skipped;
+    private int _written;
+
+    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
+    {
+        _targets = targetTags;
+        _gatherTime = timestampNanoseconds;
+        _skipped = 0;
+        _written = 0;
+        Forget();
+        SortTargets();
+
+        var reader = new PrometheusTextReader(body, _readerBuffers);
+        while (reader.Read())
+        {
+            if (_pendingFamily != 0 && reader.FamilyNumber != _pendingFamily)
+            {
+                WriteSeries(writer);
+            }
+
+            if (reader.FamilyType is PrometheusMetricType.Histogram or PrometheusMetricType.Summary)
+            {
+                Collect(ref reader);
+            }
+            else
+            {
+                WriteSample(ref reader, writer);
+            }
+        }
+
+        WriteSeries(writer);
+        return Outcome(ref reader);
+    }
+
+    private MapOutcome Outcome(ref PrometheusTextReader reader)
+    {
+        string? problem = reader.MalformedLineCount == 0 ? null
+            : string.Create(CultureInfo.InvariantCulture, $"{reader.MalformedLineCount} of {reader.LineNumber} lines could not be read; the first: {reader.FirstProblem}");
+        if (_written > 0)
+        {
+            return new MapOutcome(MapStatus.Written, problem, _skipped);
+        }
+
+        if (reader.SampleCount == 0 && problem is not null)
+        {
+            // Not one line read as a sample, and some could not be read at all: an HTML page, JSON, another format.
+            return new MapOutcome(MapStatus.NotPrometheusText, problem, _skipped);
+        }
+
+        string detail = reader.SampleCount > 0 ? "no sample has a value that can be written"
+            : reader.LineNumber == 0 ? "the answer is empty"
+            : "the answer holds no Prometheus samples";
+        return new MapOutcome(MapStatus.NoNumbers, problem is null ? detail : $"{detail}: {problem}", _skipped);
+    }
+
+    /// <summary>A counter, gauge or untyped sample is a point of its own.</summary>
+    private void WriteSample(ref PrometheusTextReader reader, LineProtocolWriter writer)
+    {
+        if (!TryTime(reader.HasTimestamp, reader.TimestampMilliseconds, out long time) || !writer.BeginLine(reader.FamilyName))
+        {
+            _skipped++;
+            return;
+        }
+
+        int labelsStart = _arenaLength;
+        int labelsLength = StoreLabels(ref reader, labelsStart);
+        WriteTags(_arena.AsSpan(labelsStart, labelsLength), writer);
+        ReadOnlySpan<byte> field = reader.FamilyType switch
+        {
+            PrometheusMetricType.Counter => "counter"u8,
+            PrometheusMetricType.Gauge => "gauge"u8,
+            _ => "value"u8,
+        };
+
+        // The Go parser makes no metric of a NaN sample; an infinite one Telegraf's serializer leaves out.
+        if (!writer.AddField(field, reader.Value))
+        {
+            _skipped++;
+        }
+
+        if (writer.EndLine(time))
+        {
+            _written++;
+        }
+    }
+
+    /// <summary>Adds a histogram or summary sample to its series, opening the series on its first line.</summary>
+    private void Collect(ref PrometheusTextReader reader)
+    {
+        if (_pendingFamily != reader.FamilyNumber)
+        {
+            _pendingFamily = reader.FamilyNumber;
+            _pendingType = reader.FamilyType;
+            _familyLength = reader.FamilyName.Length;
+            EnsureArena(_familyLength);
+            reader.FamilyName.CopyTo(_arena);
+            _arenaLength = _familyLength;
+        }
+
+        int labelsStart = _arenaLength;
+        int labelsLength = StoreLabels(ref reader, labelsStart);
+        ref Series series = ref FindOrAddSeries(labelsStart, labelsLength);
+        if (reader.HasTimestamp)
+        {
+            // As in the Go parser, the last line of a series that carries a timestamp sets the series' time.
+            series.HasTimestamp = true;
+            series.TimestampMilliseconds = reader.TimestampMilliseconds;
+        }
+
+        switch (reader.Role)
+        {
+            case PrometheusSampleRole.Count:
+                series.Count = reader.Value;
+                break;
+            case PrometheusSampleRole.Sum:
+                series.Sum = reader.Value;
+                break;
+            case PrometheusSampleRole.Quantile when double.IsNaN(reader.Value):
+                // extractMetricsV1 leaves NaN quantiles out, without replacing an earlier value.
+                _skipped++;
+                break;
+            case PrometheusSampleRole.Bucket or PrometheusSampleRole.Quantile:
+                AddBound(ref series, reader.Bound, reader.Value);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private ref Series FindOrAddSeries(int labelsStart, int labelsLength)
+    {
+        ReadOnlySpan<byte> labels = _arena.AsSpan(labelsStart, labelsLength);
+        int hash = HashOf(labels);
+        if (_lastSeries < _seriesCount && Matches(_series[_lastSeries], hash, labels))
+        {
+            return ref _series[_lastSeries];
+        }
+
+        for (int s = 0; s < _seriesCount; s++)
+        {
+            if (Matches(_series[s], hash, labels))
+            {
+                _lastSeries = s;
+                return ref _series[s];
+            }
+        }
+
+        // A new series keeps the label set just stored; a known one lets the next sample reuse that room.
+        _arenaLength = labelsStart + labelsLength;
+        if (_seriesCount == _series.Length)
+        {
+            Array.Resize(ref _series, _series.Length * 2);
+        }
+
+        _lastSeries = _seriesCount++;
+        _series[_lastSeries] = new Series
+        {
+            LabelsStart = labelsStart,
+            LabelsLength = labelsLength,
+            Hash = hash,
+            FirstBound = -1,
+            LastBound = -1,
+        };
+        return ref _series[_lastSeries];
+    }
+
+    private bool Matches(in Series series, int hash, ReadOnlySpan<byte> labels) =>
+        series.Hash == hash && _arena.AsSpan(series.LabelsStart, series.LabelsLength).SequenceEqual(labels);
+
+    private static int HashOf(ReadOnlySpan<byte> bytes)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(bytes);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>
+    /// Sets a bucket or quantile field; a bound seen before in the series takes the later value, as the Go map
+    /// of fields does (equal doubles are exactly the bounds that format to the same field name).
+    /// </summary>
+    private void AddBound(ref Series series, double bound, double value)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(bound);
+        for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
+        {
+            if (BitConverter.DoubleToInt64Bits(_bounds[b].Value) == bits)
+            {
+                _bounds[b].Count = value;
+                return;
+            }
+        }
+
+        if (_boundCount == _bounds.Length)
+        {
+            Array.Resize(ref _bounds, _bounds.Length * 2);
+        }
+
+        int added = _boundCount++;
+        _bounds[added] = new Bound { Value = bound, Count = value, Next = -1 };
+        if (series.LastBound >= 0)
+        {
+            _bounds[series.LastBound].Next = added;
+        }
+        else
+        {
+            series.FirstBound = added;
+        }
+
+        series.LastBound = added;
+    }
+
+    /// <summary>Writes every collected series of the family that just ended, then forgets the family.</summary>
+    private void WriteSeries(LineProtocolWriter writer)
+    {
+        if (_pendingFamily == 0)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> measurement = _arena.AsSpan(0, _familyLength);
+        Span<byte> name = stackalloc byte[GoFloatFormat.MaxLength];
+        bool histogram = _pendingType == PrometheusMetricType.Histogram;
+        for (int s = 0; s < _seriesCount; s++)
+        {
+            ref Series series = ref _series[s];
+            if (!TryTime(series.HasTimestamp, series.TimestampMilliseconds, out long time) || !writer.BeginLine(measurement))
+            {
+                _skipped++;
+                continue;
+            }
+
+            WriteTags(_arena.AsSpan(series.LabelsStart, series.LabelsLength), writer);
+            for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
+            {
+                double value = histogram ? AsCount(_bounds[b].Count) : _bounds[b].Count;
+                if (!writer.AddField(name[..FormatBound(_bounds[b].Value, name)], value))
+                {
+                    _skipped++;
+                }
+            }
+
+            // A series always has count and sum, 0 when its lines lack them, as the Go parser's getters return.
+            if (!writer.AddField("count"u8, AsCount(series.Count)))
+            {
+                _skipped++;
+            }
+
+            if (!writer.AddField("sum"u8, series.Sum))
+            {
+                _skipped++;
+            }
+
+            if (writer.EndLine(time))
+            {
+                _written++;
+            }
+        }
+
+        Forget();
+    }
+
+    private void Forget()
+    {
+        _pendingFamily = 0;
+        _seriesCount = 0;
+        _lastSeries = 0;
+        _boundCount = 0;
+        _arenaLength = 0;
+    }
+
+    /// <summary>
+    /// The Go parser keeps counts as uint64(value): whole numbers, truncated. Outside [0, 2^64) that conversion
+    /// gives a different number on each CPU (amd64 wraps, arm64 saturates), so such a count is not written (NaN).
+    /// </summary>
+    private static double AsCount(double value)
+    {
+        if (!(value > -1 && value < Uint64Limit))
+        {
+            return double.NaN;
+        }
+
+        double whole = Math.Truncate(value);
+        return whole == 0 ? 0 : whole;
+    }
+
+    /// <summary>The field name of a bucket or quantile: Go's strconv.FormatFloat(bound, 'g', -1, 64).</summary>
+    private static int FormatBound(double bound, Span<byte> destination)
+    {
+        if (double.IsInfinity(bound))
+        {
+            ReadOnlySpan<byte> text = bound > 0 ? "+Inf"u8 : "-Inf"u8;
+            text.CopyTo(destination);
+            return text.Length;
+        }
+
+        return GoFloatFormat.FormatG(bound, destination);
+    }
+
+    /// <summary>The point's time: the sample's when above zero (as extractMetricsV1 decides), else the gather's.</summary>
+    private bool TryTime(bool hasTimestamp, long milliseconds, out long nanoseconds)
+    {
+        if (!hasTimestamp || milliseconds <= 0)
+        {
+            nanoseconds = _gatherTime;
+            return true;
+        }
+
+        // Beyond the year 2262 nanoseconds overflow; Go would write a wrapped time, this writes no point.
+        nanoseconds = milliseconds * 1_000_000;
+        return milliseconds <= long.MaxValue / 1_000_000;
+    }
+
+    /// <summary>
+    /// Stores the sample's labels at <paramref name="start"/> sorted by name, as name 0xFF value 0xFF pairs,
+    /// without the <c>le</c>/<c>quantile</c> its family consumes; returns the length. Labels with an empty value
+    /// stay (they tell series apart in the Go parser) and are dropped when the tags are written.
+    /// </summary>
+    private int StoreLabels(ref PrometheusTextReader reader, int start)
+    {
+        int count = reader.LabelCount;
+        if (_labelOrder.Length < count)
+        {
+            _labelOrder = new int[Math.Max(count, _labelOrder.Length * 2)];
+        }
+
+        int kept = 0;
+        int room = 0;
+        for (int l = 0; l < count; l++)
+        {
+            if (l == reader.BoundLabelIndex)
+            {
+                continue;
+            }
+
+            // Insertion sort: a sample has a handful of labels, often already in order.
+            ReadOnlySpan<byte> key = reader.LabelName(l);
+            int at = kept++;
+            while (at > 0 && reader.LabelName(_labelOrder[at - 1]).SequenceCompareTo(key) > 0)
+            {
+                _labelOrder[at] = _labelOrder[at - 1];
+                at--;
+            }
+
+            _labelOrder[at] = l;
+            room += key.Length + reader.LabelValue(l).Length + 2;
+        }
+
+        EnsureArena(start + room);
+        int length = 0;
+        for (int k = 0; k < kept; k++)
+        {
+            length += Append(reader.LabelName(_labelOrder[k]), start + length);
+            length += Append(reader.LabelValue(_labelOrder[k]), start + length);
+        }
+
+        return length;
+    }
+
+    private int Append(ReadOnlySpan<byte> text, int at)
+    {
+        text.CopyTo(_arena.AsSpan(at));
+        _arena[at + text.Length] = Separator;
+        return text.Length + 1;
+    }
+
+    /// <summary>
+    /// Writes a stored label set merged with the target tags in key order. A target tag replaces a label of the
+    /// same name, as inputs.prometheus sets its url tag over the labels; empty label values are not tags.
+    /// </summary>
+    private void WriteTags(ReadOnlySpan<byte> labels, LineProtocolWriter writer)
+    {
+        int t = 0;
+        while (!labels.IsEmpty || t < _targets.Count)
+        {
+            ReadOnlySpan<byte> key = default;
+            ReadOnlySpan<byte> value = default;
+            ReadOnlySpan<byte> rest = default;
+            if (!labels.IsEmpty)
+            {
+                int keyEnd = labels.IndexOf(Separator);
+                key = labels[..keyEnd];
+                rest = labels[(keyEnd + 1)..];
+                int valueEnd = rest.IndexOf(Separator);
+                value = rest[..valueEnd];
+                rest = rest[(valueEnd + 1)..];
+            }
+
+            int order = labels.IsEmpty ? 1
+                : t >= _targets.Count ? -1
+                : key.SequenceCompareTo(_targets[_targetOrder[t]].KeyUtf8);
+            if (order < 0)
+            {
+                if (!value.IsEmpty)
+                {
+                    writer.AddTag(key, value);
+                }
+
+                labels = rest;
+                continue;
+            }
+
+            TargetTag target = _targets[_targetOrder[t++]];
+            writer.AddTag(target.KeyUtf8, target.ValueUtf8);
+            if (order == 0)
+            {
+                labels = rest;
+            }
+        }
+    }
+
+    private void SortTargets()
+    {
+        int count = _targets.Count;
+        if (_targetOrder.Length < count)
+        {
+            _targetOrder = new int[count];
+        }
+
+        for (int t = 0; t < count; t++)
+        {
+            int at = t;
+            while (at > 0 && _targets[_targetOrder[at - 1]].KeyUtf8.AsSpan().SequenceCompareTo(_targets[t].KeyUtf8) > 0)
+            {
+                _targetOrder[at] = _targetOrder[at - 1];
+                at--;
+            }
+
+            _targetOrder[at] = t;
+        }
+    }
+
+    private void EnsureArena(int length)
+    {
+        if (length > _arena.Length)
+        {
+            Array.Resize(ref _arena, Math.Max(length, _arena.Length * 2));
+        }
+    }
+
+    private struct Series
+    {
+        public int LabelsStart;
+        public int LabelsLength;
+        public int Hash;
+        public int FirstBound;
+        public int LastBound;
+        public double Count;
+        public double Sum;
+        public bool HasTimestamp;
+        public long TimestampMilliseconds;
+    }
+
+    private struct Bound
+    {
+        public double Value;
+        public double Count;
+        public int Next;
+    }
+}
