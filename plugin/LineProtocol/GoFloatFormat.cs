@@ -3,29 +3,35 @@ using System.Globalization;
 namespace ExecdJvb.LineProtocol;
 
 /// <summary>
-/// Formats doubles the way Go's strconv.FormatFloat does with precision -1, because the InfluxData
-/// line-protocol corpus (and Go tooling downstream) expects that exact text: 'g' for field values
-/// ("6.632243e+06"), 'f' for numbers Telegraf's json parser turns into tag values.
+/// Formats doubles the way Go's strconv.FormatFloat does with precision -1 (the shortest digits that read back as
+/// the same double): 'f' for field values, as Telegraf's influx serializer writes them
+/// (<c>strconv.AppendFloat(buf, v, 'f', -1, 64)</c>: <c>2121604</c>, never <c>2.121604e+06</c>) and for numbers
+/// Telegraf's json parser turns into tag values; 'g' for the bucket and quantile field names of the prometheus
+/// schema (<c>1e+06</c>), which Telegraf's prometheus parser names that way.
 /// </summary>
 internal static class GoFloatFormat
 {
-    /// <summary>Longest output: sign, 17 digits, point, up to 324 zeros for 'f' of 5e-324.</summary>
+    /// <summary>Longest output: sign, 17 digits, point, up to 324 zeros for 'f' of 5e-324, 309 digits for 'f' of 1.8e308.</summary>
     public const int MaxLength = 350;
+
+    /// <summary>Longest integer text <see cref="IsShortestF"/> takes: every integer of 15 digits is exact in a double.</summary>
+    private const int MaxVerbatimDigits = 15;
 
     public static int FormatG(double value, Span<byte> destination) => Format(value, destination, fixedOnly: false);
 
     public static int FormatF(double value, Span<byte> destination) => Format(value, destination, fixedOnly: true);
 
     /// <summary>
-    /// True when the text is exactly what <see cref="FormatG(double, Span{byte})"/> writes for the number it
-    /// spells: an integer of at most six digits, no leading zero, no "-0". Most JVB numbers look like that, and
-    /// copying them saves parsing and formatting.
+    /// True when the text is exactly what <see cref="FormatF(double, Span{byte})"/> writes for the number it spells:
+    /// an integer of at most 15 digits, no leading zero, no "-0". Most JVB numbers look like that, and copying them
+    /// saves parsing and formatting. A longer integer may not be exact in a double (9007199254740993 reads back as
+    /// 9007199254740992, and 'f' writes that), so it takes the long way.
     /// </summary>
-    public static bool IsShortestG(ReadOnlySpan<byte> text)
+    public static bool IsShortestF(ReadOnlySpan<byte> text)
     {
         int start = !text.IsEmpty && text[0] == (byte)'-' ? 1 : 0;
         int digits = text.Length - start;
-        if (digits is < 1 or > 6)
+        if (digits is < 1 or > MaxVerbatimDigits)
         {
             return false;
         }

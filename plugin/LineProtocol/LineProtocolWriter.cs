@@ -137,20 +137,21 @@ internal sealed class LineProtocolWriter
             return false;
         }
 
+        // Telegraf's influx serializer: strconv.AppendFloat(buf, v, 'f', -1, 64), never an exponent.
         EnsureCapacity(GoFloatFormat.MaxLength);
-        _length += GoFloatFormat.FormatG(value, _buffer.AsSpan(_length));
+        _length += GoFloatFormat.FormatF(value, _buffer.AsSpan(_length));
         return true;
     }
 
     /// <summary>
-    /// Adds a float field from text that is already what <see cref="GoFloatFormat.FormatG(double, Span{byte})"/>
-    /// writes for its value (<see cref="GoFloatFormat.IsShortestG"/>), such as a small integer copied from JSON.
+    /// Adds a float field from text that is already what <see cref="GoFloatFormat.FormatF(double, Span{byte})"/>
+    /// writes for its value (<see cref="GoFloatFormat.IsShortestF"/>), such as an integer copied from JSON.
     /// </summary>
-    public bool AddFloatField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> shortestG)
+    public bool AddFloatField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> shortestF)
     {
-        if (!GoFloatFormat.IsShortestG(shortestG))
+        if (!GoFloatFormat.IsShortestF(shortestF))
         {
-            throw new ArgumentException("the text is not the shortest 'g' form of a float", nameof(shortestG));
+            throw new ArgumentException("the text is not the shortest 'f' form of a float", nameof(shortestF));
         }
 
         if (!StartField(key))
@@ -158,29 +159,29 @@ internal sealed class LineProtocolWriter
             return false;
         }
 
-        WriteBytes(shortestG);
+        WriteBytes(shortestF);
         return true;
     }
 
     /// <summary>
     /// <see cref="AddFloatField(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for a caller that has checked both already:
-    /// <paramref name="utf8Key"/> is valid UTF-8 and <paramref name="shortestG"/> passed <see cref="GoFloatFormat.IsShortestG"/>.
+    /// <paramref name="utf8Key"/> is valid UTF-8 and <paramref name="shortestF"/> passed <see cref="GoFloatFormat.IsShortestF"/>.
     /// The streaming mapper has, for every leaf of a document, and the second checks were a tenth of its time.
     /// </summary>
-    public bool AddPrecheckedFloatField(ReadOnlySpan<byte> utf8Key, ReadOnlySpan<byte> shortestG)
+    public bool AddPrecheckedFloatField(ReadOnlySpan<byte> utf8Key, ReadOnlySpan<byte> shortestF)
     {
         // The usual key has nothing to escape or trim and, in a line of distinct keys, nothing to compare: it and its
         // value go in with one search and two copies.
         if (_distinctFieldKeys && _state != LineState.None && !utf8Key.IsEmpty && !utf8Key.ContainsAny(PlainKeyBreakers))
         {
-            EnsureCapacity(utf8Key.Length + shortestG.Length + 2);
+            EnsureCapacity(utf8Key.Length + shortestF.Length + 2);
             Span<byte> destination = _buffer.AsSpan(_length);
             destination[0] = _state == LineState.Tags ? (byte)' ' : (byte)',';
             utf8Key.CopyTo(destination[1..]);
             IsNewFieldKey(_length + 1, utf8Key.Length, altered: false);
             destination[utf8Key.Length + 1] = (byte)'=';
-            shortestG.CopyTo(destination[(utf8Key.Length + 2)..]);
-            _length += utf8Key.Length + shortestG.Length + 2;
+            shortestF.CopyTo(destination[(utf8Key.Length + 2)..]);
+            _length += utf8Key.Length + shortestF.Length + 2;
             _state = LineState.Fields;
             _fieldCount++;
             return true;
@@ -191,7 +192,7 @@ internal sealed class LineProtocolWriter
             return false;
         }
 
-        WriteBytes(shortestG);
+        WriteBytes(shortestF);
         return true;
     }
 

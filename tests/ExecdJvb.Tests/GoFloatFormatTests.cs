@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
 namespace ExecdJvb.Tests;
 
 public sealed class GoFloatFormatTests
@@ -82,24 +86,101 @@ public sealed class GoFloatFormatTests
     }
 
     [Fact]
-    public void Text_taken_as_shortest_is_exactly_what_FormatG_writes_for_its_value()
+    public void Text_taken_as_shortest_is_exactly_what_FormatF_writes_for_its_value()
     {
         int accepted = 0;
-        foreach (string text in Enumerable.Range(-1_100_000, 2_200_001).Where(n => n % 97 == 0 || Math.Abs(n) < 1000).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Concat(["0", "-0", "00", "01", "1.0", "1e3", "", "-", "999999", "1000000", "-999999", "12a"]))
+        IEnumerable<string> integers = Enumerable.Range(-1_100_000, 2_200_001).Where(n => n % 97 == 0 || Math.Abs(n) < 1000).Select(n => n.ToString(CultureInfo.InvariantCulture));
+        var random = new Random(20261127);
+        IEnumerable<string> large = Enumerable.Range(0, 20_000).Select(i =>
         {
-            if (!GoFloatFormat.IsShortestG(System.Text.Encoding.ASCII.GetBytes(text)))
+            // 7 to 18 digits, either sign: the digits the fast path takes and the first ones it must not.
+            long magnitude = (long)Math.Pow(10, 6 + (i % 12));
+            long value = magnitude + random.NextInt64(magnitude * 9);
+            return (i % 3 == 0 ? -value : value).ToString(CultureInfo.InvariantCulture);
+        }).ToList();
+        foreach (string text in integers.Concat(large)
+            .Concat(["0", "-0", "00", "01", "-01", "1.0", "1e3", "1e21", "", "-", "12a", "1000000", "2121604", "999999999999999", "-999999999999999",
+                "1000000000000000", "9007199254740992", "9007199254740993", "1000000000000000000000", "18446744073709551615"]))
+        {
+            if (!GoFloatFormat.IsShortestF(Encoding.ASCII.GetBytes(text)))
             {
                 continue;
             }
 
             accepted++;
-            Assert.Equal(text, GoFloatFormat.FormatG(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(text, GoFloatFormat.FormatF(double.Parse(text, CultureInfo.InvariantCulture)));
         }
 
-        Assert.True(accepted > 20_000, $"only {accepted} texts were taken");
-        Assert.False(GoFloatFormat.IsShortestG("-0"u8));
-        Assert.False(GoFloatFormat.IsShortestG("1000000"u8));
-        Assert.True(GoFloatFormat.IsShortestG("-999999"u8));
+        Assert.True(accepted > 35_000, $"only {accepted} texts were taken");
+        Assert.False(GoFloatFormat.IsShortestF("-0"u8));
+        Assert.False(GoFloatFormat.IsShortestF("007"u8));
+        Assert.False(GoFloatFormat.IsShortestF("1e21"u8));
+        Assert.False(GoFloatFormat.IsShortestF("9007199254740993"u8));
+        Assert.True(GoFloatFormat.IsShortestF("1000000"u8));
+        Assert.True(GoFloatFormat.IsShortestF("-999999999999999"u8));
+    }
+
+    [Fact]
+    public void F_text_of_any_double_reads_back_as_the_same_double_has_no_exponent_and_places_the_shortest_digits()
+    {
+        var random = new Random(20261126);
+        Span<byte> bytes = stackalloc byte[8];
+        for (int i = 0; i < 50_000; i++)
+        {
+            double value;
+            if (i % 2 == 0)
+            {
+                random.NextBytes(bytes);
+                value = BitConverter.ToDouble(bytes);
+            }
+            else
+            {
+                // Values of JVB size too: counters, rates and ratios.
+                value = Math.Round((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-8, 22)), random.Next(0, 8));
+            }
+
+            if (!double.IsFinite(value))
+            {
+                continue;
+            }
+
+            string text = GoFloatFormat.FormatF(value);
+
+            Assert.Equal(value, double.Parse(text, CultureInfo.InvariantCulture));
+            Assert.True(double.IsNegative(value) == text.StartsWith('-'), text);
+            Assert.DoesNotContain('e', text);
+            Assert.DoesNotContain('E', text);
+            Assert.Equal(ShortestInFixedNotation(value), text);
+        }
+    }
+
+    /// <summary>
+    /// .NET's shortest round-trip digits ("R") laid out without an exponent, with decimal arithmetic on the text:
+    /// what Go's strconv.FormatFloat(v, 'f', -1, 64) writes.
+    /// </summary>
+    private static string ShortestInFixedNotation(double value)
+    {
+        string shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        string sign = shortest.StartsWith('-') ? "-" : "";
+        string unsigned = shortest[sign.Length..];
+        int e = unsigned.IndexOf('E', StringComparison.Ordinal);
+        string mantissa = e < 0 ? unsigned : unsigned[..e];
+        int exponent = e < 0 ? 0 : int.Parse(unsigned[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        int point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        string digits = mantissa.Replace(".", "", StringComparison.Ordinal);
+        int integerDigits = (point < 0 ? mantissa.Length : point) + exponent;
+
+        // digits × 10^(integerDigits - digits.Length), as a BigInteger numerator over a power of ten.
+        BigInteger numerator = BigInteger.Parse(digits, CultureInfo.InvariantCulture);
+        int scale = Math.Max(0, digits.Length - integerDigits);
+        if (integerDigits > digits.Length)
+        {
+            numerator *= BigInteger.Pow(10, integerDigits - digits.Length);
+        }
+
+        string whole = numerator.ToString(CultureInfo.InvariantCulture).PadLeft(scale + 1, '0');
+        string integerPart = whole[..^scale];
+        string fraction = scale == 0 ? "" : whole[^scale..].TrimEnd('0');
+        return sign + integerPart + (fraction.Length > 0 ? "." + fraction : "");
     }
 }

@@ -37,6 +37,14 @@ public sealed class StatsMapperTests
     }
 
     [Fact]
+    public void Numbers_are_written_as_Telegrafs_influx_serializer_writes_them_without_an_exponent()
+    {
+        string line = Map("""{"bytes":9586670,"big":1e21,"long":12345678901234567,"small":0.00001,"ratio":0.016965678627145087,"plain":-2121604.0}""");
+
+        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats bytes=9586670,big=1000000000000000000000,long=12345678901234568,small=0.00001,ratio=0.016965678627145087,plain=-2121604 {Timestamp}\n", line);
+    }
+
+    [Fact]
     public void The_legacy_string_conference_sizes_is_dropped_like_any_string()
     {
         string line = Map(TestData.Bytes("jvb", "colibri-stats-legacy-uninitialized.json"));
@@ -142,7 +150,8 @@ public sealed class StatsMapperTests
 
         Assert.True(outcome.Written);
         Assert.Equal(1, outcome.SkippedValues);
-        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats neg=-0,tiny=1e-320,ok=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        string tiny = "0." + new string('0', 319) + "1";
+        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats neg=-0,tiny={tiny},ok=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
     }
 
     [Theory]

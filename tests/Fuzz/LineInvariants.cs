@@ -7,7 +7,8 @@ namespace ExecdJvb.Fuzz;
 /// <summary>
 /// The rules every mapped answer obeys, checked on the writer's bytes without allocating: at most one
 /// line, newline-terminated, UTF-8, measurement jitsi_stats, every field a finite float (no "=i…",
-/// NaN or Infinity), text only where json_string_fields asks for it. Tokenizes the way InfluxDB 1.x
+/// NaN or Infinity) without an exponent, as Telegraf's influx serializer writes it ('f'), text only where
+/// json_string_fields asks for it. Tokenizes the way InfluxDB 1.x
 /// does: a delimiter preceded by a backslash is escaped; inside a string value a backslash escapes
 /// the next byte.
 /// </summary>
@@ -140,6 +141,11 @@ internal static class LineInvariants
         if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
         {
             return "a value that is not a float";
+        }
+
+        if (value.IndexOfAny((byte)'e', (byte)'E') >= 0)
+        {
+            return "a float with an exponent, which Telegraf's influx serializer ('f') never writes";
         }
 
         return double.IsFinite(number) ? null : "a value that is NaN or infinite";

@@ -236,9 +236,9 @@ internal sealed class StatsMapper
     /// <summary>False when the name came before (the document must take the long way).</summary>
     private bool StreamNumber(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, LineProtocolWriter line, ref int skipped)
     {
-        // A JSON integer such as 0 or 4711 is already the text Go's 'g' gives its float: copy it.
+        // A JSON integer such as 0 or 2121604 is already the text Go's 'f' gives its float: copy it.
         ReadOnlySpan<byte> text = reader.ValueSpan;
-        bool verbatim = GoFloatFormat.IsShortestG(text);
+        bool verbatim = GoFloatFormat.IsShortestF(text);
         double number = 0;
         if (!verbatim && !(reader.TryGetDouble(out number) && double.IsFinite(number)))
         {
