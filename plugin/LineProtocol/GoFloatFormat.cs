@@ -52,18 +52,6 @@ internal static class GoFloatFormat
         return true;
     }
 
-    public static string FormatG(double value)
-    {
-        Span<byte> buffer = stackalloc byte[MaxLength];
-        return System.Text.Encoding.ASCII.GetString(buffer[..FormatG(value, buffer)]);
-    }
-
-    public static string FormatF(double value)
-    {
-        Span<byte> buffer = stackalloc byte[MaxLength];
-        return System.Text.Encoding.ASCII.GetString(buffer[..FormatF(value, buffer)]);
-    }
-
     private static int FormatIntegral(long value, Span<byte> destination, bool fixedOnly)
     {
         value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Unicode;
 
 namespace ExecdJvb.LineProtocol;
@@ -49,8 +48,6 @@ internal sealed class LineProtocolWriter
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
 
-    public int LineCount { get; private set; }
-
     /// <summary>The fields the line being written holds so far.</summary>
     public int FieldCount => _state == LineState.None ? 0 : _fieldCount;
 
@@ -60,7 +57,6 @@ internal sealed class LineProtocolWriter
         _lineStart = 0;
         _fieldCount = 0;
         _state = LineState.None;
-        LineCount = 0;
     }
 
     /// <summary>
@@ -92,8 +88,6 @@ internal sealed class LineProtocolWriter
         WriteEscaped(measurement, EscapeSet.Measurement);
         return true;
     }
-
-    public bool BeginLine(string measurement) => BeginLine(Encoding.UTF8.GetBytes(measurement));
 
     /// <summary>
     /// Adds a tag; tags must come before fields and be given in key order. False, with nothing written,
@@ -128,8 +122,6 @@ internal sealed class LineProtocolWriter
         return true;
     }
 
-    public bool AddTag(string key, string value) => AddTag(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value));
-
     public bool AddField(ReadOnlySpan<byte> key, double value)
     {
         if (!double.IsFinite(value) || !StartField(key))
@@ -144,27 +136,8 @@ internal sealed class LineProtocolWriter
     }
 
     /// <summary>
-    /// Adds a float field from text that is already what <see cref="GoFloatFormat.FormatF(double, Span{byte})"/>
-    /// writes for its value (<see cref="GoFloatFormat.IsShortestF"/>), such as an integer copied from JSON.
-    /// </summary>
-    public bool AddFloatField(ReadOnlySpan<byte> key, ReadOnlySpan<byte> shortestF)
-    {
-        if (!GoFloatFormat.IsShortestF(shortestF))
-        {
-            throw new ArgumentException("the text is not the shortest 'f' form of a float", nameof(shortestF));
-        }
-
-        if (!StartField(key))
-        {
-            return false;
-        }
-
-        WriteBytes(shortestF);
-        return true;
-    }
-
-    /// <summary>
-    /// <see cref="AddFloatField(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> for a caller that has checked both already:
+    /// Adds a float field from text that is already what <see cref="GoFloatFormat.FormatF(double, Span{byte})"/> writes
+    /// for its value, such as an integer copied from JSON, for a caller that has checked both already:
     /// <paramref name="utf8Key"/> is valid UTF-8 and <paramref name="shortestF"/> passed <see cref="GoFloatFormat.IsShortestF"/>.
     /// The streaming mapper has, for every leaf of a document, and the second checks were a tenth of its time.
     /// </summary>
@@ -196,20 +169,6 @@ internal sealed class LineProtocolWriter
         return true;
     }
 
-    public bool AddField(ReadOnlySpan<byte> key, long value)
-    {
-        if (!StartField(key))
-        {
-            return false;
-        }
-
-        EnsureCapacity(21);
-        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
-        _length += written;
-        WriteByte((byte)'i');
-        return true;
-    }
-
     public bool AddField(ReadOnlySpan<byte> key, bool value)
     {
         if (!StartField(key))
@@ -234,14 +193,6 @@ internal sealed class LineProtocolWriter
         return true;
     }
 
-    public bool AddField(string key, double value) => AddField(Encoding.UTF8.GetBytes(key), value);
-
-    public bool AddField(string key, long value) => AddField(Encoding.UTF8.GetBytes(key), value);
-
-    public bool AddField(string key, bool value) => AddField(Encoding.UTF8.GetBytes(key), value);
-
-    public bool AddStringField(string key, string value) => AddStringField(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value));
-
     /// <summary>Ends the point; a point without fields is invalid line protocol and is rolled back (false).</summary>
     public bool EndLine(long timestampNanoseconds)
     {
@@ -262,7 +213,6 @@ internal sealed class LineProtocolWriter
         timestampNanoseconds.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
         _length += written;
         _buffer[_length++] = (byte)'\n';
-        LineCount++;
         return true;
     }
 

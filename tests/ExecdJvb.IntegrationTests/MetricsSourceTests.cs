@@ -57,7 +57,7 @@ public sealed class MetricsSourceTests(DockerEngineFixture fixture) : IAsyncLife
             Assert.Equal(expected.Value, value);
         }
 
-        string[] unavailable = [.. JitsiStatsMetricMap.WithoutMetric.Select(f => f.Field)];
+        string[] unavailable = [.. ColibriKeysWithoutMetric.All.Select(f => f.Field)];
         Assert.Equal(["average_participant_stress"], colibri.Fields.Select(f => f.Key).Where(key => !written.ContainsKey(key)));
         Assert.All(colibri.Fields.Select(f => f.Key).Where(key => !written.ContainsKey(key)), key => Assert.Contains(key, unavailable));
 

@@ -36,7 +36,7 @@ public sealed class GoFloatFormatTests
     [InlineData(1378221812.0, "1.378221812e+09")]
     public void G_format_matches_Go(double value, string expected)
     {
-        Assert.Equal(expected, GoFloatFormat.FormatG(value));
+        Assert.Equal(expected, GoFloatText.G(value));
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class GoFloatFormatTests
     [InlineData(1234567.0, "1234567")]
     public void F_format_matches_Go_and_never_uses_an_exponent(double value, string expected)
     {
-        Assert.Equal(expected, GoFloatFormat.FormatF(value));
+        Assert.Equal(expected, GoFloatText.F(value));
     }
 
     [Fact]
@@ -57,11 +57,11 @@ public sealed class GoFloatFormatTests
         for (int i = 0; i < 20_000; i++)
         {
             double value = Math.Round((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(0, 16)));
-            string text = GoFloatFormat.FormatG(value);
+            string text = GoFloatText.G(value);
 
             Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(Math.Abs(value) >= 1e6, text.Contains('e', StringComparison.Ordinal));
-            Assert.Equal(Math.Abs(value).ToString("F0", System.Globalization.CultureInfo.InvariantCulture), GoFloatFormat.FormatF(Math.Abs(value)));
+            Assert.Equal(Math.Abs(value).ToString("F0", System.Globalization.CultureInfo.InvariantCulture), GoFloatText.F(Math.Abs(value)));
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class GoFloatFormatTests
                 continue;
             }
 
-            string text = GoFloatFormat.FormatG(value);
+            string text = GoFloatText.G(value);
             Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain('E', text);
         }
@@ -108,7 +108,7 @@ public sealed class GoFloatFormatTests
             }
 
             accepted++;
-            Assert.Equal(text, GoFloatFormat.FormatF(double.Parse(text, CultureInfo.InvariantCulture)));
+            Assert.Equal(text, GoFloatText.F(double.Parse(text, CultureInfo.InvariantCulture)));
         }
 
         Assert.True(accepted > 35_000, $"only {accepted} texts were taken");
@@ -144,7 +144,7 @@ public sealed class GoFloatFormatTests
                 continue;
             }
 
-            string text = GoFloatFormat.FormatF(value);
+            string text = GoFloatText.F(value);
 
             Assert.Equal(value, double.Parse(text, CultureInfo.InvariantCulture));
             Assert.True(double.IsNegative(value) == text.StartsWith('-'), text);

@@ -26,7 +26,8 @@ public sealed class LineProtocolWriterTests
 
     /// <summary>
     /// The corpus writes floats with Go's 'g' (6.632243e+06), the writer with 'f' as Telegraf's influx serializer does
-    /// (6632243): float values are compared by value, everything else in the line by text.
+    /// (6632243), and the writer has no integer fields (every number the plugin writes is a float): an integer field of
+    /// a vector is written as a float, and numbers are compared by value, everything else in the line by text.
     /// </summary>
     [Theory]
     [MemberData(nameof(EncodeCases))]
@@ -49,7 +50,7 @@ public sealed class LineProtocolWriterTests
         else
         {
             Assert.True(accepted);
-            Assert.Equal(FloatsByValue(output.GetProperty("result").GetString() + "\n"), FloatsByValue(Encoding.UTF8.GetString(writer.WrittenSpan)));
+            Assert.Equal(NumbersByValue(output.GetProperty("result").GetString() + "\n"), NumbersByValue(Encoding.UTF8.GetString(writer.WrittenSpan)));
         }
     }
 
@@ -57,21 +58,21 @@ public sealed class LineProtocolWriterTests
     public void Float_fields_are_written_in_Gos_f_form_where_the_corpus_has_an_exponent()
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("m");
-        writer.AddField("a", 6632243.0);
-        writer.AddField("b", 1e21);
-        writer.AddField("c", 0.00001);
-        writer.AddField("d", -2.5e-7);
+        writer.BeginLine("m"u8);
+        writer.AddField("a"u8, 6632243.0);
+        writer.AddField("b"u8, 1e21);
+        writer.AddField("c"u8, 0.00001);
+        writer.AddField("d"u8, -2.5e-7);
         writer.EndLine(1);
 
         Assert.Equal("m a=6632243,b=1000000000000000000000,c=0.00001,d=-0.00000025 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
     }
 
     /// <summary>
-    /// The line with each float field value replaced by its double's round-trip text, so that 'g' and 'f' texts of
-    /// one value compare equal. Strings, integers (<c>i</c>, <c>u</c>) and booleans stay as written.
+    /// The line with each number field value (float, or integer with its <c>i</c> or <c>u</c>) replaced by its double's
+    /// round-trip text, so that 'g', 'f' and integer texts of one value compare equal. Strings and booleans stay as written.
     /// </summary>
-    private static string FloatsByValue(string line)
+    private static string NumbersByValue(string line)
     {
         var text = new StringBuilder();
         int i = 0;
@@ -118,8 +119,9 @@ public sealed class LineProtocolWriterTests
                 }
 
                 string value = line[start..i];
-                text.Append(double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-                    ? "float:" + number.ToString("R", CultureInfo.InvariantCulture)
+                string digits = value.TrimEnd('i', 'u');
+                text.Append(double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+                    ? "number:" + number.ToString("R", CultureInfo.InvariantCulture)
                     : value);
             }
 
@@ -134,14 +136,14 @@ public sealed class LineProtocolWriterTests
 
     private static bool Encode(LineProtocolWriter writer, JsonElement point)
     {
-        if (!writer.BeginLine(point.GetProperty("name").GetString()!))
+        if (!writer.BeginLine(Utf8(point.GetProperty("name").GetString()!)))
         {
             return false;
         }
 
         foreach (JsonElement tag in point.GetProperty("tags").EnumerateArray())
         {
-            if (!writer.AddTag(tag.GetProperty("key").GetString()!, tag.GetProperty("value").GetString()!))
+            if (!writer.AddTag(Utf8(tag.GetProperty("key").GetString()!), Utf8(tag.GetProperty("value").GetString()!)))
             {
                 writer.AbandonLine();
                 return false;
@@ -150,14 +152,14 @@ public sealed class LineProtocolWriterTests
 
         foreach (JsonElement field in point.GetProperty("fields").EnumerateArray())
         {
-            string name = field.GetProperty("key").GetString()!;
+            byte[] name = Utf8(field.GetProperty("key").GetString()!);
             JsonProperty value = field.GetProperty("value").EnumerateObject().Single();
             bool added = value.Name switch
             {
                 "float" => writer.AddField(name, value.Value.GetDouble()),
-                "int" => writer.AddField(name, value.Value.GetInt64()),
+                "int" => writer.AddField(name, (double)value.Value.GetInt64()),
                 "bool" => writer.AddField(name, value.Value.GetBoolean()),
-                "string" => writer.AddStringField(name, value.Value.GetString()!),
+                "string" => writer.AddStringField(name, Utf8(value.Value.GetString()!)),
                 _ => throw new InvalidOperationException($"field type {value.Name} is not in the corpus schema"),
             };
             if (!added)
@@ -174,15 +176,14 @@ public sealed class LineProtocolWriterTests
     public void A_point_without_fields_is_rolled_back_and_the_previous_line_stays()
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("a");
-        writer.AddField("x", 1.0);
+        writer.BeginLine("a"u8);
+        writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
-        writer.BeginLine("b");
-        writer.AddTag("t", "v");
+        writer.BeginLine("b"u8);
+        writer.AddTag("t"u8, "v"u8);
 
         Assert.False(writer.EndLine(2));
         Assert.Equal("a x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
-        Assert.Equal(1, writer.LineCount);
     }
 
     [Theory]
@@ -192,9 +193,9 @@ public sealed class LineProtocolWriterTests
     public void NaN_and_infinities_are_never_written(double value)
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("m");
+        writer.BeginLine("m"u8);
 
-        Assert.False(writer.AddField("x", value));
+        Assert.False(writer.AddField("x"u8, value));
         Assert.False(writer.EndLine(1));
         Assert.Equal(0, writer.WrittenSpan.Length);
     }
@@ -203,9 +204,9 @@ public sealed class LineProtocolWriterTests
     public void Line_breaks_in_names_are_written_as_escapes_so_the_line_stays_one_line()
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("m\nx");
-        writer.AddTag("t\r", "a\tb");
-        writer.AddField("f\n", 1.0);
+        writer.BeginLine("m\nx"u8);
+        writer.AddTag("t\r"u8, "a\tb"u8);
+        writer.AddField("f\n"u8, 1.0);
         writer.EndLine(5);
 
         Assert.Equal("m\\nx,t\\r=a\\tb f\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
@@ -215,10 +216,10 @@ public sealed class LineProtocolWriterTests
     public void Trailing_backslashes_are_dropped_from_names_because_they_would_escape_the_separator()
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("m");
-        Assert.True(writer.AddTag("t\\", "v\\\\"));
-        Assert.False(writer.AddTag("only", "\\"));
-        Assert.True(writer.AddField("f\\", 2.0));
+        writer.BeginLine("m"u8);
+        Assert.True(writer.AddTag("t\\"u8, "v\\\\"u8));
+        Assert.False(writer.AddTag("only"u8, "\\"u8));
+        Assert.True(writer.AddField("f\\"u8, 2.0));
         writer.EndLine(5);
 
         Assert.Equal("m,t=v f=2 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
@@ -229,9 +230,9 @@ public sealed class LineProtocolWriterTests
     {
         var writer = new LineProtocolWriter();
 
-        Assert.False(writer.BeginLine("#stats"));
-        Assert.True(writer.BeginLine("stats#"));
-        writer.AddField("x", 1.0);
+        Assert.False(writer.BeginLine("#stats"u8));
+        Assert.True(writer.BeginLine("stats#"u8));
+        writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
 
         Assert.Equal("stats# x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
@@ -241,15 +242,15 @@ public sealed class LineProtocolWriterTests
     public void A_key_written_like_one_already_in_the_line_is_refused_because_InfluxDB_drops_a_point_with_repeated_tags()
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("m");
+        writer.BeginLine("m"u8);
 
-        Assert.True(writer.AddTag("t\n", "first"));
-        Assert.False(writer.AddTag("t\\n", "a backslash and n read back alike"));
-        Assert.False(writer.AddTag("t\n\\", "trimmed alike"));
-        Assert.True(writer.AddTag("u", "v"));
-        Assert.True(writer.AddField("t\n", 1.0));
-        Assert.False(writer.AddStringField("t\n", "another type"));
-        Assert.False(writer.AddField("t\n\\", 2L));
+        Assert.True(writer.AddTag("t\n"u8, "first"u8));
+        Assert.False(writer.AddTag("t\\n"u8, "a backslash and n read back alike"u8));
+        Assert.False(writer.AddTag("t\n\\"u8, "trimmed alike"u8));
+        Assert.True(writer.AddTag("u"u8, "v"u8));
+        Assert.True(writer.AddField("t\n"u8, 1.0));
+        Assert.False(writer.AddStringField("t\n"u8, "another type"u8));
+        Assert.False(writer.AddField("t\n\\"u8, true));
         writer.EndLine(5);
 
         Assert.Equal("m,t\\n=first,u=v t\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
@@ -268,7 +269,7 @@ public sealed class LineProtocolWriterTests
         writer.BeginLine("m"u8, distinctFieldKeys: true);
         for (int i = 0; i < keys.Length; i++)
         {
-            writer.AddField(keys[i], i + 1.0);
+            writer.AddField(Utf8(keys[i]), i + 1.0);
         }
 
         writer.EndLine(5);
@@ -303,28 +304,14 @@ public sealed class LineProtocolWriterTests
     }
 
     [Fact]
-    public void A_float_field_from_text_takes_only_the_text_Go_would_write_for_it()
-    {
-        var writer = new LineProtocolWriter();
-        writer.BeginLine("m"u8);
-        Assert.True(writer.AddFloatField("a"u8, "-4711"u8));
-        Assert.Throws<ArgumentException>(() => writer.AddFloatField("b"u8, "9007199254740993"u8));
-        Assert.Throws<ArgumentException>(() => writer.AddFloatField("b"u8, "007"u8));
-        Assert.Throws<ArgumentException>(() => writer.AddFloatField("b"u8, "-0"u8));
-        writer.EndLine(5);
-
-        Assert.Equal("m a=-4711 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
-    }
-
-    [Fact]
     public void A_new_line_may_use_the_keys_of_the_previous_one()
     {
         var writer = new LineProtocolWriter();
         foreach (long time in new long[] { 1, 2 })
         {
-            writer.BeginLine("m");
-            Assert.True(writer.AddTag("t", "v"));
-            Assert.True(writer.AddField("f", 1.0));
+            writer.BeginLine("m"u8);
+            Assert.True(writer.AddTag("t"u8, "v"u8));
+            Assert.True(writer.AddField("f"u8, 1.0));
             writer.EndLine(time);
         }
 
@@ -336,14 +323,14 @@ public sealed class LineProtocolWriterTests
     {
         // InfluxDB 1.x answers "invalid field format" to a\\,b=1 (the backslashes read as one pair, the comma bare).
         var writer = new LineProtocolWriter();
-        Assert.False(writer.BeginLine("m\\ x"));
-        Assert.True(writer.BeginLine("m"));
+        Assert.False(writer.BeginLine("m\\ x"u8));
+        Assert.True(writer.BeginLine("m"u8));
 
-        Assert.True(writer.AddTag("t\\,k", "v\\ w"));
-        Assert.False(writer.AddField("a\\,b", 1.0));
-        Assert.False(writer.AddField("a\\\\\\=b", 1.0));
-        Assert.True(writer.AddField("a\\\\,b", 2.0));
-        Assert.True(writer.AddField("a\\b", 3.0));
+        Assert.True(writer.AddTag("t\\,k"u8, "v\\ w"u8));
+        Assert.False(writer.AddField("a\\,b"u8, 1.0));
+        Assert.False(writer.AddField("a\\\\\\=b"u8, 1.0));
+        Assert.True(writer.AddField("a\\\\,b"u8, 2.0));
+        Assert.True(writer.AddField("a\\b"u8, 3.0));
         writer.EndLine(5);
 
         Assert.Equal("m,t\\\\,k=v\\\\ w a\\\\\\,b=2,a\\b=3 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
@@ -356,9 +343,11 @@ public sealed class LineProtocolWriterTests
     public void Names_that_are_not_UTF8_are_refused()
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("m");
+        writer.BeginLine("m"u8);
 
         Assert.False(writer.AddField([0x66, 0xFF], 1.0));
         Assert.False(writer.AddTag([0x74], [0xC3]));
     }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

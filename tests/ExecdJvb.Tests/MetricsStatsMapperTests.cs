@@ -25,7 +25,7 @@ public sealed partial class MetricsStatsMapperTests
         using JsonDocument colibri = JsonDocument.Parse(TestData.Bytes("jvb", ColibriFixture));
         string[] keys = [.. colibri.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
         string[] mapped = [.. JitsiStatsMetricMap.InShimOrder.Select(f => f.Field)];
-        string[] without = [.. JitsiStatsMetricMap.WithoutMetric.Select(f => f.Field)];
+        string[] without = [.. ColibriKeysWithoutMetric.All.Select(f => f.Field)];
 
         Assert.Equal(mapped.Length, mapped.Distinct().Count());
         Assert.Empty(mapped.Intersect(without));
@@ -56,7 +56,7 @@ public sealed partial class MetricsStatsMapperTests
         DecodedPoint colibri = ColibriPoint();
         DecodedPoint metrics = MetricsPoint();
         Dictionary<string, object> fromMetrics = metrics.Fields.ToDictionary(f => f.Key, f => f.Value);
-        string[] unavailable = [.. JitsiStatsMetricMap.WithoutMetric.Select(f => f.Field)];
+        string[] unavailable = [.. ColibriKeysWithoutMetric.All.Select(f => f.Field)];
 
         Assert.Equal(colibri.Measurement, metrics.Measurement);
         Assert.Equal(colibri.Tags, metrics.Tags);
@@ -352,8 +352,8 @@ public sealed partial class MetricsStatsMapperTests
     public void An_answer_without_a_sample_to_write_or_cut_inside_a_line_writes_nothing(string body, string reason)
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("earlier");
-        writer.AddField("x", 1.0);
+        writer.BeginLine("earlier"u8);
+        writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
 
         MapOutcome outcome = new MetricsStatsMapper("jitsi_stats", []).Map(Encoding.UTF8.GetBytes(body), NameTag, Timestamp, writer);

@@ -5,7 +5,7 @@ namespace ExecdJvb.Tests;
 public sealed class PrometheusTextReaderTests
 {
     [Fact]
-    public void Counter_and_gauge_families_are_read_with_their_type_and_help()
+    public void Counter_and_gauge_families_are_read_with_their_type()
     {
         Read read = ReadAll("""
             # HELP jitsi_jvb_conferences Current conferences.
@@ -25,7 +25,6 @@ public sealed class PrometheusTextReaderTests
                 "jitsi_jvb_packets_total Counter | jitsi_jvb_packets_total{direction=out} Value 23456",
             ],
             read.Lines);
-        Assert.Equal(["Current conferences.", "Packets received.", "Packets received."], read.Samples.Select(s => s.Help));
         Assert.Equal(0, read.Malformed);
     }
 
@@ -35,7 +34,7 @@ public sealed class PrometheusTextReaderTests
         Read read = ReadAll("# HELP a Described but not typed.\na 1\nb{x=\"y\"} 2\n");
 
         Assert.Equal(["a Untyped | a Value 1", "b Untyped | b{x=y} Value 2"], read.Lines);
-        Assert.Equal("Described but not typed.", read.Samples[0].Help);
+        Assert.Equal(0, read.Malformed);
     }
 
     [Fact]
@@ -182,13 +181,12 @@ public sealed class PrometheusTextReaderTests
     }
 
     [Fact]
-    public void HELP_text_is_unescaped_and_an_unknown_escape_in_it_is_reported()
+    public void HELP_text_with_its_escapes_is_read_and_an_unknown_escape_in_it_is_reported()
     {
         Read read = ReadAll("# HELP a Line one\\nline two, a \\\\ backslash and \\\"quotes\\\"\na 1\n# HELP b bad \\t escape\nb 2\n");
 
-        Assert.Equal("Line one\nline two, a \\ backslash and \"quotes\"", read.Samples[0].Help);
-        Assert.Equal("", read.Samples[1].Help);
         Assert.Equal(["a Untyped | a Value 1", "b Untyped | b Value 2"], read.Lines);
+        Assert.Equal(1, read.Malformed);
         Assert.Equal("line 3: invalid escape sequence in HELP \"\\\\t\"", read.FirstProblem);
     }
 
@@ -236,7 +234,6 @@ public sealed class PrometheusTextReaderTests
         Read read = ReadAll("# HELP a Help.\r\n# TYPE a gauge\r\na{b=\"c\"} 1 5\r\n\r\nd 2\r\n");
 
         Assert.Equal(["a Gauge | a{b=c} Value 1 @5", "d Untyped | d Value 2"], read.Lines);
-        Assert.Equal("Help.", read.Samples[0].Help);
         Assert.Equal(0, read.Malformed);
     }
 
@@ -473,7 +470,6 @@ public sealed class PrometheusTextReaderTests
             samples.Add(new Sample(
                 Encoding.UTF8.GetString(reader.FamilyName),
                 reader.FamilyType,
-                Encoding.UTF8.GetString(reader.FamilyHelp),
                 reader.FamilyNumber,
                 Encoding.UTF8.GetString(reader.SampleName),
                 reader.Role,
@@ -490,7 +486,6 @@ public sealed class PrometheusTextReaderTests
     private sealed record Sample(
         string Family,
         PrometheusMetricType Type,
-        string Help,
         int FamilyNumber,
         string Name,
         PrometheusSampleRole Role,

@@ -170,8 +170,8 @@ public sealed class StatsMapperTests
     public void A_bad_answer_is_reported_and_writes_nothing(string body, MapStatus expected)
     {
         var writer = new LineProtocolWriter();
-        writer.BeginLine("earlier");
-        writer.AddField("x", 1.0);
+        writer.BeginLine("earlier"u8);
+        writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
         var mapper = new StatsMapper("jitsi_stats", [], []);
 

@@ -103,17 +103,6 @@ internal static class JitsiStatsMetricMap
         new("jitsi_jvb_endpoints_reconnected_total", "endpoints_reconnected", Same, "EndpointConnectionStatusMonitor.endpointsReconnected.get()"),
     ];
 
-    /// <summary>Keys the shim fills from something other than a metric; /metrics cannot give them.</summary>
-    public static IReadOnlyList<ColibriFieldWithoutMetric> WithoutMetric { get; } =
-    [
-        new("average_participant_stress", "JvbLoadManager.averageParticipantStress: the configured videobridge.load-management.average-participant-stress (0.01 by default), not a metric"),
-        new("current_timestamp", "the bridge's clock when the document is built, a string"),
-        new("version", "JvbVersionService.currentVersion, a string; /about/version has it"),
-        new("relay_id", "RelayConfig.relayId when relays are enabled, a string"),
-        new("release", "VersionConfig.release when configured, a string"),
-        new("region", "a string; /metrics has it only as the label of jitsi_jvb_region_info, written like any labelled metric"),
-    ];
-
     /// <summary>The same entries ordered by metric name (bytes, ordinal) for a binary search; stable, so a metric's keys keep the shim's order.</summary>
     private static readonly JitsiStatsField[] ByMetric =
         [.. InShimOrder.OrderBy(f => f.Metric, StringComparer.Ordinal)];

@@ -2,7 +2,7 @@ namespace ExecdJvb.Mapping.Prometheus;
 
 /// <summary>
 /// The growable memory a <see cref="PrometheusTextReader"/> works in: unescaped names and values of the
-/// current line, the label positions, and the current family's name and help. Keep one per mapper and
+/// current line, the label positions, and the current family's name. Keep one per mapper and
 /// pass it to every reader, so that parsing a scrape allocates nothing once these have grown.
 /// </summary>
 internal sealed class PrometheusReaderBuffers
@@ -17,7 +17,7 @@ internal sealed class PrometheusReaderBuffers
     /// <summary>Four ints per label: name reference, name length, value reference, value length.</summary>
     public int[] Labels => _labels;
 
-    /// <summary>The current family's name followed by its help text.</summary>
+    /// <summary>The current family's name.</summary>
     public byte[] Family => _family;
 
     public byte[] EnsureScratch(int length) => Ensure(ref _scratch, length);

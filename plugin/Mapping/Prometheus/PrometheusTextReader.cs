@@ -35,7 +35,6 @@ internal ref struct PrometheusTextReader
     private int _scratchLength;
 
     private int _familyNameLength;
-    private int _familyHelpLength;
     private bool _familyTyped;
     private bool _familyHasSamples;
 
@@ -63,9 +62,6 @@ internal ref struct PrometheusTextReader
 
     /// <summary>The current family's name: the TYPE/HELP name, or the sample's own name when it started the family.</summary>
     public readonly ReadOnlySpan<byte> FamilyName => _buffers.Family.AsSpan(0, _familyNameLength);
-
-    /// <summary>The current family's HELP text, unescaped; empty when it has none.</summary>
-    public readonly ReadOnlySpan<byte> FamilyHelp => _buffers.Family.AsSpan(_familyNameLength, _familyHelpLength);
 
     public PrometheusMetricType FamilyType { get; private set; }
 
@@ -124,22 +120,6 @@ internal ref struct PrometheusTextReader
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)LabelCount, nameof(index));
         int[] labels = _buffers.Labels;
         return Slice(labels[(index * 4) + 2], labels[(index * 4) + 3]);
-    }
-
-    /// <summary>The value of the label named <paramref name="name"/> on the current sample.</summary>
-    public readonly bool TryGetLabel(ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
-    {
-        for (int i = 0; i < LabelCount; i++)
-        {
-            if (LabelName(i).SequenceEqual(name))
-            {
-                value = LabelValue(i);
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
     }
 
     /// <summary>Moves to the next sample; false at the end of the text.</summary>
@@ -303,34 +283,20 @@ internal ref struct PrometheusTextReader
         return help ? ReadHelp(i, end) : ReadType(i, end);
     }
 
+    /// <summary>Checks the escapes of a HELP text, as the Go parser does; the text itself is not kept.</summary>
     private LineKind ReadHelp(int i, int end)
     {
-        int room = _familyNameLength + (end - i);
-        byte[] family = _buffers.EnsureFamily(room);
-        if (_text[i..end].IndexOf((byte)'\\') < 0)
+        for (int next = _text[i..end].IndexOf((byte)'\\'); next >= 0; next = _text[i..end].IndexOf((byte)'\\'))
         {
-            _text[i..end].CopyTo(family.AsSpan(_familyNameLength));
-            _familyHelpLength = end - i;
-            return LineKind.Nothing;
-        }
-
-        int length = 0;
-        for (; i < end; i++)
-        {
-            byte b = _text[i];
-            if (b == (byte)'\\')
+            i += next + 1;
+            if (i >= end || !TryUnescape(_text[i], out _))
             {
-                if (++i >= end || !TryUnescape(_text[i], out b))
-                {
-                    _familyHelpLength = 0;
-                    return Fail("invalid escape sequence in HELP", i - 1, Math.Min(i + 1, end));
-                }
+                return Fail("invalid escape sequence in HELP", i - 1, Math.Min(i + 1, end));
             }
 
-            family[_familyNameLength + length++] = b;
+            i++;
         }
 
-        _familyHelpLength = length;
         return LineKind.Nothing;
     }
 
@@ -668,7 +634,6 @@ internal ref struct PrometheusTextReader
         byte[] family = _buffers.EnsureFamily(name.Length);
         name.CopyTo(family);
         _familyNameLength = name.Length;
-        _familyHelpLength = 0;
         _familyTyped = false;
         _familyHasSamples = hasSamples;
         FamilyType = PrometheusMetricType.Untyped;
