@@ -1,30 +1,210 @@
+using System.Collections;
+using System.Text;
 using System.Text.RegularExpressions;
 using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Tests;
 
-/// <summary>The README's tables are written by hand; they must say what the code does.</summary>
+/// <summary>
+/// The README and the files it links to are written by hand; what they say about keys, the Docker calls, the
+/// packages, the release archive and the fields must be what the code and build.ps1 do.
+/// </summary>
 public sealed partial class ReadmeTests
 {
-    private static readonly string Readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+    private static readonly MarkdownFile Readme = MarkdownFile.Readme;
+    private static readonly string BuildScript = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "build.ps1")).ReplaceLineEndings("\n");
 
     [Fact]
     public void The_configuration_table_has_a_row_per_key_in_the_catalogs_order_with_its_environment_variable()
     {
-        (string Key, string Environment)[] rows = [.. ConfigurationRow().Matches(Section("Configuration")).Select(m => (m.Groups["key"].Value, m.Groups["env"].Value))];
+        (string Key, string Environment)[] rows = [.. ConfigurationRow().Matches(Readme.Section("Configuration")).Select(m => (m.Groups["key"].Value, m.Groups["env"].Value))];
 
         Assert.Equal(OptionCatalog.All.Select(option => (option.Key, option.EnvironmentVariable)), rows);
     }
 
     [Fact]
-    public void The_sources_table_of_jitsi_stats_fields_is_the_mapping_the_metrics_mapper_uses_in_its_order()
+    public void The_jitsi_stats_table_of_the_prometheus_mapping_readme_is_the_mapping_the_metrics_mapper_uses_in_its_order()
     {
-        (string Field, string Metric, string How)[] rows = [.. MappingRow().Matches(Section("Sources")).Select(m => (m.Groups["field"].Value, m.Groups["metric"].Value, m.Groups["how"].Value))];
+        MarkdownFile mapping = MarkdownFile.At("plugin", "Mapping", "Prometheus", "README.md");
+        (string Field, string Metric, string How)[] rows = [.. MappingRow().Matches(mapping.Text).Select(m => (m.Groups["field"].Value, m.Groups["metric"].Value, m.Groups["how"].Value))];
 
         Assert.Equal(JitsiStatsMetricMap.InShimOrder.Select(f => (f.Field, f.Metric, How(f))), rows);
+        Assert.Contains("](plugin/Mapping/Prometheus/README.md)", Readme.Text, StringComparison.Ordinal);
     }
 
-    private static string How(JitsiStatsField field) => field.Field == Gatherer.HealthyField
+    [Fact]
+    public void The_telegraf_block_is_telegraf_sample_conf_as_shipped_with_signal_STDIN()
+    {
+        string sample = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "telegraf-sample.conf")).ReplaceLineEndings("\n");
+
+        string block = Assert.Single(MarkdownFile.Blocks(Readme.Section("Configuration"), "toml"));
+
+        Assert.Equal(sample.TrimEnd('\n'), block.TrimEnd('\n'));
+        Assert.Contains("\n  signal = \"STDIN\"\n", block, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_json_example_of_the_readme_is_a_configuration_the_plugin_accepts_without_a_warning()
+    {
+        IReadOnlyList<string> examples = MarkdownFile.Blocks(Readme.Text, "json");
+        string folder = Directory.CreateTempSubdirectory("execd-jvb-readme-").FullName;
+        try
+        {
+            Assert.NotEmpty(examples);
+            foreach (string example in examples)
+            {
+                string path = Path.Combine(folder, "execd-jvb.json");
+                File.WriteAllText(path, example);
+
+                PluginSettings settings = SettingsLoader.Load(CommandLine.Parse(["--config", path]), new Hashtable());
+
+                Assert.Empty(settings.Warnings);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_Docker_calls_the_readme_names_are_exactly_the_requests_discovery_sends()
+    {
+        const string Id = "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
+        const string ImageId = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+        // A container whose list entry names its image by ID (its tag moved on), so discovery inspects it too.
+        await using var docker = new RecordingHttpServer(target => WithoutApiVersion(target).StartsWith("/containers/json", StringComparison.Ordinal)
+            ? StubResponse.Json($$$"""
+                [{"Id":"{{{Id}}}","Names":["/docker-jitsi-meet-jvb-1"],"Image":"{{{ImageId}}}","ImageID":"{{{ImageId}}}",
+                  "Labels":{"com.docker.compose.service":"jvb"},"State":"running","HostConfig":{"NetworkMode":"host"},
+                  "NetworkSettings":{"Networks":{"host":{"IPAddress":""} } },"Ports":[]}]
+                """)
+            : StubResponse.Json($$$"""{"Id":"{{{Id}}}","Config":{"Image":"jitsi/jvb:stable-9779"}}"""));
+
+        using var stdout = new MemoryStream();
+        int exitCode = await App.RunAsync(["--discover", "--endpoint", docker.Endpoint], new Hashtable(), NoStdin.Input, stdout, TextWriter.Null, CancellationToken.None);
+
+        string[] sent = [.. docker.Requests.Select(request => Uri.UnescapeDataString(WithoutApiVersion(request)).Replace(Id, "{id}", StringComparison.Ordinal))];
+        string[] named = [.. MarkdownFile.CodeSpans(Readme.Text).Where(span => HttpRequest().IsMatch(span))];
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["GET /containers/json?filters={\"status\":{\"running\":true}}", "GET /containers/{id}/json"], sent);
+        Assert.Equal(sent.Order(StringComparer.Ordinal), named.Distinct().Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("/_ping", Readme.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_packages_the_readme_names_are_the_ones_build_ps1_installs_for_the_tests()
+    {
+        Match list = AptPackageList().Match(Readme.Section("Development"));
+        Assert.True(list.Success, "the Development section names no package list after \"installs what is missing with apt-get\"");
+        string[] named = [.. Regex.Matches(list.Groups["list"].Value, "`(?<name>[^`]+)`").Select(m => m.Groups["name"].Value)];
+
+        string[] installed = [.. PackagesBuildPs1Installs()];
+
+        Assert.Contains("docker.io", installed);
+        Assert.Contains("file", installed);
+        Assert.Equal(installed.Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_archive_listing_of_the_readme_is_what_build_ps1_release_packs()
+    {
+        string function = FunctionText("New-ReleaseArchive");
+        string[] packed = [.. ArchiveEntry().Matches(function).Select(m => m.Groups["name"].Value).Distinct()];
+        Match listing = Regex.Match(Readme.Section("Install"), @"\nls execd-jvb-\$VERSION-\$RID\n# (?<files>[^\n]+)\n");
+
+        Assert.True(listing.Success, "the Install section has no `ls` of the unpacked archive");
+        Assert.Equal(packed.Order(StringComparer.Ordinal), listing.Groups["files"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Contains("-Name \"execd-jvb-$version-$rid\"", BuildScript, StringComparison.Ordinal);
+        Assert.Contains("\"$Name.tar.gz\"", function, StringComparison.Ordinal);
+        foreach (string rid in new[] { "linux-x64", "linux-arm64" })
+        {
+            Assert.Matches($"\n    '{rid}' += @", BuildScript);
+            Assert.Contains($"`execd-jvb-<version>-{rid}.tar.gz`", Readme.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Join-Path $release 'SHA256SUMS'", BuildScript, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_glibc_the_readme_asks_for_is_the_newest_build_ps1_release_allows()
+    {
+        string allowed = Regex.Match(BuildScript, @"\$ReleaseGlibcMax = \[version\]'(?<version>[0-9.]+)'").Groups["version"].Value;
+
+        Assert.NotEmpty(allowed);
+        Assert.Contains($"glibc {allowed} or newer", Whitespace().Replace(Readme.Section("Install"), " "), StringComparison.Ordinal);
+        Assert.Contains($"`GLIBC_{allowed}' not found", Readme.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_field_the_metrics_section_lists_as_a_float_is_one_the_plugin_writes_for_some_JVB_version()
+    {
+        var written = new HashSet<string>(StringComparer.Ordinal) { "healthy" };
+        foreach (string golden in Directory.GetFiles(TestData.PathOf("golden"), "colibri-stats-*.out"))
+        {
+            foreach (DecodedPoint point in LineProtocolDecoder.Decode(File.ReadAllText(golden)))
+            {
+                written.UnionWith(point.Fields.Select(field => field.Key));
+            }
+        }
+
+        string[] listed = [.. MetricsItems().SelectMany(item => FloatFieldList().Matches(item)).SelectMany(m => Regex.Matches(m.Value, "`(?<name>[a-z0-9_]+)`").Select(n => n.Groups["name"].Value))];
+
+        Assert.Contains("bit_rate_download", listed);
+        Assert.Contains("healthy", listed);
+        Assert.All(listed, name => Assert.Contains(name, written));
+    }
+
+    /// <summary>The bullet items of the Metrics section, each with its continuation lines joined.</summary>
+    private static IEnumerable<string> MetricsItems()
+    {
+        var item = new StringBuilder();
+        foreach (string line in Readme.Section("Metrics").Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("- ", StringComparison.Ordinal) && item.Length > 0)
+            {
+                yield return item.ToString();
+                item.Clear();
+            }
+
+            item.Append(line.Trim()).Append(' ');
+        }
+
+        yield return item.ToString();
+    }
+
+    /// <summary>
+    /// What Install-Prerequisites puts into $needed (the keys of the ordered table and of its Insert calls) plus what
+    /// its apt-get install line names besides @missing.
+    /// </summary>
+    private static IEnumerable<string> PackagesBuildPs1Installs()
+    {
+        string function = FunctionText("Install-Prerequisites");
+        foreach (Match needed in NeededPackage().Matches(function))
+        {
+            yield return needed.Groups["name"].Value;
+        }
+
+        Match aptGet = Regex.Match(function, @"& apt-get install [^\n]*@missing(?<extra>[^\n]*)\n");
+        Assert.True(aptGet.Success, "build.ps1 Install-Prerequisites has no `& apt-get install … @missing` line");
+        foreach (string extra in aptGet.Groups["extra"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            yield return extra;
+        }
+    }
+
+    private static string FunctionText(string name)
+    {
+        int start = BuildScript.IndexOf($"\nfunction {name}", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"build.ps1 has no function {name}");
+        int end = BuildScript.IndexOf("\n}\n", start, StringComparison.Ordinal);
+        return BuildScript[start..end];
+    }
+
+    private static string WithoutApiVersion(string target) => ApiVersion().Replace(target, string.Empty);
+
+    private static string How(JitsiStatsField field) => field.Field == "healthy"
         ? "not from here: `healthy` comes from `/about/health`"
         : field.Conversion switch
         {
@@ -33,15 +213,30 @@ public sealed partial class ReadmeTests
             _ => "as is",
         };
 
-    private static string Section(string title)
-    {
-        string section = Readme[Readme.IndexOf($"\n## {title}\n", StringComparison.Ordinal)..];
-        return section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];
-    }
-
     [GeneratedRegex(@"^\| `(?<key>[a-z_]+)` \| [^\n]*? \| `(?<env>EXECD_JVB_[A-Z_]+)` \|", RegexOptions.Multiline)]
     private static partial Regex ConfigurationRow();
 
     [GeneratedRegex(@"^\| `(?<field>[a-z0-9_]+)` \| `(?<metric>jitsi_jvb_[a-z0-9_]+)` \| (?<how>[^|\n]+?) \|$", RegexOptions.Multiline)]
     private static partial Regex MappingRow();
+
+    [GeneratedRegex(@"^(GET|HEAD|POST|PUT|PATCH|DELETE) /")]
+    private static partial Regex HttpRequest();
+
+    [GeneratedRegex(@"(?<=^(?:[A-Z]+ )?)/v[0-9.]+(?=/)")]
+    private static partial Regex ApiVersion();
+
+    [GeneratedRegex(@"installs what is missing with apt-get[^:]*:\s*(?<list>(?:`[^`]+`(?:,\s*|\s+and\s+)?)+)")]
+    private static partial Regex AptPackageList();
+
+    [GeneratedRegex(@"^\s*(?:'(?<name>[a-z0-9.+-]+)'\s*=|\$needed\.Insert\(\d+,\s*'(?<name>[a-z0-9.+-]+)')", RegexOptions.Multiline)]
+    private static partial Regex NeededPackage();
+
+    [GeneratedRegex(@"(?:^\s*'|\$files\[')(?<name>[A-Za-z0-9.-]+)'\]?\s*=", RegexOptions.Multiline)]
+    private static partial Regex ArchiveEntry();
+
+    [GeneratedRegex(@"(?:`[a-z0-9_]+`(?:,\s*| … )?)+\s*\(float\b")]
+    private static partial Regex FloatFieldList();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 }
