@@ -1,0 +1,162 @@
+using System.Collections;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ExecdJvb.Tests;
+
+/// <summary>
+/// The README's Example Output and the --discover and --once lines of its Troubleshooting are what the plugin prints:
+/// each is produced here by the real code in process (App.RunAsync, as Program.cs runs it) on a docker-jitsi-meet
+/// host as the README describes it, a Docker API stand-in listing the JVB container with its port published on
+/// 127.0.0.1 and a JVB server on 127.0.0.1 serving the JVB 2.3.168 fixtures, and compared with the README's text.
+/// Timestamps aside; the server's port is written as 8080, the port docker-jitsi-meet publishes.
+/// </summary>
+public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
+{
+    private const string ContainerId = "9c1f0e8d7b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d";
+    private static readonly byte[] Colibri = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
+    private static readonly byte[] Metrics = TestData.Bytes("jvb", "metrics-2.3.168.txt");
+
+    private readonly JvbHttpServer _jvb = new(StubResponse.NotFound());
+    private readonly RecordingHttpServer _docker;
+
+    public ReadmeExampleOutputTests()
+    {
+        _jvb.Route("/about/health", new StubResponse(200, "OK", [], "application/json"));
+        _jvb.Route("/about/version", StubResponse.Json(TestData.Bytes("jvb", "about-version.json")));
+        _jvb.Route("/metrics", new StubResponse(200, "OK", Metrics, "text/plain; version=0.0.4; charset=utf-8"));
+        _docker = new RecordingHttpServer(target => target.Contains("/containers/json", StringComparison.Ordinal)
+            ? StubResponse.Json(DockerJitsiMeetList(_jvb.Port))
+            : StubResponse.NotFound());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _docker.DisposeAsync();
+        await _jvb.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_first_example_is_what_once_prints_for_a_JVB_with_colibri_on_healthy_and_version_included()
+    {
+        _jvb.Response = StubResponse.Json(Colibri);
+
+        (int exitCode, string stdout, _) = await RunAsync("--once");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(WithoutTimestamps(ExampleBlock(0)), WithoutTimestamps(stdout));
+        Assert.Contains(" healthy=1,", ExampleBlock(0), StringComparison.Ordinal);
+        Assert.Contains(",version=2.3.168-g28674f78 ", ExampleBlock(0), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shortened_example_from_metrics_shows_fields_of_what_once_prints_with_colibri_off_in_their_order()
+    {
+        (int exitCode, string stdout, _) = await RunAsync("--once");
+
+        Assert.Equal(0, exitCode);
+        (string series, string[] fields) = Split(Assert.Single(Lines(ExampleBlock(1))));
+        (string writtenSeries, string[] written) = Split(Assert.Single(Lines(stdout)));
+        Assert.Equal(writtenSeries, series);
+        Assert.Contains("…", fields);
+        Assert.Equal(written[0], fields[0]);
+        Assert.Equal(written[^1], fields[^1]);
+        int next = 0;
+        foreach (string field in fields.Where(field => field != "…"))
+        {
+            int at = Array.IndexOf(written, field, next);
+            Assert.True(at >= 0, $"the README shows {field}, which is not among the fields written after {(next > 0 ? written[next - 1] : "the tags")}");
+            next = at + 1;
+        }
+    }
+
+    [Fact]
+    public async Task The_prometheus_schema_example_lines_are_lines_once_prints_in_their_order()
+    {
+        (int exitCode, string stdout, _) = await RunAsync("--once", "--metrics_schema", "prometheus");
+
+        Assert.Equal(0, exitCode);
+        string[] shown = Lines(WithoutTimestamps(ExampleBlock(2)));
+        string[] written = Lines(WithoutTimestamps(stdout));
+        Assert.Equal(written[0], shown[0]);
+        int next = 0;
+        foreach (string line in shown)
+        {
+            int at = Array.IndexOf(written, line, next);
+            Assert.True(at >= 0, $"the README shows a line that is not written (in this order): {line}");
+            next = at + 1;
+        }
+    }
+
+    [Fact]
+    public async Task The_troubleshooting_transcript_is_what_discover_prints_and_what_once_logs_on_a_stock_docker_jitsi_meet()
+    {
+        (string discoverShown, string onceShown) = Transcript();
+
+        (int discoverExit, string discovered, _) = await RunAsync("--discover");
+        (int onceExit, _, string logged) = await RunAsync("--once");
+
+        Assert.Equal(0, discoverExit);
+        Assert.Equal(discoverShown, discovered);
+        Assert.Equal(0, onceExit);
+        Assert.Equal(onceShown, logged);
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new MemoryStream();
+        using var stderr = new StringWriter();
+        int exitCode = await App.RunAsync([.. args, "--endpoint", _docker.Endpoint], new Hashtable(), NoStdin.Input, stdout, stderr, CancellationToken.None);
+        return (exitCode, AsPublished(Encoding.UTF8.GetString(stdout.ToArray())), AsPublished(stderr.ToString()));
+    }
+
+    /// <summary>The test server's port as the README writes it: docker-jitsi-meet's 127.0.0.1:8080.</summary>
+    private string AsPublished(string text) => text.Replace($"127.0.0.1:{_jvb.Port}", "127.0.0.1:8080", StringComparison.Ordinal);
+
+    /// <summary>The Nth text block of the Example Output section.</summary>
+    private static string ExampleBlock(int index)
+    {
+        IReadOnlyList<string> blocks = MarkdownFile.Blocks(MarkdownFile.Readme.Section("Example Output"), "text");
+        Assert.True(blocks.Count > index, $"Example Output has {blocks.Count} text blocks, not {index + 1}");
+        return blocks[index];
+    }
+
+    /// <summary>The Troubleshooting block "$ execd-jvb --discover …, $ execd-jvb --once …": what each command prints there.</summary>
+    private static (string Discover, string Once) Transcript()
+    {
+        string block = MarkdownFile.Blocks(MarkdownFile.Readme.Section("Troubleshooting"), "text")
+            .Single(text => text.StartsWith("$ execd-jvb --discover\n", StringComparison.Ordinal));
+        Match parts = TranscriptParts().Match(block);
+        Assert.True(parts.Success, $"not a --discover, then --once transcript: {block}");
+        return (parts.Groups["discover"].Value, parts.Groups["once"].Value);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string WithoutTimestamps(string lines) => Timestamp().Replace(lines, string.Empty);
+
+    /// <summary>A line's measurement and tags, and its fields; escaped commas or spaces do not occur in these lines.</summary>
+    private static (string Series, string[] Fields) Split(string line)
+    {
+        string[] parts = line.Split(' ');
+        Assert.Equal(3, parts.Length);
+        return (parts[0], parts[1].Split(','));
+    }
+
+    /// <summary>GET /containers/json on a docker-jitsi-meet host: the jvb service, its REST port published on 127.0.0.1.</summary>
+    private static string DockerJitsiMeetList(int publishedPort) => $$$"""
+        [{"Id":"{{{ContainerId}}}","Names":["/docker-jitsi-meet-jvb-1"],"Image":"jitsi/jvb:stable-9779",
+          "ImageID":"sha256:5d0da3dc976460b72c77d94c8a1ad043720b0416bfc16c52c45d4847e53fadb6","Command":"/init","Created":1718780000,
+          "Ports":[{"IP":"0.0.0.0","PrivatePort":10000,"PublicPort":10000,"Type":"udp"},
+                   {"IP":"127.0.0.1","PrivatePort":8080,"PublicPort":{{{publishedPort}}},"Type":"tcp"}],
+          "Labels":{"com.docker.compose.project":"docker-jitsi-meet","com.docker.compose.service":"jvb"},
+          "State":"running","Status":"Up 2 hours","HostConfig":{"NetworkMode":"docker-jitsi-meet_meet.jitsi"},
+          "NetworkSettings":{"Networks":{"docker-jitsi-meet_meet.jitsi":{"IPAddress":"172.18.0.5"} } },"Mounts":[]}]
+        """;
+
+    [GeneratedRegex(@" [0-9]+$", RegexOptions.Multiline)]
+    private static partial Regex Timestamp();
+
+    [GeneratedRegex(@"^\$ execd-jvb --discover\n(?<discover>(?:[^$][^\n]*\n)+)\$ execd-jvb --once[^\n]*\n(?<once>(?:[^$][^\n]*\n)+)$")]
+    private static partial Regex TranscriptParts();
+}
