@@ -1,23 +1,24 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using ExecdJvb.Tests;
 using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
-/// The end-to-end benchmark of issue 6: the published binary driven through stdin exactly as Telegraf's
-/// inputs.execd drives it, against a private dockerd whose JVB containers are labelled like
-/// docker-jitsi-meet's, each figure beside its floor measured in the same process at the same moment, and
-/// one table of min/median/max over repeated runs. It reports; it fails only when something broke (the
-/// plugin wrote nothing, crashed, or a server or dockerd did not start).
+/// The end-to-end benchmark: the published plugin, the C floor and the Python scraper (both shipped as sources in
+/// floor/), each one long-lived process driven through stdin exactly as Telegraf's inputs.execd drives a plugin,
+/// measured side by side in one run against busybox httpd JVBs on 127.0.0.1 and, for discovery, a private dockerd
+/// with one JVB container. One table of min/median/max over the runs with the ratios to the floor and to Python.
+/// It reports; it fails only when something broke (a client wrote nothing, crashed, or a server or dockerd did
+/// not start), never on a missed target.
 /// </summary>
-internal static class EndToEndBenchmark
+internal static partial class EndToEndBenchmark
 {
     private const string Fixture = "colibri-stats-2.3.168-stable-9779";
-    private const string StatsPath = "/colibri/stats";
-    private const string SingleJvb = "docker-jitsi-meet-jvb-1";
-    private const double MiB = 1024 * 1024;
+    private const string Container = "docker-jitsi-meet-jvb-1";
+    private const double MB = 1_000_000;
 
     public static int Run(string[] args)
     {
@@ -38,8 +39,8 @@ internal static class EndToEndBenchmark
             return 2;
         }
 
-        // Ctrl-C or SIGTERM ends the run through the same disposals as a failure does: every plugin
-        // process, server, proxy, container and the dockerd are stopped before the exit.
+        // Ctrl-C or SIGTERM ends the run through the same disposals as a failure does: every client process,
+        // perf, busybox httpd, container and the dockerd are stopped before the exit.
         using var stop = new CancellationTokenSource();
         void Stop(PosixSignalContext context)
         {
@@ -69,203 +70,271 @@ internal static class EndToEndBenchmark
     private static async Task RunAsync(EndToEndOptions options, CancellationToken stop)
     {
         var took = Stopwatch.StartNew();
-        string binary = Existing(options.Binary, "dotnet pwsh ./build.ps1 publish");
-        string? jit = options.JitBinary is { } given
-            ? Existing(given, "dotnet publish plugin -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o <dir>")
-            : null;
-        var figures = new FigureSet(options);
-        Log($"{(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s); binary {binary}{(jit is null ? "; no JIT build given" : $", JIT build {jit}")}");
-
-        await using DockerEngine engine = await DockerEngine.StartAsync();
-        Log($"private dockerd up at {engine.Endpoint}");
-        byte[] fixture = TestData.Bytes("jvb", Fixture + ".json");
-        await using var server = new JvbHttpServer(StubResponse.Json(fixture));
-        MachineInfo machine = MachineInfo.Collect(binary, await engine.DockerAsync("version", "--format", "{{.Server.Version}}"));
-
-        // Part 1, one JVB: a docker-jitsi-meet-like container in host network mode whose execd-jvb.port label
-        // points at the in-process kept-alive server, so plugin and floor read the very same server. (Busybox
-        // as PID 1 ignores SIGTERM: a short stop timeout keeps an interrupted run's dockerd shutdown short.)
-        string single = await engine.RunAsync(
-            "--name", SingleJvb, "--network", "host", "--stop-timeout", "1",
-            "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb",
-            "--label", $"execd-jvb.port={server.Port}",
-            DockerEngine.JvbImage, "/bin/busybox", "sleep", "1000000");
-        string singlePrefix = $"jitsi_stats,container_name={SingleJvb} ";
-        string listTarget = await ListRequestOfAsync(engine, binary, singlePrefix, stop);
-        Log($"the plugin lists containers with GET {listTarget}; the floor sends the same");
-
-        figures.BinarySize.Add(new FileInfo(binary).Length / MiB);
-        if (jit is null)
+        string binary = Path.GetFullPath(options.Binary);
+        if (!File.Exists(binary))
         {
-            foreach (Figure figure in new[] { figures.JitStart, figures.StartRatio, figures.JitRss, figures.RssRatio })
-            {
-                figure.NotMeasured = "not measured (no --jit-binary)";
-            }
+            throw new InvalidOperationException($"no binary at {binary}; make it with: dotnet pwsh ./build.ps1 publish");
         }
 
-        string[] pluginArgs = ["--endpoint", engine.Endpoint];
-        using (var floor = new FloorClient(engine.SocketPath, listTarget, [server.Port], StatsPath))
-        {
-            await OnOwnThread(() => CheckFloor(floor, fixture.Length));
-            for (int run = 1; run <= options.Runs; run++)
-            {
-                SingleJvbResult result = await OnOwnThread(() => SingleJvbScenario.Run(binary, engine.Endpoint, floor, singlePrefix, options, stop));
-                figures.LatencyP50.Add(Percentile.Of(result.LatencyMicroseconds, 50), Percentile.Of(result.FloorMicroseconds, 50));
-                figures.LatencyP99.Add(Percentile.Of(result.LatencyMicroseconds, 99), Percentile.Of(result.FloorMicroseconds, 99));
-                figures.Cpu.Add(result.CpuPerGather.TotalMilliseconds, result.FloorCpuPerGather.TotalMilliseconds);
-                figures.Rss.Add(result.FinalRssBytes / MiB);
-                figures.RssGrowth.Add((result.FinalRssBytes - result.WarmRssBytes) / MiB);
-                figures.AotRssAtWarmup.Add(result.WarmRssBytes / MiB);
-
-                // Starts of both builds alternate, so both meet the same noise.
-                var aotStarts = new List<double>();
-                var jitStarts = new List<double>();
-                await OnOwnThread(() =>
-                {
-                    for (int start = 0; start < options.Starts; start++)
-                    {
-                        stop.ThrowIfCancellationRequested();
-                        if (jit is not null && start % 2 == 1)
-                        {
-                            jitStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(jit, pluginArgs, singlePrefix, stop));
-                        }
-
-                        aotStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(binary, pluginArgs, singlePrefix, stop));
-                        if (jit is not null && start % 2 == 0)
-                        {
-                            jitStarts.Add(StartupScenario.StartToFirstBatchMilliseconds(jit, pluginArgs, singlePrefix, stop));
-                        }
-                    }
-
-                    return aotStarts.Count;
-                });
-
-                double aotStart = Percentile.Median(aotStarts);
-                figures.Start.Add(aotStart);
-                string jitSummary = "";
-                if (jit is not null)
-                {
-                    double jitStart = Percentile.Median(jitStarts);
-                    long jitRss = await OnOwnThread(() => StartupScenario.ResidentBytesAfter(jit, pluginArgs, singlePrefix, options.Warmup, stop));
-                    figures.JitStart.Add(jitStart);
-                    figures.StartRatio.Add(jitStart / aotStart);
-                    figures.JitRss.Add(jitRss / MiB);
-                    figures.RssRatio.Add((double)jitRss / result.WarmRssBytes);
-                    jitSummary = $"; JIT start {jitStart:0.0} ms, RSS {jitRss / MiB:0.0} MiB";
-                }
-
-                Log($"run {run}/{options.Runs}, 1 JVB: p50 {figures.LatencyP50.Values[^1]:0} µs (floor {figures.LatencyP50.Floors[^1]:0} µs), " +
-                    $"CPU {result.CpuPerGather.TotalMilliseconds:0.000} ms/gather, RSS {result.WarmRssBytes / MiB:0.0} → {result.FinalRssBytes / MiB:0.0} MiB, start {aotStart:0.0} ms{jitSummary}");
-            }
-        }
-
-        // Part 2, many JVBs: busybox httpd containers in host network mode, each on its own loopback port.
-        await engine.DockerAsync("rm", "-f", single);
-        int[] ports = DistinctPorts(options.Containers);
-        var starting = Stopwatch.StartNew();
-        await StartJvbContainersAsync(engine, ports, stop);
-        Log($"{ports.Length} JVB containers up in {starting.Elapsed.TotalSeconds:0} s");
-        await using var proxy = new DockerApiProxy(Path.Combine(engine.Folder, "p.sock"), engine.SocketPath);
-        using (var floor = new FloorClient(engine.SocketPath, listTarget, ports, StatsPath))
-        {
-            await OnOwnThread(() => CheckFloor(floor, (long)fixture.Length * ports.Length));
-            for (int run = 1; run <= options.Runs; run++)
-            {
-                ScaleResult result = await OnOwnThread(() => ScaleScenario.Run(binary, engine.Endpoint, proxy, floor, ports.Length, "jitsi_stats,container_name=docker-jitsi-meet-jvb-", options, stop));
-                figures.ScaleP50.Add(Percentile.Of(result.GatherMilliseconds, 50), Percentile.Of(result.FloorMilliseconds, 50));
-                figures.ScaleP99.Add(Percentile.Of(result.GatherMilliseconds, 99), Percentile.Of(result.FloorMilliseconds, 99));
-                figures.DockerCalls.Add(result.CallsPerGather);
-                Log($"run {run}/{options.Runs}, {ports.Length} JVBs: p50 {figures.ScaleP50.Values[^1]:0.0} ms (floor {figures.ScaleP50.Floors[^1]:0.0} ms), {result.CallsPerGather:0.##} Docker calls/gather");
-            }
-        }
-
-        string report = ResultTable.Render(figures.All, machine, options, MachineInfo.LoadAverage(), took.Elapsed);
-        Console.WriteLine();
-        Console.WriteLine(report);
         Directory.CreateDirectory(options.OutDir);
-        string written = Path.Combine(options.OutDir, "e2e.md");
-        await File.WriteAllTextAsync(written, report, stop);
-        Log($"written to {Path.GetFullPath(written)}");
+        string scratch = Directory.CreateTempSubdirectory("e2e-").FullName;
+        var servers = new List<BusyboxHttpd>();
+        try
+        {
+            string python = FloorSources.Python();
+            var clients = new Clients(binary, FloorSources.CompileC(options.OutDir), python);
+            string why = "--cpu schedstat";
+            bool perf = !options.SchedstatOnly && CpuMeter.PerfWorks(scratch, out why);
+            var meter = new CpuMeter(perf, scratch);
+            Log($"{(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s); plugin {binary}; C floor compiled into {Path.GetFullPath(options.OutDir)}/floor; {python}; CPU by {(perf ? "perf stat" : $"schedstat ({why})")}");
+
+            var figures = new FigureSet(options);
+            figures.BinarySize.Add(new FileInfo(binary).Length / MB);
+
+            // The JVB stand-ins: a server of its own per client for the cadence windows, so each client's requests
+            // are counted (-vv), and quiet ones for the rest: starts, RSS and the many-JVB gather.
+            string site = BusyboxHttpd.MakeSite(Path.Combine(scratch, "www"), TestData.Bytes("jvb", Fixture + ".json"));
+            BusyboxHttpd Serve(bool count)
+            {
+                BusyboxHttpd server = BusyboxHttpd.Start(site, count);
+                servers.Add(server);
+                return server;
+            }
+
+            BusyboxHttpd[] counted = [Serve(true), Serve(true), Serve(true)];
+            string[] quiet = [.. Enumerable.Range(0, options.Jvbs).Select(_ => Serve(false).StatsUrl)];
+            ClientSpec[] statics = clients.Static(counted[0].StatsUrl, counted[1].StatsUrl, counted[2].StatsUrl);
+            ClientSpec[] quietStatics = [clients.Plugin([quiet[0]]), clients.Floor([quiet[0]]), clients.Python([quiet[0]])];
+            ClientSpec[] scaled = [clients.Plugin(quiet), clients.Floor(quiet), clients.Python(quiet)];
+            Log($"{servers.Count} busybox httpd JVBs up on 127.0.0.1, each serving {Fixture}.json at /colibri/stats");
+
+            // Discovery: a private dockerd (--debug, so it logs every API call it serves) with one JVB container in
+            // host network mode, labelled as docker-jitsi-meet's, its busybox httpd logging each request path.
+            await using DockerEngine engine = await DockerEngine.StartAsync("--debug");
+            int dockerJvbPort = FreePort.Next();
+            string container = await engine.RunLoggingJvbAsync(
+                Container, dockerJvbPort, Fixture,
+                "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb", "--stop-timeout", "1");
+            ClientSpec pluginDocker = clients.PluginDocker(engine.Endpoint, Container);
+            string listTarget = await ListRequestOfAsync(engine, pluginDocker, stop);
+            ClientSpec floorDocker = clients.FloorDocker(engine.SocketPath, listTarget, Container);
+            Log($"private dockerd at {engine.Endpoint}, JVB container {Container} on 127.0.0.1:{dockerJvbPort}; the plugin lists with GET {listTarget}, the C floor sends the same");
+            MachineInfo machine = MachineInfo.Collect(binary, await engine.DockerAsync("version", "--format", "{{.Server.Version}}"), python);
+
+            await AuditDiscoveryAsync(engine, container, pluginDocker, floorDocker, figures, options, stop);
+
+            for (int run = 1; run <= options.Runs; run++)
+            {
+                stop.ThrowIfCancellationRequested();
+                await OnOwnThread(() => Paced(run, statics, counted, pluginDocker, floorDocker, figures, meter, options, stop));
+                await OnOwnThread(() => BackToBack(run, statics, counted, figures, meter, options, stop));
+                await OnOwnThread(() => Starts(run, quietStatics, figures, options, stop));
+                double[] scale = await OnOwnThread(() => ScaleScenario.MedianMilliseconds(scaled, warmup: 3, options.ScaleGathers, stop));
+                figures.Scale.Add(scale[0], scale[1], scale[2]);
+                Log($"run {run}/{options.Runs}: {options.Jvbs} JVBs in one gather, median wall: plugin {scale[0]:0.0} ms, C floor {scale[1]:0.0} ms, Python {scale[2]:0.0} ms");
+            }
+
+            long[] rss = await OnOwnThread(() => RssScenario.ResidentBytes(quietStatics[0], options.RssGathers, stop));
+            figures.RssAtCheckpoint.Add(rss[0] / MB);
+            figures.Rss.Add(rss[^1] / MB);
+            Log($"plugin RSS every {options.RssCheckpoint:N0} gathers back to back: {string.Join(", ", rss.Select(bytes => $"{bytes / MB:0.00}"))} MB");
+
+            string report = ResultTable.Render(figures, machine, options, meter.Method, MachineInfo.LoadAverage(), took.Elapsed);
+            Console.WriteLine();
+            Console.WriteLine(report);
+            string written = Path.Combine(options.OutDir, "e2e.md");
+            await File.WriteAllTextAsync(written, report, stop);
+            Log($"written to {Path.GetFullPath(written)}");
+        }
+        finally
+        {
+            servers.ForEach(server => server.Dispose());
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     /// <summary>
-    /// The list request the plugin really makes (API version prefix and filter encoding included), read off a
-    /// recording proxy during one gather, so the floor sends exactly the same one.
+    /// One paced run: all five clients (three on static URLs, two through Docker) started and warmed up, then ticks
+    /// at the interval in which each client gathers once, one after the other, for a short and a long window.
     /// </summary>
-    private static async Task<string> ListRequestOfAsync(DockerEngine engine, string binary, string linePrefix, CancellationToken stop)
+    private static int Paced(int run, ClientSpec[] statics, BusyboxHttpd[] counted, ClientSpec pluginDocker, ClientSpec floorDocker, FigureSet figures, CpuMeter meter, EndToEndOptions options, CancellationToken stop)
     {
-        await using var proxy = new DockerApiProxy(Path.Combine(engine.Folder, "probe.sock"), engine.SocketPath);
-        await OnOwnThread(() =>
+        var participants = new List<CadenceScenario.Participant>();
+        try
         {
-            using PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", proxy.Endpoint], stop);
-            plugin.Trigger();
-            plugin.CheckBatch(plugin.ReadBatch(1, TimeSpan.FromSeconds(30)), linePrefix);
-            plugin.Stop(TimeSpan.FromSeconds(10));
-            return plugin.Id;
-        });
+            for (int i = 0; i < statics.Length; i++)
+            {
+                participants.Add(new(ClientProcess.Start(statics[i], stop), counted[i]));
+            }
 
-        return proxy.Calls.Select(call => call.Target).FirstOrDefault(target => target.Split('?')[0].EndsWith("/containers/json", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"the plugin wrote a batch without listing containers; it called: {string.Join(", ", proxy.Calls.Select(call => call.Target))}");
+            participants.Add(new(ClientProcess.Start(pluginDocker, stop), null));
+            participants.Add(new(ClientProcess.Start(floorDocker, stop), null));
+            participants.ForEach(participant => participant.Process.Gather(options.Warmup, stop));
+            CadenceResult[] results = CadenceScenario.Paced(participants, options.PacedFew, options.PacedGathers, options.PacedInterval, meter, stop);
+            participants.ForEach(participant => participant.Process.Stop());
+
+            (CadenceResult plugin, CadenceResult floor, CadenceResult python, CadenceResult docker, CadenceResult floorDockerResult) = (results[0], results[1], results[2], results[3], results[4]);
+            figures.PacedCpu.Add(plugin.CpuMicroseconds, floor.CpuMicroseconds, python.CpuMicroseconds);
+            figures.PacedSwitches.Add(plugin.ContextSwitches, floor.ContextSwitches, python.ContextSwitches);
+            figures.PacedRequests.Add(plugin.Requests, floor.Requests, python.Requests);
+            figures.DockerCpu.Add(docker.CpuMicroseconds, floorDockerResult.CpuMicroseconds);
+            figures.DockerSwitches.Add(docker.ContextSwitches, floorDockerResult.ContextSwitches);
+            figures.Saw($"static URL, {options.PacedInterval.TotalSeconds:0.###} s apart", plugin, floor, python);
+            foreach (CadenceResult result in results)
+            {
+                Log($"run {run}/{options.Runs}, paced {options.PacedInterval.TotalMilliseconds:0} ms: {result.Client,-17} CPU {result.CpuMicroseconds,7:0.0} µs/gather (schedstat {result.SchedstatCpuMicroseconds:0.0}), {result.ContextSwitches:0.00} cs/gather, wall {result.WallMicroseconds:0} µs; requests per gather: {result.RequestsText}");
+            }
+
+            return results.Length;
+        }
+        finally
+        {
+            participants.ForEach(participant => participant.Process.Dispose());
+        }
     }
 
-    private static async Task StartJvbContainersAsync(DockerEngine engine, int[] ports, CancellationToken stop)
+    /// <summary>One back-to-back run: each static client alone, started, warmed up, a short and a long window; the order turns each run.</summary>
+    private static int BackToBack(int run, ClientSpec[] statics, BusyboxHttpd[] counted, FigureSet figures, CpuMeter meter, EndToEndOptions options, CancellationToken stop)
     {
-        // A few at a time: dockerd copies the image for each container (vfs), and the machine has few cores.
-        using var slots = new SemaphoreSlim(4);
-        await Task.WhenAll(ports.Select(async (port, index) =>
+        var results = new CadenceResult[statics.Length];
+        foreach (int i in Rotated(statics.Length, run))
         {
-            await slots.WaitAsync(stop);
-            try
+            using ClientProcess client = ClientProcess.Start(statics[i], stop);
+            client.Gather(options.Warmup, stop);
+            results[i] = CadenceScenario.BackToBack(new(client, counted[i]), options.BackToBackFew, options.BackToBackGathers, meter, stop);
+            client.Stop();
+            Log($"run {run}/{options.Runs}, back to back: {results[i].Client,-17} CPU {results[i].CpuMicroseconds,7:0.0} µs/gather (schedstat {results[i].SchedstatCpuMicroseconds:0.0}), {results[i].ContextSwitches:0.00} cs/gather, wall {results[i].WallMicroseconds:0} µs; requests per gather: {results[i].RequestsText}");
+        }
+
+        figures.BackToBackCpu.Add(results[0].CpuMicroseconds, results[1].CpuMicroseconds, results[2].CpuMicroseconds);
+        figures.BackToBackSwitches.Add(results[0].ContextSwitches, results[1].ContextSwitches, results[2].ContextSwitches);
+        figures.BackToBackWall.Add(results[0].WallMicroseconds, results[1].WallMicroseconds, results[2].WallMicroseconds);
+        figures.StaticRequests.Add(results[0].Requests, results[1].Requests, results[2].Requests);
+        figures.Saw("static URL, back to back", results);
+        return results.Length;
+    }
+
+    /// <summary>Starts of the three clients, interleaved; each client's median of the run.</summary>
+    private static int Starts(int run, ClientSpec[] specs, FigureSet figures, EndToEndOptions options, CancellationToken stop)
+    {
+        var times = specs.Select(_ => new List<double>()).ToArray();
+        for (int start = 0; start < options.Starts; start++)
+        {
+            foreach (int i in Rotated(specs.Length, start))
             {
-                await engine.RunJvbAsync(
-                    $"docker-jitsi-meet-jvb-{index + 1}", port, Fixture, DockerEngine.JvbImage,
-                    "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb", "--stop-timeout", "1");
+                times[i].Add(StartupScenario.StartToFirstBatchMilliseconds(specs[i], stop));
             }
-            finally
-            {
-                slots.Release();
-            }
-        }));
+        }
+
+        double[] medians = [.. times.Select(Percentile.Median)];
+        figures.Start.Add(medians[0], medians[1], medians[2]);
+        Log($"run {run}/{options.Runs}: start → first batch, median of {options.Starts}: plugin {medians[0]:0.0} ms, C floor {medians[1]:0.0} ms, Python {medians[2]:0.0} ms");
+        return specs.Length;
     }
 
     /// <summary>
-    /// Runs blocking measurement code on a thread of its own: the JVB server and the Docker API proxy run in
-    /// this process on the thread pool, which must not lose a thread to a loop that blocks for minutes.
+    /// The requests each discovery client makes per steady-state gather, alone, after its warm-up: Docker API calls
+    /// from dockerd's debug log, JVB requests from the container's busybox httpd log.
+    /// </summary>
+    private static async Task AuditDiscoveryAsync(DockerEngine engine, string container, ClientSpec plugin, ClientSpec floor, FigureSet figures, EndToEndOptions options, CancellationToken stop)
+    {
+        var results = new List<(double Calls, IReadOnlyDictionary<string, double> Requests)>();
+        foreach (ClientSpec spec in new[] { plugin, floor })
+        {
+            using ClientProcess client = ClientProcess.Start(spec, stop);
+            await OnOwnThread(() => { client.Gather(options.Warmup, stop); return 0; });
+            IReadOnlyList<string> pathsBefore = await engine.RequestedPathsAsync(container);
+            int callsBefore = await SettledDockerCallsAsync(engine);
+            await OnOwnThread(() => { client.Gather(options.AuditGathers, stop); return 0; });
+            int callsAfter = await SettledDockerCallsAsync(engine);
+            IReadOnlyList<string> pathsAfter = await engine.RequestedPathsAsync(container);
+            client.Stop();
+
+            var requests = pathsAfter.Skip(pathsBefore.Count)
+                .GroupBy(path => path, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => (double)group.Count() / options.AuditGathers, StringComparer.Ordinal);
+            double calls = (double)(callsAfter - callsBefore) / options.AuditGathers;
+            results.Add((calls, requests));
+            Log($"discovery, {options.AuditGathers} gathers after {options.Warmup}: {spec.Name,-17} {calls:0.###} Docker API calls per gather; JVB requests per gather: {string.Join(", ", requests.Select(pair => $"{pair.Key} {pair.Value:0.###}"))}");
+        }
+
+        figures.DockerCalls.Add(results[0].Calls, results[1].Calls);
+        figures.DockerRequests.Add(results[0].Requests.Values.Sum(), results[1].Requests.Values.Sum());
+        figures.RequestsByPath.Add(new("Docker discovery, back to back", plugin.Name, results[0].Requests));
+        figures.RequestsByPath.Add(new("Docker discovery, back to back", floor.Name, results[1].Requests));
+    }
+
+    /// <summary>The list request the plugin really makes (API version prefix and filter encoding included), read off dockerd's debug log.</summary>
+    private static async Task<string> ListRequestOfAsync(DockerEngine engine, ClientSpec plugin, CancellationToken stop)
+    {
+        using (ClientProcess client = ClientProcess.Start(plugin, stop))
+        {
+            await OnOwnThread(() => { client.Gather(); client.CheckLastBatch(); client.Stop(); return 0; });
+        }
+
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            string? target = DockerCalls(engine).Select(call => call.Target).LastOrDefault(target => target.Split('?')[0].EndsWith("/containers/json", StringComparison.Ordinal));
+            if (target is not null)
+            {
+                return target;
+            }
+
+            await Task.Delay(100, stop);
+        }
+
+        throw new InvalidOperationException($"the plugin wrote a batch, but dockerd's log ({Path.Combine(engine.Folder, "dockerd.log")}) shows no list call");
+    }
+
+    /// <summary>
+    /// The count of calls a discovery client makes (lists, and inspects by container ID) in dockerd's log, once the
+    /// log is unchanged for 300 ms; the harness's own docker CLI calls (by container name, _ping, logs) are left out.
+    /// </summary>
+    private static async Task<int> SettledDockerCallsAsync(DockerEngine engine)
+    {
+        int last = -1;
+        for (int attempt = 0; attempt < 30; attempt++)
+        {
+            int now = DockerCalls(engine).Count(call => DiscoveryCall().IsMatch(call.Target));
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+            await Task.Delay(300);
+        }
+
+        return last;
+    }
+
+    private static List<(string Method, string Target)> DockerCalls(DockerEngine engine)
+    {
+        string log;
+        using (var file = new FileStream(Path.Combine(engine.Folder, "dockerd.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(file))
+        {
+            log = reader.ReadToEnd();
+        }
+
+        return [.. DockerdCall().Matches(log).Select(match => (match.Groups[1].Value, match.Groups[2].Value))];
+    }
+
+    [GeneratedRegex(@"msg=""Calling (\w+) ([^""\s]+)""")]
+    private static partial Regex DockerdCall();
+
+    [GeneratedRegex("^(/v[0-9.]+)?/containers/(json|[0-9a-f]{64}/json)(\\?.*)?$")]
+    private static partial Regex DiscoveryCall();
+
+    /// <summary>0..count-1 starting at <paramref name="turn"/> mod count, so no client is always first.</summary>
+    private static IEnumerable<int> Rotated(int count, int turn) => Enumerable.Range(0, count).Select(i => (i + turn) % count);
+
+    /// <summary>
+    /// Runs blocking measurement code on a thread of its own, off the thread pool that the harness's async pumps
+    /// (stderr of the clients, logs of the servers, dockerd's log) run on.
     /// </summary>
     private static Task<T> OnOwnThread<T>(Func<T> measure) =>
         Task.Factory.StartNew(measure, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static int[] DistinctPorts(int count)
-    {
-        var ports = new HashSet<int>();
-        while (ports.Count < count)
-        {
-            ports.Add(FreePort.Next());
-        }
-
-        return [.. ports];
-    }
-
-    /// <summary>The floor must read every stats byte, or its time would flatter it.</summary>
-    private static long CheckFloor(FloorClient floor, long expectedBytes)
-    {
-        for (int i = 0; i < 3; i++)
-        {
-            long read = floor.Gather();
-            if (read != expectedBytes)
-            {
-                throw new InvalidOperationException($"the floor client read {read} stats bytes, expected {expectedBytes}");
-            }
-        }
-
-        return expectedBytes;
-    }
-
-    private static string Existing(string path, string howToMake)
-    {
-        string full = Path.GetFullPath(path);
-        return File.Exists(full) ? full : throw new InvalidOperationException($"no binary at {full}; make it with: {howToMake}");
-    }
 
     private static void Log(string message) =>
         Console.WriteLine("e2e: " + message);

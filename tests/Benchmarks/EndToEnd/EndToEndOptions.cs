@@ -6,53 +6,74 @@ namespace ExecdJvb.Benchmarks.EndToEnd;
 internal sealed record EndToEndOptions
 {
     public const string Usage = """
-        usage: ExecdJvb.Benchmarks e2e [--quick] [--binary PATH] [--jit-binary PATH] [--out DIR]
-                                       [--runs N] [--containers N] [--gathers N] [--latency-samples N]
-                                       [--starts N] [--scale-gathers N] [--counted-gathers N]
-          --binary          the Native-AOT execd-jvb (default artifacts/linux-x64/execd-jvb)
-          --jit-binary      the same code published without AOT, for the AOT vs JIT rows (omitted: not measured)
-          --out             folder for e2e.md (default artifacts/bench)
-          --quick           smoke sizes: 1 run, 3 containers, 1,000 gathers (timings indicative only)
-        full mode: 5 runs, 100 containers, 100,000 gathers per run, 5,000 latency pairs, 10 starts, 100 scale gathers
+        usage: ExecdJvb.Benchmarks e2e [--quick] [--binary PATH] [--out DIR] [--runs N]
+                                       [--paced-gathers N] [--paced-interval-ms N] [--back-to-back-gathers N]
+                                       [--rss-gathers N] [--starts N] [--jvbs N] [--scale-gathers N] [--cpu perf|schedstat]
+          --binary                the Native-AOT execd-jvb (default artifacts/linux-x64/execd-jvb)
+          --out                   folder for e2e.md and the compiled C floor (default artifacts/bench)
+          --quick                 smoke sizes: 1 run, 8 gathers at 0.2 s, 300 back to back, 2,000 for RSS,
+                                  3 starts, 3 gathers of 100 JVBs; timings indicative only, under a minute
+          --runs                  repetitions of every figure but RSS, clients interleaved (default 5)
+          --paced-gathers         gathers at the paced cadence per window (default 60; the short window is a twelfth)
+          --paced-interval-ms     the paced cadence (default 1000)
+          --back-to-back-gathers  gathers back to back per window (default 5,000; the short window is a twenty-fifth)
+          --rss-gathers           gathers back to back in the RSS process (default 100,000; RSS also at a tenth)
+          --starts                process starts of each client per run (default 10)
+          --jvbs                  busybox httpd JVBs for the many-JVB gather (default 100)
+          --scale-gathers         timed gathers of each client per run against them (default 10)
+          --cpu                   how CPU time and context switches are counted: perf (perf stat attached to each
+                                  client, the default where it works) or schedstat (sums over /proc/<pid>/task/*)
         """;
 
     public bool Quick { get; init; }
 
     public string Binary { get; init; } = Path.Combine("artifacts", "linux-x64", "execd-jvb");
 
-    public string? JitBinary { get; init; }
-
     public string OutDir { get; init; } = Path.Combine("artifacts", "bench");
 
-    /// <summary>Repetitions of every figure, for min/median/max.</summary>
     public int Runs { get; init; } = 5;
 
-    /// <summary>JVB containers (busybox httpd, host network) for the scale figure.</summary>
-    public int Containers { get; init; } = 100;
+    /// <summary>Gathers of the long paced window; the short one has <see cref="PacedFew"/>.</summary>
+    public int PacedGathers { get; init; } = 60;
 
-    /// <summary>Gathers in one plugin process, one JVB, for RSS and CPU.</summary>
-    public int Gathers { get; init; } = 100_000;
+    public int PacedFew => Math.Max(2, PacedGathers / 12);
 
-    /// <summary>Plugin and floor samples, interleaved, for the latency percentiles.</summary>
-    public int LatencySamples { get; init; } = 5_000;
+    public TimeSpan PacedInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Process starts of each build per run, for start → first batch.</summary>
+    /// <summary>Gathers of the long back-to-back window; the short one has <see cref="BackToBackFew"/>.</summary>
+    public int BackToBackGathers { get; init; } = 5_000;
+
+    public int BackToBackFew => Math.Max(10, BackToBackGathers / 25);
+
+    /// <summary>Gathers each client does back to back after its start, before any window: the plugin asks
+    /// /about/health and /about/version in its first two.</summary>
+    public int Warmup { get; init; } = 5;
+
+    public int RssGathers { get; init; } = 100_000;
+
+    public int RssCheckpoint => RssGathers / 10;
+
     public int Starts { get; init; } = 10;
 
-    /// <summary>Plugin and floor gathers, interleaved, against all containers.</summary>
-    public int ScaleGathers { get; init; } = 100;
+    /// <summary>Count CPU with the schedstat sums even where perf stat works.</summary>
+    public bool SchedstatOnly { get; init; }
 
-    /// <summary>Steady-state gathers counted at the Docker API proxy.</summary>
-    public int CountedGathers { get; init; } = 10;
+    public int Jvbs { get; init; } = 100;
 
-    /// <summary>Gathers before RSS and CPU are taken as the base (a tenth), also where AOT and JIT RSS are compared.</summary>
-    public int Warmup => Math.Max(1, Gathers / 10);
+    public int ScaleGathers { get; init; } = 10;
+
+    /// <summary>Gathers counted at dockerd and the JVB container, per discovery client, after its warm-up.</summary>
+    public int AuditGathers { get; init; } = 20;
 
     public static EndToEndOptions Parse(IReadOnlyList<string> args)
     {
         bool quick = args.Contains("--quick");
         var options = quick
-            ? new EndToEndOptions { Quick = true, Runs = 1, Containers = 3, Gathers = 1_000, LatencySamples = 200, Starts = 5, ScaleGathers = 10, CountedGathers = 5 }
+            ? new EndToEndOptions
+            {
+                Quick = true, Runs = 1, PacedGathers = 8, PacedInterval = TimeSpan.FromMilliseconds(200), BackToBackGathers = 300,
+                RssGathers = 2_000, Starts = 3, ScaleGathers = 3, AuditGathers = 5,
+            }
             : new EndToEndOptions();
         for (int i = 0; i < args.Count; i++)
         {
@@ -71,22 +92,26 @@ internal sealed record EndToEndOptions
             options = name switch
             {
                 "--binary" => options with { Binary = value },
-                "--jit-binary" => options with { JitBinary = value },
                 "--out" => options with { OutDir = value },
                 "--runs" => options with { Runs = Count(name, value, 1) },
-                "--containers" => options with { Containers = Count(name, value, 1) },
-                "--gathers" => options with { Gathers = Count(name, value, 20) },
-                "--latency-samples" => options with { LatencySamples = Count(name, value, 10) },
+                "--paced-gathers" => options with { PacedGathers = Count(name, value, 4) },
+                "--paced-interval-ms" => options with { PacedInterval = TimeSpan.FromMilliseconds(Count(name, value, 10)) },
+                "--back-to-back-gathers" => options with { BackToBackGathers = Count(name, value, 20) },
+                "--rss-gathers" => options with { RssGathers = Count(name, value, 10) },
                 "--starts" => options with { Starts = Count(name, value, 1) },
-                "--scale-gathers" => options with { ScaleGathers = Count(name, value, 2) },
-                "--counted-gathers" => options with { CountedGathers = Count(name, value, 1) },
+                "--jvbs" => options with { Jvbs = Count(name, value, 1) },
+                "--scale-gathers" => options with { ScaleGathers = Count(name, value, 1) },
+                "--cpu" => options with
+                {
+                    SchedstatOnly = value switch
+                    {
+                        "perf" => false,
+                        "schedstat" => true,
+                        _ => throw new ArgumentException($"--cpu takes perf or schedstat, not '{value}'"),
+                    },
+                },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
-        }
-
-        if (options.Warmup + options.LatencySamples >= options.Gathers)
-        {
-            throw new ArgumentException($"--gathers {options.Gathers} leaves no room after {options.Warmup} warm-up and {options.LatencySamples} latency gathers");
         }
 
         return options;

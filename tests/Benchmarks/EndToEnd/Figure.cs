@@ -1,70 +1,64 @@
+using System.Globalization;
+
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
-/// One row of the table: a figure's value per run, the floor measured alongside it in the same run (when
-/// there is one), and the target, judged on the median over the runs (of the value, or of the
-/// value ÷ floor when the target is a ratio). A report, never an assertion.
+/// One row of the table: the plugin's value per run, and the C floor's and the Python scraper's measured in the
+/// same run where the row has them; targets judged on the median over the runs (of the value, or of the per-run
+/// ratio to a comparison). A report, never an assertion.
 /// </summary>
-internal sealed class Figure(string name, string target, string unit, int decimals)
+internal sealed class Figure(string name, string unit, int decimals)
 {
-    private readonly List<double> _values = [];
-    private readonly List<double> _floors = [];
+    private readonly List<double> _plugin = [];
+    private readonly List<double> _floor = [];
+    private readonly List<double> _python = [];
 
     public string Name => name;
 
-    public string Target => target;
-
     public string Unit => unit;
 
-    public int Decimals => decimals;
+    public IReadOnlyList<FigureTarget> Targets { get; init; } = [];
 
-    /// <summary>Met when the judged median is at most this.</summary>
-    public double? AtMost { get; init; }
+    public IReadOnlyList<double> Plugin => _plugin;
 
-    /// <summary>Met when the judged median is at least this.</summary>
-    public double? AtLeast { get; init; }
+    public IReadOnlyList<double> Floor => _floor;
 
-    /// <summary>The target is on value ÷ floor rather than on the value.</summary>
-    public bool TargetOnRatio { get; init; }
+    public IReadOnlyList<double> Python => _python;
 
-    /// <summary>Why the figure has no value (e.g. no JIT build given).</summary>
-    public string? NotMeasured { get; set; }
+    public bool HasFloor => _floor.Any(value => !double.IsNaN(value));
 
-    public IReadOnlyList<double> Values => _values;
+    public bool HasPython => _python.Any(value => !double.IsNaN(value));
 
-    public IReadOnlyList<double> Floors => _floors;
+    public IEnumerable<double> RatiosToFloor => _plugin.Zip(_floor, (value, floor) => value / floor).Where(ratio => !double.IsNaN(ratio));
 
-    public IEnumerable<double> Ratios => _values.Zip(_floors, (value, floor) => value / floor);
+    public IEnumerable<double> RatiosToPython => _plugin.Zip(_python, (value, python) => value / python).Where(ratio => !double.IsNaN(ratio));
 
-    public bool HasFloor => _floors.Count > 0;
-
-    public void Add(double value) => _values.Add(value);
-
-    public void Add(double value, double floor)
+    /// <summary>One run's values; NaN where the row has no such comparison.</summary>
+    public void Add(double plugin, double floor = double.NaN, double python = double.NaN)
     {
-        _values.Add(value);
-        _floors.Add(floor);
+        _plugin.Add(plugin);
+        _floor.Add(floor);
+        _python.Add(python);
     }
 
-    /// <summary>True or false against the target; null when there is no target or no value.</summary>
-    public bool? Met
-    {
-        get
-        {
-            if (_values.Count == 0 || (AtMost is null && AtLeast is null) || (TargetOnRatio && !HasFloor))
-            {
-                return null;
-            }
+    /// <summary>True when every target is met, false when one is not; null when there is no target or no value.</summary>
+    public bool? Met => Targets.Count == 0 || _plugin.Count == 0 ? null : Targets.All(target => target.IsMet(this));
 
-            double judged = Percentile.Median(TargetOnRatio ? Ratios : _values);
-            return AtMost is { } most ? judged <= most : judged >= AtLeast!.Value;
-        }
-    }
+    public string TargetText => Targets.Count == 0 ? "(reported)" : string.Join("; ", Targets.Select(target => target.Describe(unit)));
 
     public string Format(double value) =>
-        double.IsNaN(value) ? "—" : value.ToString("N" + decimals, System.Globalization.CultureInfo.InvariantCulture) + unit switch
+        double.IsNaN(value) ? "—" : value.ToString("N" + decimals, CultureInfo.InvariantCulture) + (unit.Length == 0 ? "" : " " + unit);
+
+    /// <summary>"median (min–max)" of the values that exist, or — when there are none.</summary>
+    public string Summary(IEnumerable<double> values, Func<double, string> format)
+    {
+        double[] present = [.. values.Where(value => !double.IsNaN(value))];
+        if (present.Length == 0)
         {
-            "" or "×" => unit,
-            _ => " " + unit,
-        };
+            return "—";
+        }
+
+        string median = format(Percentile.Median(present));
+        return present.Length == 1 ? median : $"{median} ({format(present.Min())}–{format(present.Max())})";
+    }
 }

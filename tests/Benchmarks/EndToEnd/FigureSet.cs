@@ -1,43 +1,92 @@
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
-/// <summary>The rows of the table, in the order, named for the sizes of this invocation.</summary>
+/// <summary>The rows of the table, targets first, named for the sizes of this invocation.</summary>
 internal sealed class FigureSet(EndToEndOptions options)
 {
-    private const string NoTarget = "(reported)";
+    private static readonly FigureTarget SameAsFloor = new(TargetBasis.RatioToFloor, 1, Equal: true);
 
-    public Figure LatencyP50 { get; } = new("gather latency p50, 1 JVB (stdin `\\n` → last line)", "≤ 1.25 × floor", "µs", 0) { AtMost = 1.25, TargetOnRatio = true };
 
-    public Figure LatencyP99 { get; } = new("gather latency p99, 1 JVB", NoTarget, "µs", 0);
+    public Figure PacedCpu { get; } = new($"CPU per gather, {Paced(options)}, static URL", "µs", 0)
+    {
+        Targets = [new(TargetBasis.RatioToFloor, 1.5), new(TargetBasis.RatioToPython, 0.5)],
+    };
 
-    public Figure ScaleP50 { get; } = new($"one gather, {options.Containers} JVB containers, p50 wall", "≤ 50 ms", "ms", 1) { AtMost = 50 };
+    public Figure BackToBackCpu { get; } = new("CPU per gather, back to back, static URL", "µs", 0)
+    {
+        Targets = [new(TargetBasis.RatioToFloor, 2)],
+    };
 
-    public Figure ScaleP99 { get; } = new($"one gather, {options.Containers} JVB containers, p99 wall", NoTarget, "ms", 1);
+    public Figure PacedSwitches { get; } = new($"context switches per gather, {Paced(options)}, static URL", "", 2)
+    {
+        Targets = [new(TargetBasis.Value, 6)],
+    };
 
-    public Figure DockerCalls { get; } = new($"Docker API calls per steady-state gather, {options.Containers} JVBs", "≤ 2", "", 2) { AtMost = 2 };
+    public Figure BackToBackSwitches { get; } = new("context switches per gather, back to back, static URL", "", 2)
+    {
+        Targets = [new(TargetBasis.Value, 6)],
+    };
 
-    public Figure Start { get; } = new("start → first batch written (AOT)", "≤ 15 ms", "ms", 1) { AtMost = 15 };
+    public Figure DockerCpu { get; } = new($"CPU per gather, Docker discovery of 1 container, {Paced(options)}", "µs", 0)
+    {
+        Targets = [new(TargetBasis.RatioToFloor, 1.5)],
+    };
 
-    public Figure Rss { get; } = new($"RSS after {options.Gathers:N0} gathers", "≤ 20 MiB", "MiB", 1) { AtMost = 20 };
+    public Figure DockerSwitches { get; } = new($"context switches per gather, Docker discovery, {Paced(options)}", "", 2);
 
-    public Figure RssGrowth { get; } = new($"RSS growth after warm-up ({options.Warmup:N0} → {options.Gathers:N0} gathers)", "≤ 1 MiB", "MiB", 2) { AtMost = 1 };
+    public Figure Rss { get; } = new($"RSS after {options.RssGathers:N0} gathers back to back", "MB", 2)
+    {
+        Targets = [new(TargetBasis.Value, 10)],
+    };
 
-    public Figure Cpu { get; } = new("CPU (user+sys) per gather, 1 JVB", "≤ 0.5 ms", "ms", 3) { AtMost = 0.5 };
+    public Figure RssAtCheckpoint { get; } = new($"RSS after {options.RssCheckpoint:N0} gathers (same process)", "MB", 2);
 
-    public Figure BinarySize { get; } = new("binary size (linux-x64, AOT)", "≤ 10 MiB", "MiB", 1) { AtMost = 10 };
+    public Figure BinarySize { get; } = new("binary size (linux-x64, Native AOT)", "MB", 2)
+    {
+        Targets = [new(TargetBasis.Value, 7)],
+    };
 
-    public Figure JitStart { get; } = new("start → first batch written (JIT build)", NoTarget, "ms", 1);
+    public Figure Start { get; } = new("start → first batch (process start to the first line for the first newline)", "ms", 1)
+    {
+        Targets = [new(TargetBasis.Value, 15)],
+    };
 
-    public Figure StartRatio { get; } = new("AOT vs JIT: start (JIT ÷ AOT)", "≥ 5×", "×", 1) { AtLeast = 5 };
+    public Figure Scale { get; } = new($"one gather of {options.Jvbs} JVBs (static URLs), wall, median", "ms", 1)
+    {
+        Targets = [new(TargetBasis.Value, 50)],
+    };
 
-    public Figure AotRssAtWarmup { get; } = new($"RSS after {options.Warmup:N0} gathers (AOT)", NoTarget, "MiB", 1);
+    public Figure BackToBackWall { get; } = new("wall time per gather, back to back, static URL (stdin `\\n` → line read)", "µs", 0);
 
-    public Figure JitRss { get; } = new($"RSS after {options.Warmup:N0} gathers (JIT build)", NoTarget, "MiB", 1);
+    public Figure StaticRequests { get; } = new("JVB requests per gather, static URL, back to back", "", 3)
+    {
+        Targets = [SameAsFloor],
+    };
 
-    public Figure RssRatio { get; } = new("AOT vs JIT: RSS (JIT ÷ AOT)", "≥ 2×", "×", 1) { AtLeast = 2 };
+    public Figure PacedRequests { get; } = new($"JVB requests per gather, static URL, {Paced(options)}", "", 3);
+
+    public Figure DockerCalls { get; } = new("Docker API calls per gather, discovery", "", 3)
+    {
+        Targets = [SameAsFloor],
+    };
+
+    public Figure DockerRequests { get; } = new("JVB requests per gather, discovery", "", 3)
+    {
+        Targets = [SameAsFloor],
+    };
+
+    /// <summary>Every client's requests per gather by path, per scenario and run, for the table under the figures.</summary>
+    public List<RequestsSeen> RequestsByPath { get; } = [];
+
+    public void Saw(string scenario, params CadenceResult[] results) =>
+        RequestsByPath.AddRange(results.Select(result => new RequestsSeen(scenario, result.Client, result.RequestsPerGather)));
+
+    private static string Paced(EndToEndOptions options) =>
+        options.PacedInterval == TimeSpan.FromSeconds(1) ? "one a second" : $"one every {options.PacedInterval.TotalSeconds:0.###} s";
 
     public IReadOnlyList<Figure> All =>
     [
-        LatencyP50, LatencyP99, ScaleP50, ScaleP99, DockerCalls, Start, Rss, RssGrowth, Cpu, BinarySize,
-        JitStart, StartRatio, AotRssAtWarmup, JitRss, RssRatio,
+        PacedCpu, BackToBackCpu, PacedSwitches, BackToBackSwitches, DockerCpu, Rss, BinarySize, Start, Scale,
+        StaticRequests, DockerCalls, DockerRequests,
+        DockerSwitches, RssAtCheckpoint, BackToBackWall, PacedRequests,
     ];
 }

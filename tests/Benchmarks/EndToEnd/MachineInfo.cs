@@ -3,10 +3,12 @@ using System.Runtime.InteropServices;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
-/// <summary>Where and on what the figures were measured, for the report's header.</summary>
-internal sealed record MachineInfo(string Cpu, int Cores, string Memory, string Kernel, string Os, string Dotnet, string Docker, string Plugin, string Commit, string Load)
+/// <summary>Where, when and on what the figures were measured, for the report's header.</summary>
+internal sealed record MachineInfo(
+    string Cpu, int Cores, string Memory, string Kernel, string Os, string Dotnet, string Docker, string Gcc, string Python,
+    string Plugin, string Commit, string Date, string Load)
 {
-    public static MachineInfo Collect(string binary, string dockerVersion) => new(
+    public static MachineInfo Collect(string binary, string dockerVersion, string python) => new(
         Cpu: FirstValue("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         Cores: Environment.ProcessorCount,
         Memory: FirstValue("/proc/meminfo", "MemTotal") is { } total && long.TryParse(total.Split(' ')[0], out long kib) ? $"{kib / 1024.0 / 1024.0:0.0} GiB" : "?",
@@ -16,18 +18,31 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Memory, string 
             : "?",
         Dotnet: RuntimeInformation.FrameworkDescription,
         Docker: dockerVersion.Trim(),
+        Gcc: Run("gcc", "-dumpfullversion") ?? "?",
+        Python: Run(python, "--version") ?? "?",
         Plugin: Run(binary, "--version") ?? "?",
         Commit: CommitOf(Path.GetDirectoryName(binary)!),
+        Date: DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
         Load: LoadAverage());
 
     /// <summary>The 1, 5 and 15 minute load averages: how busy the shared machine was.</summary>
     public static string LoadAverage() => string.Join(' ', ReadOr("/proc/loadavg", "? ? ?").Split(' ').Take(3));
 
-    /// <summary>The commit of the working tree the binary was built in (it sits in its artifacts folder), if any.</summary>
-    private static string CommitOf(string folder) =>
-        Run("git", "-C", folder, "rev-parse", "--short", "HEAD") is { } commit
-            ? commit + (Run("git", "-C", folder, "status", "--porcelain", "--untracked-files=no") is { Length: > 0 } ? " (with uncommitted changes)" : "")
-            : "unknown (the binary is not inside a git working tree)";
+    /// <summary>
+    /// The commit (git rev-parse HEAD) of the working tree the binary was built in (it sits in its artifacts folder),
+    /// and whether plugin/ differed from it: the binary is built from the working tree, not from the commit.
+    /// </summary>
+    private static string CommitOf(string folder)
+    {
+        if (Run("git", "-C", folder, "rev-parse", "HEAD") is not { } commit)
+        {
+            return "unknown (the binary is not inside a git working tree)";
+        }
+
+        string root = Run("git", "-C", folder, "rev-parse", "--show-toplevel") ?? folder;
+        bool changed = Run("git", "-C", root, "status", "--porcelain", "--untracked-files=all", "--", "plugin") is { Length: > 0 };
+        return commit + (changed ? " (plugin/ had uncommitted changes when the benchmark ran)" : "");
+    }
 
     private static string? FirstValue(string path, string key) =>
         File.Exists(path)
@@ -36,13 +51,14 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Memory, string 
 
     private static string ReadOr(string path, string fallback) => File.Exists(path) ? File.ReadAllText(path) : fallback;
 
-    private static string? Run(string program, params string[] args)
+    public static string? Run(string program, params string[] args)
     {
         try
         {
             var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
             using Process process = Process.Start(start)!;
             string output = process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
             return process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0 ? output.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)

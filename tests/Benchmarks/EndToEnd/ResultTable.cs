@@ -3,57 +3,60 @@ using System.Text;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
-/// <summary>The report: machine, one table of every figure with floor, ratio and min/median/max, and each run's values.</summary>
+/// <summary>The report: when, where and how, one table of every figure beside the C floor and Python with the ratios,
+/// and the requests each client made per gather.</summary>
 internal static class ResultTable
 {
-    public static string Render(IReadOnlyList<Figure> figures, MachineInfo machine, EndToEndOptions options, string loadAtEnd, TimeSpan took)
+    public static string Render(FigureSet figures, MachineInfo machine, EndToEndOptions options, string cpuMethod, string loadAtEnd, TimeSpan took)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"### End-to-end benchmark ({(options.Quick ? "quick smoke: sizes too small for the figures to mean much" : "full")})");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpu}, {machine.Cores} cores, {machine.Memory}; {machine.Os}, kernel {machine.Kernel}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- load average (1/5/15 min): {machine.Load} at the start, {loadAtEnd} at the end");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- plugin: {machine.Plugin}, commit {machine.Commit}; harness and floor on {machine.Dotnet}; dockerd {machine.Docker}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- {options.Runs} run(s); per run: {options.Gathers:N0} gathers in one process (1 JVB, {options.LatencySamples:N0} of them timed beside as many floor gathers), {options.Starts} starts of each build, {options.ScaleGathers} timed gathers against {options.Containers} containers (+{options.CountedGathers} counted at the Docker API proxy); {took.TotalMinutes:0.0} min in all");
-        text.AppendLine("- floor: in the same process run, interleaved with the plugin's samples: one `GET /containers/json` (the plugin's own request) on a kept-alive unix-socket connection to the same dockerd, and one GET of each JVB's stats from the same servers, by a blocking raw-socket HTTP/1.1 client that reads the bytes and parses nothing");
-        text.AppendLine("- median, min and max are over the runs (each run's value is its own median or percentile); the target is judged on the median; MiB = 2^20 bytes");
-        text.AppendLine();
-        text.AppendLine("| figure | target | median | min | max | floor (median) | ratio: median (min–max) | result |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
-        foreach (Figure figure in figures)
+        void Line(string line = "") => text.Append(line).Append('\n');
+
+        Line($"### End-to-end benchmark ({(options.Quick ? "quick smoke: sizes too small for the figures to mean much" : "full")})");
+        Line();
+        Line($"- date: {machine.Date}; {took.TotalMinutes:0.0} min in all; load average (1/5/15 min) {machine.Load} at the start, {loadAtEnd} at the end");
+        Line($"- machine: {machine.Cpu}, {machine.Cores} cores, {machine.Memory}; {machine.Os}, kernel {machine.Kernel}");
+        Line($"- plugin: {machine.Plugin}, commit {machine.Commit}");
+        Line($"- C floor: tests/Benchmarks/EndToEnd/floor/floor.c, gcc {machine.Gcc} -O2; Python: floor/scraper.py on {machine.Python}; harness on {machine.Dotnet}; dockerd {machine.Docker}");
+        Line($"- JVB: busybox httpd on 127.0.0.1 serving tests/testdata/jvb/colibri-stats-2.3.168-stable-9779.json (2.3 KB) at /colibri/stats, 404 for /about/health and /about/version; discovery: the same in a container (host network) of a private dockerd, found by its compose label");
+        Line($"- method: each client one long-lived process driven through stdin as Telegraf does (a newline, then its line read back); CPU and context switches per gather = (long window − short window) ÷ (their difference in gathers), windows in the same process after {options.Warmup} warm-up gathers: {options.PacedFew} and {options.PacedGathers} gathers {options.PacedInterval.TotalSeconds:0.###} s apart (all five clients in the same ticks, one after the other, the order turning), {options.BackToBackFew:N0} and {options.BackToBackGathers:N0} back to back (each client alone, the order turning each run)");
+        Line($"- counted by {cpuMethod}");
+        Line($"- {options.Runs} run(s), clients interleaved within each; a cell is the median over the runs (min–max); a ratio is the plugin's ÷ the comparison's in the same run, median (min–max) over the runs; a target is judged on the median; RSS ({options.RssGathers:N0} gathers, one process) and binary size are measured once; MB = 10^6 bytes");
+        Line($"- start → first batch: {options.Starts} starts of each client per run (median), 1 static URL; {options.Jvbs} JVBs: one busybox httpd per JVB, {options.ScaleGathers} gathers of each client per run (median) after 3 warm-up gathers");
+        Line();
+        Line("| figure | target | plugin | C floor | Python | plugin ÷ C floor | plugin ÷ Python | result |");
+        Line("|---|---|---:|---:|---:|---:|---:|---|");
+        foreach (Figure figure in figures.All)
         {
-            if (figure.Values.Count == 0)
+            if (figure.Plugin.Count == 0)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Name} | {figure.Target} | {figure.NotMeasured ?? "not measured"} | | | | | — |");
+                Line($"| {figure.Name} | {figure.TargetText} | not measured | | | | | — |");
                 continue;
             }
 
-            string floor = figure.HasFloor ? figure.Format(Percentile.Median(figure.Floors)) : "—";
-            string ratio = figure.HasFloor
-                ? $"{Ratio(Percentile.Median(figure.Ratios))} ({Ratio(figure.Ratios.Min())}–{Ratio(figure.Ratios.Max())})"
-                : "—";
             string result = figure.Met switch
             {
                 true => "met",
                 false => "**not met**",
                 null => "—",
             };
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Name} | {figure.Target} | {figure.Format(Percentile.Median(figure.Values))} | {figure.Format(figure.Values.Min())} | {figure.Format(figure.Values.Max())} | {floor} | {ratio} | {result} |");
+            Line($"| {figure.Name} | {figure.TargetText} | {figure.Summary(figure.Plugin, figure.Format)} | {figure.Summary(figure.Floor, figure.Format)} | {figure.Summary(figure.Python, figure.Format)} | {figure.Summary(figure.RatiosToFloor, Ratio)} | {figure.Summary(figure.RatiosToPython, Ratio)} | {result} |");
         }
 
-        if (options.Runs > 1)
+        Line();
+        Line("Requests per gather by path (mean over the runs; every other path the JVB has answers 404):");
+        Line();
+        Line("| scenario | client | requests per gather |");
+        Line("|---|---|---|");
+        foreach (IGrouping<(string Scenario, string Client), RequestsSeen> group in figures.RequestsByPath.GroupBy(seen => (seen.Scenario, seen.Client)))
         {
-            text.AppendLine();
-            text.AppendLine("Each run (value, and floor in brackets):");
-            text.AppendLine();
-            text.AppendLine("| figure | " + string.Join(" | ", Enumerable.Range(1, options.Runs).Select(run => $"run {run}")) + " |");
-            text.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", options.Runs)));
-            foreach (Figure figure in figures.Where(figure => figure.Values.Count > 1))
-            {
-                IEnumerable<string> cells = figure.Values.Select((value, run) =>
-                    figure.Format(value) + (figure.HasFloor ? $" ({figure.Format(figure.Floors[run])})" : ""));
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Name} | {string.Join(" | ", cells)} |");
-            }
+            int runs = group.Count();
+            IEnumerable<string> paths = group.SelectMany(seen => seen.PerGather)
+                .GroupBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(path => (Path: path.Key, PerGather: path.Sum(pair => pair.Value) / runs))
+                .OrderByDescending(path => path.PerGather)
+                .Select(path => $"{path.Path} {path.PerGather.ToString("0.###", CultureInfo.InvariantCulture)}");
+            Line($"| {group.Key.Scenario} | {group.Key.Client} | {string.Join(", ", paths)} |");
         }
 
         return text.ToString();

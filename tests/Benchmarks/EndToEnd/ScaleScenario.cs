@@ -1,100 +1,53 @@
 using System.Diagnostics;
-using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
-/// Many JVB containers on one host: gathers timed beside floor gathers (interleaved, alternating order), then
-/// a second plugin process whose Docker calls go through the recording proxy, to count the calls of a
-/// steady-state gather (the proxy's own cost stays out of the timings).
+/// Many JVBs in one gather: the clients, started with every JVB's URL, warmed up, then timed gather by gather,
+/// interleaved (the order turning each round); the wall time from the newline to the batch's last line.
 /// </summary>
 internal static class ScaleScenario
 {
-    private const int Warmup = 5;
-    private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(60);
-
-    public static ScaleResult Run(string binary, string dockerEndpoint, DockerApiProxy proxy, FloorClient floor, int containers, string linePrefix, EndToEndOptions options, CancellationToken stop)
+    /// <summary>Each client's median wall time per gather, in milliseconds, in the order given.</summary>
+    public static double[] MedianMilliseconds(IReadOnlyList<ClientSpec> specs, int warmup, int gathers, CancellationToken stop)
     {
-        double[] gathers = new double[options.ScaleGathers];
-        double[] floors = new double[options.ScaleGathers];
-        using (PluginProcess plugin = PluginProcess.Start(binary, ["--endpoint", dockerEndpoint], stop))
+        var clients = new List<ClientProcess>();
+        try
         {
-            for (int i = 0; i < Warmup; i++)
+            foreach (ClientSpec spec in specs)
             {
-                Gather(plugin, containers);
-                floor.Gather();
+                clients.Add(ClientProcess.Start(spec, stop));
             }
 
-            plugin.CheckBatch(plugin.LastBatch, linePrefix);
-            for (int i = 0; i < options.ScaleGathers; i++)
+            foreach (ClientProcess client in clients)
             {
-                if (i % 2 == 0)
-                {
-                    floors[i] = TimeFloor(floor);
-                    gathers[i] = TimeGather(plugin, containers);
-                }
-                else
-                {
-                    gathers[i] = TimeGather(plugin, containers);
-                    floors[i] = TimeFloor(floor);
-                }
+                client.Gather(warmup, stop);
+            }
 
+            var times = clients.Select(_ => new List<double>()).ToArray();
+            for (int round = 0; round < gathers; round++)
+            {
                 stop.ThrowIfCancellationRequested();
-            }
-
-            plugin.CheckBatch(plugin.LastBatch, linePrefix);
-            plugin.Stop(TimeSpan.FromSeconds(10));
-        }
-
-        using (PluginProcess counted = PluginProcess.Start(binary, ["--endpoint", proxy.Endpoint], stop))
-        {
-            for (int i = 0; i < Warmup; i++)
-            {
-                Gather(counted, containers);
-            }
-
-            int before = proxy.Calls.Count;
-            try
-            {
-                for (int i = 0; i < options.CountedGathers; i++)
+                for (int j = 0; j < clients.Count; j++)
                 {
-                    Gather(counted, containers);
+                    int index = (j + round) % clients.Count;
+                    long start = Stopwatch.GetTimestamp();
+                    clients[index].Gather();
+                    times[index].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
             }
-            catch (InvalidOperationException ex)
+
+            foreach (ClientProcess client in clients)
             {
-                throw new InvalidOperationException($"{ex.Message}\nthe last calls the Docker API proxy saw: {string.Join(", ", proxy.Calls.TakeLast(5).Select(call => $"{call.Method} {call.Target}"))} ({proxy.Calls.Count - before} since counting began)", ex);
+                client.CheckLastBatch();
+                client.Stop();
             }
 
-            int calls = proxy.Calls.Count - before;
-            string[] refused = [.. proxy.Calls.Where(call => !call.Allowed).Select(call => $"{call.Method} {call.Target}")];
-            if (refused.Length > 0)
-            {
-                throw new InvalidOperationException($"the plugin made Docker calls the read-only proxy refused: {string.Join(", ", refused)}");
-            }
-
-            counted.Stop(TimeSpan.FromSeconds(10));
-            return new ScaleResult(gathers, floors, (double)calls / options.CountedGathers);
+            return [.. times.Select(Percentile.Median)];
         }
-    }
-
-    private static void Gather(PluginProcess plugin, int containers)
-    {
-        plugin.Trigger();
-        plugin.ReadBatch(containers, BatchTimeout);
-    }
-
-    private static double TimeGather(PluginProcess plugin, int containers)
-    {
-        long start = Stopwatch.GetTimestamp();
-        Gather(plugin, containers);
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double TimeFloor(FloorClient floor)
-    {
-        long start = Stopwatch.GetTimestamp();
-        floor.Gather();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        finally
+        {
+            clients.ForEach(client => client.Dispose());
+        }
     }
 }

@@ -5,15 +5,15 @@ using ExecdJvb.Tests.Integration;
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
-/// The plugin driven as Telegraf's inputs.execd drives it (started once, "\n" on stdin per gather, line
+/// A client driven as Telegraf's inputs.execd drives a plugin (started once, "\n" on stdin per gather, line
 /// protocol read from stdout), built for timing: the trigger is one write(2) and the batch is read with
-/// blocking reads on the calling thread, so no thread hop or channel sits inside a sample. (The tests'
-/// ExecdProcess reads through async pumps and channels, which is right for assertions but adds
-/// scheduling noise of the order of the figure being measured here.) stderr is kept for the report.
+/// blocking reads on the calling thread, so no thread hop or channel of the harness sits inside a gather.
+/// stderr is kept for the report.
 /// </summary>
-internal sealed class PluginProcess : IDisposable
+internal sealed class ClientProcess : IDisposable
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
+    private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
     private readonly Stream _stdin;
@@ -22,14 +22,16 @@ internal sealed class PluginProcess : IDisposable
     private readonly Task _stderrPump;
     private readonly Timer _watchdog;
     private readonly CancellationTokenRegistration _onStop;
+    private readonly byte[] _prefix;
     private byte[] _buffer = new byte[256 * 1024];
     private int _filled;
     private volatile bool _timedOut;
 
-    private PluginProcess(Process process, string binary, CancellationToken stop)
+    private ClientProcess(Process process, ClientSpec spec, CancellationToken stop)
     {
         _process = process;
-        Binary = binary;
+        Spec = spec;
+        _prefix = Encoding.UTF8.GetBytes(spec.LinePrefix);
         _stdin = process.StandardInput.BaseStream;
         _stdout = process.StandardOutput.BaseStream;
         _stderrPump = PumpStderrAsync(process.StandardError);
@@ -39,7 +41,7 @@ internal sealed class PluginProcess : IDisposable
         _onStop = stop.Register(Kill);
     }
 
-    public string Binary { get; }
+    public ClientSpec Spec { get; }
 
     public int Id => _process.Id;
 
@@ -49,29 +51,48 @@ internal sealed class PluginProcess : IDisposable
     }
 
     /// <summary>
-    /// Starts the binary with its arguments (none of the caller's EXECD_JVB_* or DOCKER_HOST reaches it);
-    /// <paramref name="stop"/> kills it.
+    /// Starts the client (none of the caller's EXECD_JVB_* or DOCKER_HOST reaches it); <paramref name="stop"/> kills it.
     /// </summary>
-    public static PluginProcess Start(string binary, IEnumerable<string> args, CancellationToken stop)
+    public static ClientProcess Start(ClientSpec spec, CancellationToken stop)
     {
-        var start = new ProcessStartInfo(binary)
+        var start = new ProcessStartInfo(spec.Program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in args)
+        foreach (string arg in spec.Args)
         {
             start.ArgumentList.Add(arg);
         }
 
         PluginEnvironment.Isolate(start);
-
-        return new PluginProcess(Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start"), binary, stop);
+        return new ClientProcess(Process.Start(start) ?? throw new InvalidOperationException($"{spec.Program} did not start"), spec, stop);
     }
 
-    /// <summary>One trigger, as Telegraf writes it each interval.</summary>
+    /// <summary>One gather: the trigger, as Telegraf writes it each interval, and the whole batch read back.</summary>
+    public void Gather()
+    {
+        Trigger();
+        ReadBatch();
+    }
+
+    /// <summary><paramref name="count"/> gathers back to back; the last batch is checked.</summary>
+    public void Gather(int count, CancellationToken stop)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Gather();
+            if (i % 1000 == 999)
+            {
+                stop.ThrowIfCancellationRequested();
+            }
+        }
+
+        CheckLastBatch();
+    }
+
     public void Trigger()
     {
         _stdin.Write(Newline);
@@ -79,15 +100,15 @@ internal sealed class PluginProcess : IDisposable
     }
 
     /// <summary>
-    /// Blocks until the batch of <paramref name="lines"/> lines has arrived whole and returns it (valid until
-    /// the next call). Fails when the plugin ends, stays silent past <paramref name="timeout"/> (it is then
-    /// killed), or writes more than a batch.
+    /// Blocks until the batch of <see cref="ClientSpec.Lines"/> lines has arrived whole. Fails when the client ends,
+    /// stays silent past the timeout (it is then killed), or writes more than a batch.
     /// </summary>
-    public ReadOnlySpan<byte> ReadBatch(int lines, TimeSpan timeout)
+    public void ReadBatch()
     {
+        int lines = Spec.Lines;
         _filled = 0;
         int seen = 0;
-        _watchdog.Change(timeout, Timeout.InfiniteTimeSpan);
+        _watchdog.Change(BatchTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             while (seen < lines)
@@ -101,7 +122,7 @@ internal sealed class PluginProcess : IDisposable
                 if (read == 0)
                 {
                     throw Broken(_timedOut
-                        ? $"wrote {seen} of {lines} line(s) within {timeout.TotalSeconds:0} s and was stopped"
+                        ? $"wrote {seen} of {lines} line(s) within {BatchTimeout.TotalSeconds:0} s and was stopped"
                         : $"ended after {seen} of {lines} line(s)");
                 }
 
@@ -118,29 +139,34 @@ internal sealed class PluginProcess : IDisposable
         {
             throw Broken($"wrote {seen} line(s) or a partial line where a batch has {lines}");
         }
-
-        return _buffer.AsSpan(0, _filled);
     }
 
-    /// <summary>The batch <see cref="ReadBatch"/> returned last.</summary>
-    public ReadOnlySpan<byte> LastBatch => _buffer.AsSpan(0, _filled);
-
-    /// <summary>Checks that every line of a batch is a point of the expected measurement and tag.</summary>
-    public void CheckBatch(ReadOnlySpan<byte> batch, string linePrefix)
+    /// <summary>Checks that every line of the last batch is a point of the expected measurement and tag, with fields.</summary>
+    public void CheckLastBatch()
     {
-        byte[] prefix = Encoding.UTF8.GetBytes(linePrefix);
-        foreach (Range line in batch[..^1].Split((byte)'\n'))
+        ReadOnlySpan<byte> batch = _buffer.AsSpan(0, _filled);
+        if (batch.IsEmpty)
         {
-            if (!batch[line].StartsWith(prefix))
+            throw Broken("has not written a batch yet");
+        }
+
+        foreach (Range range in batch[..^1].Split((byte)'\n'))
+        {
+            ReadOnlySpan<byte> line = batch[range];
+            if (!line.StartsWith(_prefix) || line[_prefix.Length..].IndexOf((byte)'=') < 0)
             {
-                throw Broken($"wrote a line that does not start with '{linePrefix}': {Encoding.UTF8.GetString(batch[line])}");
+                throw Broken($"wrote a line that is not '{Spec.LinePrefix}' with fields: {Encoding.UTF8.GetString(line)}");
             }
         }
     }
 
-    /// <summary>Closes stdin, Telegraf's stop, and waits for the exit; a plugin that does not exit 0 in time is broken.</summary>
-    public void Stop(TimeSpan timeout)
+    /// <summary>Resident memory now (VmRSS).</summary>
+    public long ResidentBytes() => ProcFs.ResidentBytes(_process.Id);
+
+    /// <summary>Closes stdin, Telegraf's stop, and waits for the exit; a client that does not exit 0 in time is broken.</summary>
+    public void Stop()
     {
+        TimeSpan timeout = TimeSpan.FromSeconds(10);
         _stdin.Close();
         if (!_process.WaitForExit(timeout))
         {
@@ -161,7 +187,7 @@ internal sealed class PluginProcess : IDisposable
         _watchdog.Dispose();
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            Kill();
             _process.WaitForExit(TimeSpan.FromSeconds(10));
         }
 
@@ -172,7 +198,7 @@ internal sealed class PluginProcess : IDisposable
     {
         _stderrPump.Wait(TimeSpan.FromMilliseconds(500));
         string stderr = string.Join("\n  ", StderrLines.TakeLast(10));
-        return new InvalidOperationException($"the plugin {Binary} {what}; its last stderr lines:\n  {(stderr.Length == 0 ? "(none)" : stderr)}");
+        return new InvalidOperationException($"{Spec.Name} ({Spec.Program}) {what}; its last stderr lines:\n  {(stderr.Length == 0 ? "(none)" : stderr)}");
     }
 
     private void Expire()

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace ExecdJvb.Benchmarks.EndToEnd;
+
+/// <summary>
+/// The comparisons the benchmark ships as sources (floor/ next to this file, copied beside the assembly): the C
+/// floor, compiled here with gcc -O2, and the Python scraper, run by the system's python3.
+/// </summary>
+internal static class FloorSources
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "floor");
+
+    public static string Scraper => Path.Combine(Folder, "scraper.py");
+
+    /// <summary>Compiles floor.c into <paramref name="outDir"/>/floor and returns its path.</summary>
+    public static string CompileC(string outDir)
+    {
+        string output = Path.GetFullPath(Path.Combine(outDir, "floor"));
+        var start = new ProcessStartInfo("gcc", ["-O2", "-Wall", "-Wextra", "-Werror", "-o", output, Path.Combine(Folder, "floor.c")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        try
+        {
+            using Process gcc = Process.Start(start)!;
+            string errors = gcc.StandardError.ReadToEnd() + gcc.StandardOutput.ReadToEnd();
+            gcc.WaitForExit();
+            return gcc.ExitCode == 0 ? output : throw new InvalidOperationException($"gcc could not compile the C floor:\n{errors}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("gcc is not installed; the C floor needs it (apt-get install gcc)");
+        }
+    }
+
+    /// <summary>The system's python3 (Debian's, when there), not a version manager's shim that would add to its start.</summary>
+    public static string Python()
+    {
+        foreach (string candidate in new[] { "/usr/bin/python3", "/usr/local/bin/python3" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return MachineInfo.Run("python3", "-c", "import sys; print(sys.executable)")
+            ?? throw new InvalidOperationException("python3 is not installed; the Python comparison needs it (apt-get install python3)");
+    }
+}
