@@ -22,19 +22,25 @@
              name it in $env:LIBFUZZER_DOTNET or put libfuzzer-dotnet on PATH.
     bench    BenchmarkDotNet suite of the gather hot path (tests/Benchmarks: StatsMapper, LineProtocolWriter,
              GoFloatFormat) with the memory diagnoser, short job; reports in artifacts/bench/results.
-             Then the end-to-end benchmark (tests/Benchmarks/EndToEnd, as root: it starts a private dockerd):
-             the published AOT binary (PLUGIN_BINARY_UNDER_TEST, else published first) and a JIT build of
-             the same code (framework-dependent, into artifacts/bench/jit) driven through stdin as Telegraf
-             does, every figure of issue 6 beside its floor, min/median/max over 5 runs; one table on
-             stdout and in artifacts/bench/e2e.md (about 8 minutes on 2 shared cores).
-             Fails if BenchmarkDotNet reports an error or the plugin broke; a figure that misses its target
-             is reported, not failed. -Quick runs the dry job and the end-to-end benchmark at smoke sizes
-             (1 run, 3 containers, 1,000 gathers; under a minute): timings that mean nothing.
+             Then the end-to-end benchmark (tests/Benchmarks/EndToEnd, as root: it starts a private dockerd;
+             needs gcc, python3 and busybox-static, and uses perf stat where it works): the published AOT
+             binary (PLUGIN_BINARY_UNDER_TEST, else published first), a C floor (EndToEnd/floor/floor.c,
+             compiled with gcc -O2 into artifacts/bench/floor) and a minimal Python scraper
+             (EndToEnd/floor/scraper.py), each one long-lived process driven through stdin as Telegraf does,
+             side by side against busybox httpd JVBs on 127.0.0.1 and one JVB container found through Docker:
+             CPU and context switches per gather one a second and back to back, RSS after 100,000 gathers,
+             binary size, start to first batch, one gather of 100 JVBs; min/median/max over 5 runs with the
+             ratios to the floor and to Python, each target met or not; one table on stdout and in
+             artifacts/bench/e2e.md (about 12 minutes on 2 shared cores; tests/Benchmarks/README.md says
+             what each figure means).
+             Fails if BenchmarkDotNet reports an error or a client broke; a figure that misses its target is
+             reported, not failed. -Quick runs the dry job and the end-to-end benchmark at smoke sizes (1 run,
+             8 gathers 0.2 s apart, 300 back to back, 2,000 for RSS; under a minute): timings that mean nothing.
                dotnet pwsh ./build.ps1 bench -Quick
              One class, or any other BenchmarkDotNet option, by hand:
                dotnet run -c Release --project tests/Benchmarks -- --filter *Mapper* --memory --job short
              The end-to-end benchmark alone, by hand (e2e --help lists the sizes it takes):
-               dotnet run -c Release --project tests/Benchmarks -- e2e --binary artifacts/linux-x64/execd-jvb --jit-binary artifacts/bench/jit/execd-jvb
+               dotnet run -c Release --project tests/Benchmarks -- e2e --binary artifacts/linux-x64/execd-jvb
     release  the downloads, into artifacts/release: Native-AOT binaries for linux-x64 and linux-arm64
              (cross-compiled with clang and lld; installs Debian's cross packages and qemu-user as root),
              each packed as execd-jvb-<version>-<rid>.tar.gz with README.md, LICENSE, telegraf-sample.conf,
@@ -423,7 +429,8 @@ function Invoke-Bench {
     }
 
     # The end-to-end benchmark runs the binary on this machine, against a private dockerd (root, as the
-    # integration tests), with dockerd and a static busybox for the JVB containers.
+    # integration tests), with dockerd and a static busybox for the JVBs, gcc for the C floor and python3 for
+    # the Python scraper; perf (linux-perf) counts CPU where it works, else the schedstat sums do.
     $hostRid = Get-HostRid
     if ($Rid -ne $hostRid) {
         throw "bench runs the binary on this machine: use -Rid $hostRid (or leave it out)"
@@ -433,28 +440,29 @@ function Invoke-Bench {
         throw 'the end-to-end benchmark starts a private dockerd and must run as root (as the integration tests do)'
     }
 
-    $dockerd = Get-Command dockerd -ErrorAction SilentlyContinue
-    $busybox = (Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked')
-    if (-not $dockerd -or -not $busybox) {
-        throw 'the end-to-end benchmark needs dockerd and a static busybox: apt-get install docker.io busybox-static (or run dotnet pwsh ./build.ps1 test once, which installs them)'
+    $missing = @()
+    if (-not (Get-Command dockerd -ErrorAction SilentlyContinue)) { $missing += 'docker.io' }
+    if (-not ((Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked'))) { $missing += 'busybox-static' }
+    if (-not (Get-Command gcc -ErrorAction SilentlyContinue)) { $missing += 'gcc' }
+    if (-not (Get-Command python3 -ErrorAction SilentlyContinue)) { $missing += 'python3' }
+    if ($missing.Count -gt 0) {
+        throw "the end-to-end benchmark needs $($missing -join ', '): apt-get install $($missing -join ' ') (dotnet pwsh ./build.ps1 test installs docker.io and busybox-static)"
+    }
+
+    if (-not (Get-Command perf -ErrorAction SilentlyContinue)) {
+        Write-Host 'perf is not installed (Debian: linux-perf): CPU is counted from the schedstat sums instead'
     }
 
     # The AOT binary: the one build.ps1 test has just published, else a fresh publish of the sources.
     $binary = if ($env:PLUGIN_BINARY_UNDER_TEST) { $env:PLUGIN_BINARY_UNDER_TEST } else { Invoke-Publish }
 
-    # The same code without AOT, framework-dependent (the usual JIT deployment, on the SDK's runtime), built
-    # in a folder of its own so it never shares intermediate files with the AOT publish.
-    $jitDir = Join-Path $results 'jit'
-    Write-Step "publish the JIT build (framework-dependent, PublishAot=false) into $jitDir"
-    dotnet publish $PluginProject -c $Configuration -r $hostRid --self-contained false -p:PublishAot=false --artifacts-path (Join-Path $results 'jit-build') -o $jitDir -nologo
-
-    $e2eArgs = @('e2e', '--binary', $binary, '--jit-binary', (Join-Path $jitDir 'execd-jvb'), '--out', $results)
+    $e2eArgs = @('e2e', '--binary', $binary, '--out', $results)
     if ($Quick) {
         $e2eArgs += '--quick'
     }
 
-    # On Ctrl-C the benchmark process gets SIGINT too and stops what it started (plugins, servers,
-    # containers, dockerd) before it exits.
+    # On Ctrl-C the benchmark process gets SIGINT too and stops what it started (clients, perf, busybox
+    # httpd, the container, dockerd) before it exits.
     Write-Step "end-to-end benchmark$(if ($Quick) { ' (quick: smoke sizes, timings mean nothing)' }), table in $results/e2e.md"
     $PSNativeCommandUseErrorActionPreference = $false
     & dotnet run -c Release --project $project -- @e2eArgs
