@@ -137,6 +137,7 @@ internal static partial class EndToEndBenchmark
             long[] rss = await OnOwnThread(() => RssScenario.ResidentBytes(quietStatics[0], options.RssGathers, stop));
             figures.RssAtCheckpoint.Add(rss[0] / MB);
             figures.Rss.Add(rss[^1] / MB);
+            figures.RssSeries.AddRange(rss.Select(bytes => bytes / MB));
             Log($"plugin RSS every {options.RssCheckpoint:N0} gathers back to back: {string.Join(", ", rss.Select(bytes => $"{bytes / MB:0.00}"))} MB");
 
             string report = ResultTable.Render(figures, machine, options, meter.Method, MachineInfo.LoadAverage(), took.Elapsed);

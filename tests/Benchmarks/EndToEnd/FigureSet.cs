@@ -74,6 +74,9 @@ internal sealed class FigureSet(EndToEndOptions options)
         Targets = [SameAsFloor],
     };
 
+    /// <summary>The plugin's RSS at every tenth of the RSS run, in MB, to show whether it is flat.</summary>
+    public List<double> RssSeries { get; } = [];
+
     /// <summary>Every client's requests per gather by path, per scenario and run, for the table under the figures.</summary>
     public List<RequestsSeen> RequestsByPath { get; } = [];
 

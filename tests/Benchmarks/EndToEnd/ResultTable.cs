@@ -43,6 +43,12 @@ internal static class ResultTable
             Line($"| {figure.Name} | {figure.TargetText} | {figure.Summary(figure.Plugin, figure.Format)} | {figure.Summary(figure.Floor, figure.Format)} | {figure.Summary(figure.Python, figure.Format)} | {figure.Summary(figure.RatiosToFloor, Ratio)} | {figure.Summary(figure.RatiosToPython, Ratio)} | {result} |");
         }
 
+        if (figures.RssSeries.Count > 0)
+        {
+            Line();
+            Line($"The plugin's RSS every {options.RssCheckpoint:N0} gathers of the RSS run: {string.Join(", ", figures.RssSeries.Select(mb => mb.ToString("0.00", CultureInfo.InvariantCulture)))} MB.");
+        }
+
         Line();
         Line("Requests per gather by path (mean over the runs; every other path the JVB has answers 404):");
         Line();
