@@ -11,19 +11,33 @@ internal sealed class CpuMeter(bool usePerf, string scratch)
         ? "perf stat -e task-clock,context-switches -p <pid>, enabled and disabled around each window through its control FIFO (schedstat sums read beside it as a cross-check)"
         : "sum over /proc/<pid>/task/* of schedstat's first field (ns on CPU) and of voluntary+nonvoluntary_ctxt_switches, read before and after each window (perf stat was unusable here)";
 
-    /// <summary>Whether perf stat counts a process here: one short window on a child that spins.</summary>
+    /// <summary>
+    /// Whether perf stat counts a process here: one window on a child that spins, against its schedstat sum over the
+    /// same window (not against the wall clock: on a busy shared machine the child may get a fraction of a core).
+    /// </summary>
     public static bool PerfWorks(string scratch, out string why)
     {
         try
         {
-            using var spinner = System.Diagnostics.Process.Start("sh", ["-c", "i=0; while [ $i -lt 2000000 ]; do i=$((i+1)); done"]);
-            using PerfStat perf = PerfStat.Attach(spinner.Id, scratch);
-            perf.Enable();
-            Thread.Sleep(200);
-            perf.Disable();
-            (double nanoseconds, _) = perf.Finish();
-            spinner.Kill();
-            why = nanoseconds > 50e6 ? "" : $"perf counted {nanoseconds / 1e6:0.0} ms of a process spinning for 200 ms";
+            using var spinner = System.Diagnostics.Process.Start("sh", ["-c", "while :; do :; done"]);
+            try
+            {
+                using PerfStat perf = PerfStat.Attach(spinner.Id, scratch);
+                long before = TaskStats.Of(spinner.Id).Nanoseconds;
+                perf.Enable();
+                Thread.Sleep(300);
+                perf.Disable();
+                long schedstat = TaskStats.Of(spinner.Id).Nanoseconds - before;
+                (double nanoseconds, _) = perf.Finish();
+                why = schedstat > 0 && Math.Abs(nanoseconds - schedstat) <= 0.5 * schedstat
+                    ? ""
+                    : $"perf counted {nanoseconds / 1e6:0.0} ms of a spinning process that ran {schedstat / 1e6:0.0} ms by schedstat";
+            }
+            finally
+            {
+                spinner.Kill();
+            }
+
             return why.Length == 0;
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
