@@ -106,7 +106,7 @@ internal static partial class EndToEndBenchmark
             ClientSpec[] statics = clients.Static(counted[0].StatsUrl, counted[1].StatsUrl, counted[2].StatsUrl);
             ClientSpec[] quietStatics = [clients.Plugin([quiet[0]]), clients.Floor([quiet[0]]), clients.Python([quiet[0]])];
             ClientSpec[] scaled = [clients.Plugin(quiet), clients.Floor(quiet), clients.Python(quiet)];
-            Log($"{servers.Count} busybox httpd JVBs up on 127.0.0.1, each serving {Fixture}.json at /colibri/stats");
+            Log($"busybox httpd JVBs up on 127.0.0.1, each serving {Fixture}.json at /colibri/stats: 3 counting requests (one per client), {quiet.Length} quiet");
 
             // Discovery: a private dockerd (--debug, so it logs every API call it serves) with one JVB container in
             // host network mode, labelled as docker-jitsi-meet's, its busybox httpd logging each request path.
