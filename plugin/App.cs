@@ -71,12 +71,12 @@ internal static class App
                 : await DiscoverAsync(docker, sink, stop).ConfigureAwait(false);
         }
 
-        using var client = new StatsClient(settings.Timeout, settings.MaxBodySize);
+        var client = new StatsClient(settings.Timeout, settings.MaxBodySize);
         var gatherer = new Gatherer(targets, client, settings, states, log, TimeProvider.System);
 
         if (commandLine.Once)
         {
-            ReadOnlyMemory<byte> batch = await gatherer.GatherAsync(stop).ConfigureAwait(false);
+            ReadOnlyMemory<byte> batch = gatherer.Gather(stop);
             if (batch.IsEmpty)
             {
                 log.Error($"no JVB answered ({targets.Description})");
@@ -97,12 +97,12 @@ internal static class App
         int exitCode = ExitOk;
         var loop = new TriggerLoop(stdin, settings.PollInterval, log);
         await loop.RunAsync(
-            async token =>
+            token =>
             {
                 ReadOnlyMemory<byte> batch;
                 try
                 {
-                    batch = await gatherer.GatherAsync(token).ConfigureAwait(false);
+                    batch = gatherer.Gather(token);
                     states.Succeeded(GatherKey, "gathers work again");
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -116,7 +116,7 @@ internal static class App
                 {
                     log.Error($"stdout is closed ({error}); stopping");
                     exitCode = ExitNothingWritten;
-                    await stdoutGone.CancelAsync().ConfigureAwait(false);
+                    stdoutGone.Cancel();
                 }
             },
             stdoutGone.Token).ConfigureAwait(false);

@@ -23,7 +23,7 @@ try
 catch (Exception ex)
 {
     // Never a stack trace on stderr: Telegraf would log each of its lines as a separate error.
-    Console.Error.Write($"E! execd-jvb stopped on an unexpected error: {StderrLog.OneLine($"{ex.GetType().Name}: {ex.Message}")}\n");
+    new StderrLog(Console.Error, debug: false).Error($"execd-jvb stopped on an unexpected error: {ex.GetType().Name}: {ex.Message}");
     return 1;
 }
 

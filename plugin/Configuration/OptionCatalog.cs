@@ -1,4 +1,4 @@
-using ExecdJvb.Discovery.Docker;
+using System.Globalization;
 
 namespace ExecdJvb.Configuration;
 
@@ -22,7 +22,7 @@ internal static class OptionCatalog
         new("tls_key", "(none; DOCKER_CERT_PATH/key.pem when DOCKER_TLS_VERIFY is set)", "private key (PEM) of tls_cert"),
         new("insecure_skip_verify", "false", "use TLS to the Docker endpoint but do not check its certificate"),
         new("measurement", "jitsi_stats", "measurement name of the lines written"),
-        new("port", "8080", "JVB REST port used when a URL, host or container gives none (container label execd-jvb.port overrides)"),
+        new("port", PluginSettings.DefaultPort.ToString(CultureInfo.InvariantCulture), "JVB REST port used when a URL, host or container gives none (container label execd-jvb.port overrides)"),
         new("stats_path", "/colibri/stats", "path of the statistics document when a URL gives none (container label execd-jvb.path overrides)"),
         new("source", "auto", "where the stats are read: auto (/colibri/stats, or /metrics for a JVB whose /colibri/stats answers 404) | colibri | metrics"),
         new("metrics_schema", "jitsi_stats", "how /metrics is written: jitsi_stats (colibri's field names and values) | prometheus (as Telegraf's inputs.prometheus, metric_version 1)"),

@@ -1,5 +1,3 @@
-using ExecdJvb.Discovery.Docker;
-
 namespace ExecdJvb.Configuration;
 
 /// <summary>Validated configuration: every value parsed and in range.</summary>
@@ -9,7 +7,10 @@ internal sealed record PluginSettings
 
     public string Measurement { get; init; } = "jitsi_stats";
 
-    public int Port { get; init; } = 8080;
+    /// <summary>The port of the JVB's private HTTP server, which serves its REST API.</summary>
+    public const int DefaultPort = 8080;
+
+    public int Port { get; init; } = DefaultPort;
 
     public string StatsPath { get; init; } = "/colibri/stats";
 
@@ -34,7 +35,7 @@ internal sealed record PluginSettings
     /// <summary>Things worth a W! line at start that do not stop the plugin.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    public Uri DockerEndpoint { get; init; } = new(Discovery.Docker.DockerEndpoint.DefaultSocket);
+    public Uri DockerEndpoint { get; init; } = new(Configuration.DockerEndpoint.DefaultSocket);
 
     /// <summary>TLS for a tcp:// Docker endpoint, or null for none.</summary>
     public DockerTls? DockerTls { get; init; }
@@ -43,9 +44,5 @@ internal sealed record PluginSettings
 
     public string? Network { get; init; }
 
-    public ContainerSelection Selection { get; init; } = new(
-        [new("com.docker.compose.service", "jvb")],
-        [.. ContainerSelection.DefaultImageInclude.Select(glob => new GlobPattern(glob))],
-        [],
-        []);
+    public ContainerSelection Selection { get; init; } = ContainerSelection.BuiltIn;
 }

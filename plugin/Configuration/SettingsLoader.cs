@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;
-using ExecdJvb.Discovery.Docker;
 using ExecdJvb.LineProtocol;
 using Microsoft.Extensions.Configuration;
 
@@ -173,17 +172,20 @@ internal static class SettingsLoader
     {
         IReadOnlyList<string> labels = ReadList(root, "container_label_include");
         IReadOnlyList<string> images = ReadList(root, "container_image_include");
+        GlobPattern[] nameInclude = Globs("container_name_include", ReadList(root, "container_name_include"));
+        GlobPattern[] nameExclude = Globs("container_name_exclude", ReadList(root, "container_name_exclude"));
         if (labels.Count == 0 && images.Count == 0)
         {
-            labels = ContainerSelection.DefaultLabelInclude;
-            images = ContainerSelection.DefaultImageInclude;
+            return nameInclude.Length == 0 && nameExclude.Length == 0
+                ? ContainerSelection.BuiltIn
+                : ContainerSelection.BuiltIn.WithNames(nameInclude, nameExclude);
         }
 
         return new ContainerSelection(
             Labels(labels),
             Globs("container_image_include", images),
-            Globs("container_name_include", ReadList(root, "container_name_include")),
-            Globs("container_name_exclude", ReadList(root, "container_name_exclude")));
+            nameInclude,
+            nameExclude);
     }
 
     /// <summary>
@@ -230,13 +232,8 @@ internal static class SettingsLoader
     };
 
     private static KeyValuePair<string, string>[] Labels(IReadOnlyList<string> entries) =>
-        [.. entries.Select(entry =>
-        {
-            int equals = entry.IndexOf('=', StringComparison.Ordinal);
-            return equals > 0
-                ? new KeyValuePair<string, string>(entry[..equals].Trim(), entry[(equals + 1)..].Trim())
-                : throw new ConfigurationException($"invalid container_label_include \"{entry}\": expected key=value, such as com.docker.compose.service=jvb");
-        })];
+        [.. entries.Select(entry => ContainerSelection.TryParseLabel(entry)
+            ?? throw new ConfigurationException($"invalid container_label_include \"{entry}\": expected key=value, such as {ContainerSelection.DefaultLabelInclude[0]}"))];
 
     private static string Measurement(string value)
     {
@@ -254,7 +251,7 @@ internal static class SettingsLoader
     {
         if (value is null)
         {
-            return 8080;
+            return PluginSettings.DefaultPort;
         }
 
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)

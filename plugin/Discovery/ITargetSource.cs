@@ -8,9 +8,9 @@ internal interface ITargetSource
     /// <summary>A short description for log lines and --help ("2 static URLs", "Docker at unix:///...").</summary>
     string Description { get; }
 
-    /// <summary>
-    /// Blocks until the list is known: it runs on the gather thread, after the last gather's JVBs have been asked, and
-    /// nothing else waits for that thread meanwhile.
-    /// </summary>
-    IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken);
+    /// <summary>What to say when the list is empty, or null for a source whose list never is.</summary>
+    string? NoneFound { get; }
+
+    /// <summary>The JVBs there are now, or null when the source could not tell this time (it has said why).</summary>
+    IReadOnlyList<JvbTarget>? GetTargets(CancellationToken cancellationToken);
 }

@@ -11,8 +11,6 @@ internal sealed class StderrLog(TextWriter writer, bool debug)
 
     private readonly Lock _lock = new();
 
-    public bool DebugEnabled { get; } = debug;
-
     public void Error(string message) => Write("E! ", message);
 
     public void Warn(string message) => Write("W! ", message);
@@ -21,7 +19,7 @@ internal sealed class StderrLog(TextWriter writer, bool debug)
 
     public void Debug(string message)
     {
-        if (DebugEnabled)
+        if (debug)
         {
             Write("D! ", message);
         }
@@ -50,7 +48,7 @@ internal sealed class StderrLog(TextWriter writer, bool debug)
     }
 
     /// <summary>Control characters become spaces so a message can never split into unprefixed lines.</summary>
-    internal static string OneLine(string message)
+    private static string OneLine(string message)
     {
         if (message.Length > MaxMessageLength)
         {

@@ -8,8 +8,6 @@ internal sealed class TargetStateLog(StderrLog log)
 {
     private readonly Dictionary<string, string> _failing = new(StringComparer.Ordinal);
 
-    public bool IsFailing(string target) => _failing.ContainsKey(target);
-
     /// <param name="target">The target as named in log lines.</param>
     /// <param name="cause">What stays the same while the failure does (kind, status), compared to decide whether to log.</param>
     /// <param name="message">The line to log when the cause is new.</param>

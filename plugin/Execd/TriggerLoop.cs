@@ -18,15 +18,12 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
     /// <summary>A writer that never pauses still gets its gathers: at most this many reads (1 MiB) make one trigger.</summary>
     private const int MaxReadsPerTrigger = 256;
 
-    private const long QuietCollectionBytes = 4 * 1024 * 1024;
-
     private readonly Lock _gate = new();
-    private long _allocatedAtCollection;
     private CancellationTokenSource? _gathering;
     private bool _ending;
 
     /// <summary>Runs gathers until stdin ends or <paramref name="stop"/> fires.</summary>
-    public async Task RunAsync(Func<CancellationToken, Task> gather, CancellationToken stop)
+    public async Task RunAsync(Action<CancellationToken> gather, CancellationToken stop)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gathering = new Thread(() =>
@@ -65,7 +62,7 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
         await done.Task.ConfigureAwait(false);
     }
 
-    private void Loop(Func<CancellationToken, Task> gather, CancellationToken stop)
+    private void Loop(Action<CancellationToken> gather, CancellationToken stop)
     {
         // Only newlines matter; any other byte (CR, NUL, a long line) is skipped, so memory stays bounded.
         byte[] buffer = new byte[4096];
@@ -144,7 +141,7 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
     }
 
     /// <summary>One gather on this thread; false when the plugin is stopping and none was started.</summary>
-    private bool Gather(Func<CancellationToken, Task> gather, CancellationToken stop)
+    private bool Gather(Action<CancellationToken> gather, CancellationToken stop)
     {
         using var gathering = new CancellationTokenSource();
         lock (_gate)
@@ -163,7 +160,7 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
 
         try
         {
-            gather(gathering.Token).GetAwaiter().GetResult();
+            gather(gathering.Token);
         }
         catch (OperationCanceledException) when (gathering.IsCancellationRequested)
         {
@@ -177,27 +174,7 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
             }
         }
 
-        CollectBetweenGathers();
         return true;
-    }
-
-    /// <summary>
-    /// A gather allocates about 10 KiB, all dead when it ends; but the young collections fall inside gathers (the gather
-    /// thread waiting on Docker with its objects alive) and promote some, which then sit in the older generations until
-    /// their own rare collections, and those do not compact: RSS crept up by about 3 MiB in 100,000 gathers. A full
-    /// collection here, between gathers, where nothing of a gather is alive, every 4 MiB allocated (an hour of 10 s
-    /// gathers, or a fraction of a millisecond per 400 gathers) keeps RSS flat.
-    /// </summary>
-    private void CollectBetweenGathers()
-    {
-        long allocated = GC.GetTotalAllocatedBytes(precise: false);
-        if (allocated - _allocatedAtCollection < QuietCollectionBytes)
-        {
-            return;
-        }
-
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        _allocatedAtCollection = GC.GetTotalAllocatedBytes(precise: false);
     }
 
     /// <summary>The plugin is stopping: a gather in flight, or one still to come, gets the grace; true when none is in flight.</summary>

@@ -9,12 +9,14 @@ namespace ExecdJvb.Jitsi;
 internal sealed class FetchResult
 {
     private byte[]? _buffer;
+    private readonly int _offset;
     private readonly int _length;
 
-    private FetchResult(int status, byte[]? buffer, int length, FetchFailure? failure)
+    private FetchResult(int status, byte[]? buffer, int offset, int length, FetchFailure? failure)
     {
         Status = status;
         _buffer = buffer;
+        _offset = offset;
         _length = length;
         Failure = failure;
     }
@@ -24,14 +26,17 @@ internal sealed class FetchResult
     /// <summary>The HTTP status code, or 0 when no HTTP answer came (refused, timeout, not HTTP).</summary>
     public int Status { get; }
 
-    public ReadOnlySpan<byte> Body => _buffer is null ? default : _buffer.AsSpan(0, _length);
+    public ReadOnlySpan<byte> Body => _buffer is null ? default : _buffer.AsSpan(_offset, _length);
 
-    public static FetchResult Succeeded(int status, byte[] buffer, int length) => new(status, buffer, length, null);
+    public static FetchResult Succeeded(int status, byte[] buffer, int offset, int length) => new(status, buffer, offset, length, null);
 
-    public static FetchResult Failed(FetchFailure failure) => new(0, null, 0, failure);
+    public static FetchResult Failed(FetchFailure failure) => new(0, null, 0, 0, failure);
 
     /// <summary>An HTTP answer that is not a success; <paramref name="buffer"/> holds its body, or is null when not read.</summary>
-    public static FetchResult Failed(FetchFailure failure, int status, byte[]? buffer = null, int length = 0) => new(status, buffer, length, failure);
+    public static FetchResult Failed(FetchFailure failure, int status, byte[]? buffer = null, int offset = 0, int length = 0) => new(status, buffer, offset, length, failure);
+
+    /// <summary>Whether this result keeps <paramref name="buffer"/>, so its owner must not return it.</summary>
+    public bool Holds(byte[] buffer) => ReferenceEquals(_buffer, buffer);
 
     /// <summary>Gives the body's buffer back to the pool; the body must not be read afterwards.</summary>
     public void Release()

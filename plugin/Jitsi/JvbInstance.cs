@@ -33,11 +33,21 @@ internal sealed class JvbInstance
 
     public JvbInstance(JvbTarget target)
     {
+        Name = target.Name;
         _statsUri = target.StatsUri;
         Endpoints = JvbEndpoints.From(target.StatsUri);
     }
 
     public JvbEndpoints Endpoints { get; private set; }
+
+    /// <summary>How log lines name it, as when it was last listed.</summary>
+    public string Name { get; private set; }
+
+    /// <summary>Whether its coming was said (a discovered JVB), so its going is said too.</summary>
+    public bool Announced { get; init; }
+
+    /// <summary>Whether the list being taken names this instance.</summary>
+    public bool Listed { get; set; }
 
     /// <summary>source = auto found /colibri/stats off (404) and reads /metrics.</summary>
     public bool ReadingMetrics { get; private set; }
@@ -54,19 +64,18 @@ internal sealed class JvbInstance
     /// <summary>The last odd /about/health status logged (neither healthy, unhealthy nor 404), or 0.</summary>
     public int OddHealthStatus { get; set; }
 
-    /// <summary>The gather that last listed this instance.</summary>
-    public long LastGather { get; set; }
-
-    /// <summary>Follows the target's stats URL, which may move (a container with a new address keeps its ID).</summary>
-    public void Refresh(JvbTarget target)
+    /// <summary>Follows the target's stats URL, which may move (a container with a new address keeps its ID); true when it moved.</summary>
+    public bool Refresh(JvbTarget target)
     {
+        Name = target.Name;
         if (ReferenceEquals(target.StatsUri, _statsUri) || _statsUri.OriginalString == target.StatsUri.OriginalString)
         {
-            return;
+            return false;
         }
 
         _statsUri = target.StatsUri;
         Endpoints = JvbEndpoints.From(target.StatsUri);
+        return true;
     }
 
     /// <summary>Whether this gather reads /metrics rather than /colibri/stats.</summary>
@@ -118,7 +127,7 @@ internal sealed class JvbInstance
             return target.Tags;
         }
 
-        if (_tagsWithVersion is null || !ReferenceEquals(_tagsFrom, target.Tags))
+        if (_tagsWithVersion is null || !SameTags(_tagsFrom, target.Tags))
         {
             _tagsFrom = target.Tags;
             _tagsWithVersion =
@@ -128,5 +137,29 @@ internal sealed class JvbInstance
         }
 
         return _tagsWithVersion;
+    }
+
+    /// <summary>Discovery lists its JVBs afresh each gather: the tags are compared by what they say.</summary>
+    private static bool SameTags(IReadOnlyList<TargetTag>? a, IReadOnlyList<TargetTag> b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Count; i++)
+        {
+            if (a[i].Key != b[i].Key || a[i].Value != b[i].Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

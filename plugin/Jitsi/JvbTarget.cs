@@ -10,4 +10,5 @@ namespace ExecdJvb.Jitsi;
 /// What changes when the JVB behind the name is a new one: the container ID, or the URL for a listed JVB.
 /// Facts read once per JVB (its version, whether colibri is off) are kept per instance.
 /// </param>
-internal sealed record JvbTarget(string Name, Uri StatsUri, IReadOnlyList<TargetTag> Tags, string Instance);
+/// <param name="Found">How discovery found it, said once when it appears or moves; null for a listed URL, which is not announced.</param>
+internal sealed record JvbTarget(string Name, Uri StatsUri, IReadOnlyList<TargetTag> Tags, string Instance, string? Found = null);

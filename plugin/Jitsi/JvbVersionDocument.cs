@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using ExecdJvb.Execd;
 
 namespace ExecdJvb.Jitsi;
 
@@ -40,7 +39,7 @@ internal static class JvbVersionDocument
                         return true;
                     }
 
-                    problem = $"its version is not a short line of text (\"{StderrLog.OneLine(text.Length > 40 ? text[..40] + "…" : text)}\")";
+                    problem = $"its version is not a short line of text (\"{(text.Length > 40 ? text[..40] + "…" : text)}\")";
                     return false;
                 }
 

@@ -1,42 +1,20 @@
 using System.Buffers;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
 using ExecdJvb.Configuration;
-using ExecdJvb.Execd;
 
 namespace ExecdJvb.Jitsi;
 
 /// <summary>
-/// Fetches JVB answers over one reused HttpClient (kept-alive connections), each request bounded by the
-/// timeout and each body by the size cap. Bodies land in pooled buffers the caller gives back.
+/// GETs a JVB endpoint with blocking calls on the calling thread: connect, send one HTTP/1.1 request with
+/// <c>Connection: close</c>, read the answer to its end. A gather of one JVB then costs one thread and a wake-up per
+/// answer, where an HttpClient hands every request across its socket engine and pool threads. Each request is bounded
+/// by the timeout, each body by the size cap; bodies land in pooled buffers the caller gives back.
 /// </summary>
-internal sealed class StatsClient : IDisposable
+internal sealed class StatsClient(TimeSpan timeout, long maxBodySize)
 {
-    private readonly HttpClient _http;
-    private readonly TimeSpan _timeout;
-    private readonly long _maxBodySize;
-
-    public StatsClient(TimeSpan timeout, long maxBodySize)
-    {
-        _timeout = timeout;
-        _maxBodySize = maxBodySize;
-        var handler = new SocketsHttpHandler
-        {
-            // The JVB is local; an http_proxy meant for the internet must not capture it.
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectTimeout = timeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            // A JVB restarted at the same address must get a fresh connection eventually.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            MaxResponseHeadersLength = 64,
-        };
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("execd-jvb", AppInfo.Version));
-    }
-
     /// <summary>What a colibri document, /about/health and /about/version answer: JSON.</summary>
     public const string JsonAccept = "application/json";
 
@@ -49,69 +27,79 @@ internal sealed class StatsClient : IDisposable
     /// <summary>An error page is read only this far: enough for a health check's reason, never a large page whole.</summary>
     private const int ErrorBodyLimit = 4096;
 
+    /// <summary>Status line and headers together; a JVB's are a few hundred bytes.</summary>
+    private const int MaxHeaderBytes = 64 * 1024;
+
+    private const int FirstBufferSize = 16 * 1024;
+
+    private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
+
+    private readonly int _timeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+
     /// <summary>
     /// GETs the URL with the given Accept header. On success the body is in <see cref="FetchResult.Body"/>, a pooled
     /// buffer the caller must return with <see cref="FetchResult.Release"/>; with <paramref name="keepErrorBody"/>, the
     /// first bytes of an error answer's body are kept the same way (a failed health check says why in its body).
+    /// <paramref name="stopping"/> cuts a request short by shutting its socket down.
     /// </summary>
-    public async Task<FetchResult> FetchAsync(Uri url, string accept, bool keepErrorBody, CancellationToken stopping)
+    public FetchResult Fetch(Uri url, string accept, bool keepErrorBody, CancellationToken stopping)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(_timeout);
+        FetchResult result = FetchOnce(url, accept, keepErrorBody, stopping);
+        if (stopping.IsCancellationRequested)
+        {
+            // A request cut short ends in a closed connection; that is the plugin stopping, not the JVB failing.
+            result.Release();
+            stopping.ThrowIfCancellationRequested();
+        }
+
+        return result;
+    }
+
+    private FetchResult FetchOnce(Uri url, string accept, bool keepErrorBody, CancellationToken stopping)
+    {
+        long deadline = Environment.TickCount64 + _timeoutMs;
+        Socket? socket = null;
+        SslStream? tls = null;
         byte[]? buffer = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation("Accept", accept);
-            if (!string.IsNullOrEmpty(url.UserInfo))
+            FetchFailure? failure = Connect(url, deadline, out socket);
+            if (failure is not null)
             {
-                // user:password in a URL means basic authentication (a JVB behind a reverse proxy).
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(url.UserInfo))));
+                return FetchResult.Failed(failure);
             }
 
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-            int status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
+            using CancellationTokenRegistration cut = stopping.UnsafeRegister(static state => Cut((Socket)state!), socket);
+            if (url.Scheme == Uri.UriSchemeHttps)
             {
-                FetchFailure failure = StatusFailure(url, response.StatusCode, response.ReasonPhrase);
-                if (!keepErrorBody)
-                {
-                    return FetchResult.Failed(failure, status);
-                }
+                tls = new SslStream(new NetworkStream(socket!, ownsSocket: false));
+                socket!.ReceiveTimeout = Remaining(deadline);
+                socket.SendTimeout = Remaining(deadline);
+                tls.AuthenticateAsClient(url.IdnHost);
+            }
 
-                (buffer, int errorLength) = await ReadBodyAsync(response, ErrorBodyLimit, deadline.Token).ConfigureAwait(false);
-                FetchResult withBody = FetchResult.Failed(failure, status, buffer, Math.Min(errorLength, ErrorBodyLimit));
+            Send(socket!, tls, Request(url, accept));
+            buffer = ArrayPool<byte>.Shared.Rent(FirstBufferSize);
+            FetchResult result = ReadAnswer(url, socket!, tls, ref buffer, deadline, keepErrorBody);
+            if (result.Holds(buffer))
+            {
                 buffer = null;
-                return withBody;
             }
 
-            long? announced = response.Content.Headers.ContentLength;
-            if (announced > _maxBodySize)
-            {
-                return FetchResult.Failed(TooLarge($"the answer announces {announced} bytes, more"), status);
-            }
-
-            (buffer, int length) = await ReadBodyAsync(response, _maxBodySize, deadline.Token).ConfigureAwait(false);
-            if (length > _maxBodySize)
-            {
-                return FetchResult.Failed(TooLarge("the answer is larger"), status);
-            }
-
-            FetchResult result = FetchResult.Succeeded(status, buffer, length);
-            buffer = null;
             return result;
         }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut || ex.SocketErrorCode == SocketError.WouldBlock)
         {
-            return FetchResult.Failed(new FetchFailure("timeout", $"no complete answer within {GoDuration.Format(_timeout)} (timeout)"));
+            return stopping.IsCancellationRequested ? throw new OperationCanceledException(stopping) : FetchResult.Failed(TimedOut());
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
-            return FetchResult.Failed(Describe(ex));
-        }
-        catch (IOException ex)
-        {
-            return FetchResult.Failed(new FetchFailure("broken", $"the connection broke while reading the answer ({ex.Message})"));
+            stopping.ThrowIfCancellationRequested();
+            return FetchResult.Failed(ex is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } }
+                ? TimedOut()
+                : ex is System.Security.Authentication.AuthenticationException
+                    ? new FetchFailure("tls", $"the TLS handshake failed ({ex.Message})")
+                    : new FetchFailure("broken", $"the connection broke while reading the answer ({(ex.InnerException ?? ex).Message})"));
         }
         finally
         {
@@ -119,90 +107,280 @@ internal sealed class StatsClient : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+
+            tls?.Dispose();
+            socket?.Dispose();
         }
     }
 
-    /// <summary>
-    /// Reads the body into a pooled buffer, stopping as soon as it holds more than <paramref name="limit"/> bytes (the
-    /// length returned then exceeds the limit). The buffer goes back to the pool if reading fails.
-    /// </summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, long limit, CancellationToken deadline)
+    private FetchFailure TimedOut() => new("timeout", $"no complete answer within {GoDuration.Format(timeout)} (timeout)");
+
+    /// <summary>Connects to the first of the host's addresses that takes the connection, within the deadline.</summary>
+    private FetchFailure? Connect(Uri url, long deadline, out Socket? connected)
     {
-        long? announced = response.Content.Headers.ContentLength;
-        int capacity = (int)Math.Min(limit + 1, announced is > 0 ? announced.Value + 1 : 16 * 1024);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(capacity);
-        int length = 0;
-        try
+        connected = null;
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(url.IdnHost, out IPAddress? literal))
         {
-            Stream body = await response.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
-            await using (body.ConfigureAwait(false))
+            addresses = [literal];
+        }
+        else
+        {
+            try
             {
-                while (length <= limit)
-                {
-                    if (length == buffer.Length)
-                    {
-                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1, (long)buffer.Length * 2));
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-
-                    int read = await body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, limit + 1 - length)), deadline).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    length += read;
-                }
+                addresses = Dns.GetHostAddresses(url.IdnHost);
+            }
+            catch (SocketException)
+            {
+                return new FetchFailure("dns", "the host name does not resolve");
             }
 
-            return (buffer, length);
+            if (addresses.Length == 0)
+            {
+                return new FetchFailure("dns", "the host name does not resolve");
+            }
         }
-        catch
+
+        FetchFailure? failure = null;
+        foreach (IPAddress address in addresses)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            failure = ConnectOne(socket, new IPEndPoint(address, url.Port), deadline);
+            if (failure is null)
+            {
+                connected = socket;
+                return null;
+            }
+
+            socket.Dispose();
+            if (failure.Cause == "timeout")
+            {
+                break;
+            }
         }
+
+        return failure;
+    }
+
+    /// <summary>A non-blocking connect and a poll for its end: a blocking connect knows no timeout.</summary>
+    private FetchFailure? ConnectOne(Socket socket, IPEndPoint endpoint, long deadline)
+    {
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(endpoint);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            if (!socket.Poll(TimeSpan.FromMilliseconds(Remaining(deadline)), SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError))
+            {
+                return TimedOut();
+            }
+
+            var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (error != SocketError.Success)
+            {
+                return Describe(error);
+            }
+        }
+        catch (SocketException ex)
+        {
+            return Describe(ex.SocketErrorCode);
+        }
+
+        socket.Blocking = true;
+        return null;
+    }
+
+    private static FetchFailure Describe(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => new FetchFailure("refused", "connection refused (is the JVB running and listening on that port?)"),
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown => new FetchFailure("unreachable", "host unreachable"),
+        SocketError.TimedOut => new FetchFailure("timeout", "connecting timed out"),
+        _ => new FetchFailure($"socket-{error}", $"connecting failed ({error})"),
+    };
+
+    private static void Cut(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Not connected yet, or already done: the deadline ends the wait instead.
+        }
+    }
+
+    private static int Remaining(long deadline) => (int)Math.Max(1, deadline - Environment.TickCount64);
+
+    private static byte[] Request(Uri url, string accept)
+    {
+        var text = new StringBuilder(256)
+            .Append("GET ").Append(url.PathAndQuery).Append(" HTTP/1.1\r\nHost: ").Append(url.Authority)
+            .Append("\r\nUser-Agent: ").Append(AppInfo.Name).Append('/').Append(AppInfo.Version)
+            .Append("\r\nAccept: ").Append(accept);
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            // user:password in a URL means basic authentication (a JVB behind a reverse proxy).
+            text.Append("\r\nAuthorization: Basic ").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(url.UserInfo))));
+        }
+
+        return Encoding.UTF8.GetBytes(text.Append("\r\nConnection: close\r\n\r\n").ToString());
+    }
+
+    private static void Send(Socket socket, SslStream? tls, byte[] request)
+    {
+        if (tls is not null)
+        {
+            tls.Write(request);
+            return;
+        }
+
+        for (int sent = 0; sent < request.Length;)
+        {
+            sent += socket.Send(request, sent, request.Length - sent, SocketFlags.None);
+        }
+    }
+
+    /// <summary>Reads into <paramref name="buffer"/> after <paramref name="length"/> bytes; 0 at the end of the answer.</summary>
+    private static int Read(Socket socket, SslStream? tls, byte[] buffer, int length, long deadline)
+    {
+        int room = buffer.Length - length;
+        if (tls is not null)
+        {
+            socket.ReceiveTimeout = Remaining(deadline);
+            return tls.Read(buffer, length, room);
+        }
+
+        if (!socket.Poll(TimeSpan.FromMilliseconds(Remaining(deadline)), SelectMode.SelectRead))
+        {
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+
+        return socket.Receive(buffer, length, room, SocketFlags.None);
+    }
+
+    private FetchResult ReadAnswer(Uri url, Socket socket, SslStream? tls, ref byte[] buffer, long deadline, bool keepErrorBody)
+    {
+        // The status line and headers.
+        int length = 0;
+        int headerEnd;
+        while ((headerEnd = buffer.AsSpan(0, length).IndexOf(HeaderEnd)) < 0)
+        {
+            if (length >= MaxHeaderBytes)
+            {
+                return FetchResult.Failed(new FetchFailure("headers", "the answer's headers are too large"));
+            }
+
+            int read = Read(socket, tls, Grow(ref buffer, length, MaxHeaderBytes + 4), length, deadline);
+            if (read == 0)
+            {
+                return FetchResult.Failed(length == 0 || LooksLikeHttp(buffer.AsSpan(0, length))
+                    ? new FetchFailure("closed", "the connection closed before a complete answer")
+                    : new FetchFailure("not-http", "the answer is not HTTP"));
+            }
+
+            length += read;
+        }
+
+        if (!HttpHead.TryParse(buffer.AsSpan(0, headerEnd + 2), out HttpHead head))
+        {
+            return FetchResult.Failed(new FetchFailure("not-http", "the answer is not HTTP"));
+        }
+
+        bool success = head.Status is >= 200 and < 300;
+        FetchFailure? failure = success ? null : StatusFailure(url, head.Status, head.Reason);
+        if (!success && !keepErrorBody)
+        {
+            return FetchResult.Failed(failure!, head.Status);
+        }
+
+        long limit = success ? maxBodySize : ErrorBodyLimit;
+        if (success && head.ContentLength > limit)
+        {
+            return FetchResult.Failed(TooLarge($"the answer announces {head.ContentLength} bytes, more"), head.Status);
+        }
+
+        // The body, to its announced length or to the end of the connection; chunks are joined once it is all in.
+        int bodyStart = headerEnd + HeaderEnd.Length;
+        long wanted = head.ContentLength ?? long.MaxValue;
+        long rawLimit = head.Chunked ? (2 * limit) + 4096 : limit + 1;
+        while (length - bodyStart < wanted && length - bodyStart <= rawLimit)
+        {
+            int read = Read(socket, tls, Grow(ref buffer, length, (int)Math.Min(bodyStart + rawLimit + 1, int.MaxValue)), length, deadline);
+            if (read == 0)
+            {
+                if (head.ContentLength is not null)
+                {
+                    return success ? FetchResult.Failed(new FetchFailure("closed", "the connection closed before a complete answer")) : FetchResult.Failed(failure!, head.Status);
+                }
+
+                break;
+            }
+
+            length += read;
+        }
+
+        int bodyLength = (int)Math.Min(length - bodyStart, wanted);
+        if (head.Chunked)
+        {
+            bodyLength = ChunkedBody.Join(buffer.AsSpan(bodyStart, bodyLength));
+            if (bodyLength < 0)
+            {
+                return success
+                    ? FetchResult.Failed(length - bodyStart > rawLimit ? TooLarge("the answer is larger") : new FetchFailure("closed", "the connection closed before a complete answer"))
+                    : FetchResult.Failed(failure!, head.Status);
+            }
+        }
+
+        if (!success)
+        {
+            return FetchResult.Failed(failure!, head.Status, buffer, bodyStart, (int)Math.Min(bodyLength, ErrorBodyLimit));
+        }
+
+        return bodyLength > maxBodySize
+            ? FetchResult.Failed(TooLarge("the answer is larger"), head.Status)
+            : FetchResult.Succeeded(head.Status, buffer, bodyStart, bodyLength);
+    }
+
+    private static bool LooksLikeHttp(ReadOnlySpan<byte> start) =>
+        "HTTP/"u8.StartsWith(start[..Math.Min(start.Length, 5)]);
+
+    /// <summary>The buffer with room after <paramref name="length"/> bytes, up to <paramref name="cap"/> bytes in all.</summary>
+    private static byte[] Grow(ref byte[] buffer, int length, int cap)
+    {
+        if (length < buffer.Length)
+        {
+            return buffer;
+        }
+
+        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(cap, length + 1), (long)buffer.Length * 2));
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = larger;
+        return buffer;
     }
 
     private FetchFailure TooLarge(string what) =>
-        new("too-large", $"{what} than max_body_size ({_maxBodySize} bytes); is this really a JVB stats URL?");
+        new("too-large", $"{what} than max_body_size ({maxBodySize} bytes); is this really a JVB stats URL?");
 
-    private static FetchFailure StatusFailure(Uri url, HttpStatusCode status, string? reason)
+    private static FetchFailure StatusFailure(Uri url, int status, string reason)
     {
-        string message = $"HTTP {(int)status} {reason}".TrimEnd();
-        if (status == HttpStatusCode.NotFound && url.AbsolutePath.EndsWith("/colibri/stats", StringComparison.Ordinal))
+        string message = $"HTTP {status} {reason}".TrimEnd();
+        if (status == 404 && url.AbsolutePath.EndsWith("/colibri/stats", StringComparison.Ordinal))
         {
             message += ": the JVB's colibri REST API is off; enable it with COLIBRI_REST_ENABLED=true in docker-jitsi-meet's .env (videobridge.apis.rest.enabled = true in jvb.conf)";
         }
-        else if (status == HttpStatusCode.NotFound && url.AbsolutePath.EndsWith("/metrics", StringComparison.Ordinal))
+        else if (status == 404 && url.AbsolutePath.EndsWith("/metrics", StringComparison.Ordinal))
         {
             message += ": the JVB's /metrics is off; enable it with videobridge.rest.prometheus.enabled = true in jvb.conf";
         }
-        else if (status == HttpStatusCode.NotFound)
+        else if (status == 404)
         {
             message += ": check stats_path";
         }
 
-        return new FetchFailure($"http-{(int)status}", message);
+        return new FetchFailure($"http-{status}", message);
     }
-
-    private static FetchFailure Describe(HttpRequestException ex)
-    {
-        SocketError? socketError = (ex.InnerException as SocketException)?.SocketErrorCode;
-        return (ex.HttpRequestError, socketError) switch
-        {
-            (_, SocketError.ConnectionRefused) => new FetchFailure("refused", "connection refused (is the JVB running and listening on that port?)"),
-            (_, SocketError.HostUnreachable or SocketError.NetworkUnreachable) => new FetchFailure("unreachable", "host unreachable"),
-            (_, SocketError.TimedOut) => new FetchFailure("timeout", "connecting timed out"),
-            (HttpRequestError.NameResolutionError, _) => new FetchFailure("dns", "the host name does not resolve"),
-            (HttpRequestError.ResponseEnded, _) => new FetchFailure("closed", "the connection closed before a complete answer"),
-            (HttpRequestError.InvalidResponse, _) => new FetchFailure("not-http", "the answer is not HTTP"),
-            (HttpRequestError.ConfigurationLimitExceeded, _) => new FetchFailure("headers", "the answer's headers are too large"),
-            _ => new FetchFailure($"http-error-{ex.HttpRequestError}", StderrLog.OneLine(ex.InnerException?.Message ?? ex.Message)),
-        };
-    }
-
-    public void Dispose() => _http.Dispose();
 }

@@ -7,5 +7,7 @@ internal sealed class SettableTargets : ITargetSource
 
     public string Description => "targets set by the test";
 
+    public string? NoneFound => "no JVB set by the test";
+
     public IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken) => Current;
 }

@@ -59,12 +59,13 @@ public sealed class TriggerLoopTests : IDisposable
     {
         var cutShort = new TaskCompletionSource();
         Task loop = Loop(TimeSpan.Zero).RunAsync(
-            async token =>
+            token =>
             {
                 _gathered.Release();
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, token);
+                    token.WaitHandle.WaitOne();
+                    token.ThrowIfCancellationRequested();
                 }
                 finally
                 {
@@ -121,11 +122,10 @@ public sealed class TriggerLoopTests : IDisposable
 
     private TriggerLoop Loop(TimeSpan pollInterval) => new(_stdin, pollInterval, new StderrLog(TextWriter.Null, debug: false));
 
-    private Task CountingGather(CancellationToken token)
+    private void CountingGather(CancellationToken token)
     {
         Interlocked.Increment(ref _gathers);
         _gathered.Release();
-        return Task.CompletedTask;
     }
 
     private void Write(string text)

@@ -164,6 +164,15 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The request line and headers of the last request, as they came.</summary>
+    public string? LastRequestHead
+    {
+        get { lock (_lock) { return _lastRequestHead; } }
+        private set { _lastRequestHead = value; }
+    }
+
+    private string? _lastRequestHead;
+
     /// <summary>Bytes of generated bodies sent so far (to prove a large answer was not read whole).</summary>
     public long StreamedBytes => Interlocked.Read(ref _streamed);
 
@@ -227,6 +236,7 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         string? accept = lines.Skip(1).Where(line => line.StartsWith("Accept:", StringComparison.OrdinalIgnoreCase)).Select(line => line["Accept:".Length..].Trim()).FirstOrDefault();
         lock (_lock)
         {
+            LastRequestHead = head;
             _requestsByPath[path] = _requestsByPath.GetValueOrDefault(path) + 1;
             if (accept is null)
             {

@@ -10,7 +10,7 @@ internal static class DockerFailure
 {
     public static (string Cause, string Message) Describe(Exception error, Uri endpoint, TimeSpan timeout)
     {
-        string where = $"Docker at {DockerEndpoint.Display(endpoint)}";
+        string where = $"Docker at {UrlText.Redacted(endpoint)}";
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
             switch (e)

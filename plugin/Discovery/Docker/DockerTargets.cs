@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Docker.DotNet;
+using ExecdJvb.Configuration;
 using ExecdJvb.Execd;
 using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;
@@ -9,7 +10,7 @@ namespace ExecdJvb.Discovery.Docker;
 /// <summary>
 /// Finds the JVB containers through the Docker API on every gather: one list call (running containers
 /// only) per gather, plus one inspect the first time a container ID shows an image ID instead of a name.
-/// Only reads; never changes anything in Docker. Logs appearances, departures and Docker trouble once.
+/// Only reads; never changes anything in Docker. Logs Docker trouble once.
 /// </summary>
 internal sealed class DockerTargets : ITargetSource, IDisposable
 {
@@ -21,10 +22,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     private readonly StderrLog _log;
     private readonly TargetStateLog _states;
     private readonly Dictionary<string, string> _imageById = new(StringComparer.Ordinal);
-    private Dictionary<string, JvbTarget> _current = new(StringComparer.Ordinal);
-    private ListedJvbs? _lastList;
     private string? _dockerFailure;
-    private bool _reportedNone;
 
     public DockerTargets(Uri endpoint, DockerTls? tls, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states)
     {
@@ -35,15 +33,18 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         _log = log;
         _states = states;
         _docker = new DockerApiClient(endpoint, tls, timeout);
-        Description = $"Docker at {DockerEndpoint.Display(endpoint)}, JVB = {selection}";
+        Description = $"Docker at {UrlText.Redacted(endpoint)}, JVB = {selection}";
+        NoneFound = $"no JVB container found ({selection})";
     }
 
     public string Description { get; }
 
+    public string NoneFound { get; }
+
     /// <summary>The containers found by the last gather, with how their address was chosen (for --discover).</summary>
     public IReadOnlyList<(DiscoveredContainer Container, ResolvedAddress Address)> LastFound { get; private set; } = [];
 
-    public IReadOnlyList<JvbTarget> GetTargets(CancellationToken cancellationToken)
+    public IReadOnlyList<JvbTarget>? GetTargets(CancellationToken cancellationToken)
     {
         IReadOnlyList<DiscoveredContainer> containers;
         try
@@ -72,35 +73,26 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
                 _log.Debug(message);
             }
 
-            return [];
+            return null;
         }
 
         if (_dockerFailure is not null)
         {
-            _log.Info($"Docker at {DockerEndpoint.Display(_endpoint)} answers again");
+            _log.Info($"Docker at {UrlText.Redacted(_endpoint)} answers again");
             _dockerFailure = null;
         }
 
-        return Track(containers);
+        return Resolve(containers);
     }
 
-    private IReadOnlyList<DiscoveredContainer> ListJvbs(CancellationToken cancellationToken)
+    private List<DiscoveredContainer> ListJvbs(CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);
         byte[] answer = _docker.ListRunning(deadline.Token);
-
-        // The list repeats byte for byte while nothing changes (Docker's status text moves from "Up 5 seconds" to
-        // "Up 2 hours" ever more slowly), and parsing it is the larger part of discovery's own work.
-        if (_lastList is not null && answer.AsSpan().SequenceEqual(_lastList.Answer))
-        {
-            return _lastList.Jvbs;
-        }
-
         List<DockerContainerSummary> listed = JsonSerializer.Deserialize(answer, DockerJsonContext.Default.ListDockerContainerSummary) ?? [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var jvbs = new List<DiscoveredContainer>();
-        bool complete = true;
         foreach (DockerContainerSummary item in listed)
         {
             if (string.IsNullOrEmpty(item.Id))
@@ -113,7 +105,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             IReadOnlyDictionary<string, string> labels = item.Labels is null
                 ? new Dictionary<string, string>()
                 : item.Labels.ToDictionary(StringComparer.Ordinal);
-            string? image = ImageOf(item.Id, item, deadline.Token, ref complete);
+            string? image = ImageOf(item.Id, item, deadline.Token);
             if (image is null || !_selection.Selects(name, labels, image))
             {
                 continue;
@@ -135,8 +127,6 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             _imageById.Remove(gone);
         }
 
-        // A container whose inspect failed is left out and tried again next gather, so that answer is not reused.
-        _lastList = complete ? new ListedJvbs(answer, jvbs) : null;
         return jvbs;
     }
 
@@ -144,7 +134,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     /// The image a container was created from. The list gives the name unless the tag has since moved
     /// to another image, when it gives the image ID; then one inspect, cached for the container's life.
     /// </summary>
-    private string? ImageOf(string id, DockerContainerSummary item, CancellationToken cancellationToken, ref bool complete)
+    private string? ImageOf(string id, DockerContainerSummary item, CancellationToken cancellationToken)
     {
         if (_imageById.TryGetValue(id, out string? cached))
         {
@@ -168,7 +158,6 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             {
                 // One container's inspect must not hide the other JVBs; it is tried again next gather.
                 _log.Debug($"inspecting container {id[..Math.Min(12, id.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
-                complete = false;
                 return null;
             }
         }
@@ -177,10 +166,11 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         return image;
     }
 
-    private IReadOnlyList<JvbTarget> Track(IReadOnlyList<DiscoveredContainer> containers)
+    /// <summary>The containers with an address to read, sorted by name; the others are said once each.</summary>
+    private List<JvbTarget> Resolve(IReadOnlyList<DiscoveredContainer> containers)
     {
-        var next = new Dictionary<string, JvbTarget>(StringComparer.Ordinal);
-        var found = new List<(DiscoveredContainer, ResolvedAddress)>();
+        var targets = new List<JvbTarget>(containers.Count);
+        var found = new List<(DiscoveredContainer, ResolvedAddress)>(containers.Count);
         foreach (DiscoveredContainer container in containers)
         {
             ResolvedAddress address = _resolver.Resolve(container);
@@ -191,36 +181,12 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
                 continue;
             }
 
-            if (_current.TryGetValue(container.Id, out JvbTarget? known) && known.StatsUri == uri)
-            {
-                next[container.Id] = known;
-                continue;
-            }
-
-            _log.Info(known is null
-                ? $"found JVB {container.Name} at {uri} ({address.How})"
-                : $"JVB {container.Name} moved to {uri} ({address.How})");
-            next[container.Id] = new JvbTarget(container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id);
+            targets.Add(new JvbTarget(container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id, address.How));
         }
 
-        // When the last JVB goes, one line says both things, so a stop of Jitsi costs a single log line.
-        List<JvbTarget> gone = [.. _current.Where(known => !containers.Any(c => c.Id == known.Key)).Select(known => known.Value)];
-        for (int i = 0; i < gone.Count; i++)
-        {
-            bool noneLeft = i == gone.Count - 1 && containers.Count == 0;
-            _log.Info(noneLeft ? $"JVB {gone[i].Name} is gone; no JVB container found ({_selection})" : $"JVB {gone[i].Name} is gone");
-            _states.Forget(gone[i].Name);
-        }
-
-        if (containers.Count == 0 && !_reportedNone && gone.Count == 0)
-        {
-            _log.Info($"no JVB container found ({_selection})");
-        }
-
-        _reportedNone = containers.Count == 0;
-        _current = next;
         LastFound = found;
-        return [.. next.Values.OrderBy(target => target.Name, StringComparer.Ordinal)];
+        targets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return targets;
     }
 
     public void Dispose() => _docker.Dispose();

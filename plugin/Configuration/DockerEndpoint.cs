@@ -1,6 +1,4 @@
-using ExecdJvb.Configuration;
-
-namespace ExecdJvb.Discovery.Docker;
+namespace ExecdJvb.Configuration;
 
 /// <summary>The Docker API address: the endpoint option, else DOCKER_HOST, else the local socket.</summary>
 internal static class DockerEndpoint
@@ -19,8 +17,4 @@ internal static class DockerEndpoint
 
         return uri;
     }
-
-    /// <summary>The endpoint as log lines show it: never any user:password part.</summary>
-    public static string Display(Uri endpoint) =>
-        string.IsNullOrEmpty(endpoint.UserInfo) ? endpoint.OriginalString : endpoint.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped);
 }

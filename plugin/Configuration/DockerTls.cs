@@ -2,9 +2,8 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using Docker.DotNet.Handler.Abstractions;
-using ExecdJvb.Configuration;
 
-namespace ExecdJvb.Discovery.Docker;
+namespace ExecdJvb.Configuration;
 
 /// <summary>
 /// TLS to a tcp:// Docker endpoint, as the docker CLI does it: the daemon's certificate checked against

@@ -1,6 +1,5 @@
-using ExecdJvb.Configuration;
 
-namespace ExecdJvb.Discovery.Docker;
+namespace ExecdJvb.Configuration;
 
 /// <summary>
 /// Which running containers are JVBs. A container is one when it carries one of the label_include
@@ -17,6 +16,26 @@ internal sealed class ContainerSelection(
 {
     public static readonly IReadOnlyList<string> DefaultLabelInclude = ["com.docker.compose.service=jvb"];
     public static readonly IReadOnlyList<string> DefaultImageInclude = ["jitsi/jvb", "*/jitsi/jvb"];
+
+    /// <summary>The built-in rule: the default label or the default image, every name.</summary>
+    public static ContainerSelection BuiltIn { get; } = new(
+        [.. DefaultLabelInclude.Select(ParseLabel)],
+        [.. DefaultImageInclude.Select(glob => new GlobPattern(glob))],
+        [],
+        []);
+
+    /// <summary>key=value, as container_label_include gives it; null when there is no '=' or no key.</summary>
+    public static KeyValuePair<string, string>? TryParseLabel(string entry)
+    {
+        int equals = entry.IndexOf('=', StringComparison.Ordinal);
+        return equals <= 0 ? null : new KeyValuePair<string, string>(entry[..equals].Trim(), entry[(equals + 1)..].Trim());
+    }
+
+    private static KeyValuePair<string, string> ParseLabel(string entry) => TryParseLabel(entry)!.Value;
+
+    /// <summary>The same rule, narrowed by the name globs.</summary>
+    public ContainerSelection WithNames(IReadOnlyList<GlobPattern> include, IReadOnlyList<GlobPattern> exclude) =>
+        new(labelInclude, imageInclude, include, exclude);
 
     public bool Selects(string name, IReadOnlyDictionary<string, string> labels, string image)
     {

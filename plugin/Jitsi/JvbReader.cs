@@ -1,0 +1,273 @@
+using System.Text;
+using ExecdJvb.Configuration;
+using ExecdJvb.Execd;
+
+namespace ExecdJvb.Jitsi;
+
+/// <summary>
+/// Reads the JVBs and keeps, in one place, what the plugin knows of each instance from one gather to the next: it says
+/// when a JVB is found, moves or goes, and for each read asks its stats (with source = auto, /metrics at once when
+/// colibri answers 404), /about/health and, once per instance, /about/version, then settles what they mean.
+/// </summary>
+internal sealed class JvbReader(StatsClient client, PluginSettings settings, StderrLog log, TargetStateLog states)
+{
+    /// <summary>An unhealthy JVB's reason is logged up to this many characters.</summary>
+    private const int MaxReasonLength = 200;
+
+    private readonly Dictionary<string, JvbInstance> _instances = new(StringComparer.Ordinal);
+    private readonly List<string> _gone = [];
+    private bool _reportedNone;
+
+    /// <summary>
+    /// Takes the JVBs listed now: new instances are said once (with how they were found), known ones follow their address,
+    /// and those no longer listed are forgotten, so a container that comes back is a new start.
+    /// </summary>
+    /// <param name="targets">The JVBs listed now.</param>
+    /// <param name="noneFound">What to say when the list is empty, or null to say nothing (a fixed list is never empty).</param>
+    public void Track(IReadOnlyList<JvbTarget> targets, string? noneFound)
+    {
+        foreach (JvbTarget target in targets)
+        {
+            if (!_instances.TryGetValue(target.Instance, out JvbInstance? jvb))
+            {
+                if (target.Found is not null)
+                {
+                    log.Info($"found JVB {target.Name} at {target.StatsUri} ({target.Found})");
+                }
+
+                _instances.Add(target.Instance, jvb = new JvbInstance(target) { Announced = target.Found is not null });
+            }
+            else if (jvb.Refresh(target) && target.Found is not null)
+            {
+                log.Info($"JVB {target.Name} moved to {target.StatsUri} ({target.Found})");
+            }
+
+            jvb.Listed = true;
+        }
+
+        foreach ((string instance, JvbInstance jvb) in _instances)
+        {
+            if (!jvb.Listed)
+            {
+                _gone.Add(instance);
+            }
+
+            jvb.Listed = false;
+        }
+
+        for (int i = 0; i < _gone.Count; i++)
+        {
+            JvbInstance jvb = _instances[_gone[i]];
+            _instances.Remove(_gone[i]);
+            states.Forget(jvb.Name);
+            if (!jvb.Announced)
+            {
+                continue;
+            }
+
+            // When the last JVB goes, one line says both things, so a stop of Jitsi costs a single log line.
+            bool noneLeft = i == _gone.Count - 1 && targets.Count == 0 && noneFound is not null;
+            log.Info(noneLeft ? $"JVB {jvb.Name} is gone; {noneFound}" : $"JVB {jvb.Name} is gone");
+        }
+
+        if (targets.Count == 0 && !_reportedNone && _gone.Count == 0 && noneFound is not null)
+        {
+            log.Info(noneFound);
+        }
+
+        _reportedNone = targets.Count == 0;
+        _gone.Clear();
+    }
+
+    /// <summary>One JVB's answers, settled; may run for several JVBs at once, as each touches its own instance only.</summary>
+    public JvbReading Read(JvbTarget target, DateTimeOffset now, CancellationToken stopping)
+    {
+        JvbInstance jvb = _instances[target.Instance];
+        JvbEndpoints endpoints = jvb.Endpoints;
+        bool fromMetrics = jvb.ReadsMetrics(settings.Source, now);
+        FetchResult stats = fromMetrics
+            ? client.Fetch(endpoints.Metrics, StatsClient.PrometheusTextAccept, keepErrorBody: false, stopping)
+            : client.Fetch(endpoints.Colibri!, StatsClient.JsonAccept, keepErrorBody: false, stopping);
+        FetchResult? colibri404 = null;
+        if (!fromMetrics && settings.Source == StatsSource.Auto && stats.Status == 404)
+        {
+            colibri404 = stats;
+            stats = client.Fetch(endpoints.Metrics, StatsClient.PrometheusTextAccept, keepErrorBody: false, stopping);
+            fromMetrics = true;
+        }
+
+        FetchFailure? failure = ChooseSource(target.Name, jvb, stats, colibri404, fromMetrics, now);
+        if (failure is not null)
+        {
+            stats.Release();
+        }
+
+        double healthy = double.NaN;
+        if (jvb.HealthDue(now))
+        {
+            FetchResult health = client.Fetch(endpoints.Health, StatsClient.JsonAccept, keepErrorBody: true, stopping);
+            healthy = Health(target.Name, jvb, health, now);
+            health.Release();
+        }
+
+        if (settings.TagVersion && jvb.VersionDue(now))
+        {
+            FetchResult version = client.Fetch(endpoints.Version, StatsClient.JsonAccept, keepErrorBody: false, stopping);
+            TakeVersion(target.Name, jvb, version, now);
+            version.Release();
+        }
+
+        return new JvbReading
+        {
+            Stats = failure is null ? stats : null,
+            FromMetrics = fromMetrics,
+            Failure = failure,
+            Healthy = healthy,
+            Tags = jvb.TagsFor(target, settings.TagVersion),
+        };
+    }
+
+    /// <summary>
+    /// For source = auto, settles which endpoint this instance is read from after what it answered, and logs a switch
+    /// once; returns why the stats answer is unusable, or null.
+    /// </summary>
+    private FetchFailure? ChooseSource(string name, JvbInstance jvb, FetchResult stats, FetchResult? colibri404, bool fromMetrics, DateTimeOffset now)
+    {
+        FetchFailure? failure = stats.Failure;
+        if (colibri404 is { Failure: { } colibriFailure })
+        {
+            if (failure is null || jvb.ReadingMetrics)
+            {
+                if (!jvb.ReadingMetrics)
+                {
+                    log.Info($"JVB {name}: /colibri/stats answers 404 (its colibri REST API is off, as COLIBRI_REST_ENABLED=false on docker-jitsi-meet), so {UrlText.Redacted(jvb.Endpoints.Metrics)} is read instead");
+                }
+
+                jvb.UseMetrics(now);
+                return failure;
+            }
+
+            // Neither answers: say so for both, and ask colibri first again next time, so whichever is turned on is found at once.
+            return new FetchFailure($"{colibriFailure.Cause}+metrics-{failure.Cause}", $"{colibriFailure.Message}; and its /metrics: {failure.Message}");
+        }
+
+        if (!fromMetrics && failure is null && jvb.ReadingMetrics)
+        {
+            log.Info($"JVB {name}: /colibri/stats answers again, so it is read instead of /metrics");
+            jvb.UseColibri();
+        }
+
+        return failure;
+    }
+
+    /// <summary>
+    /// The healthy field from /about/health (jicoco's Health resource: 200 with no body when healthy; 500 for a hard
+    /// failure or 503, with the reason as the body): 1, 0, or NaN when the JVB gave no health answer.
+    /// </summary>
+    private double Health(string name, JvbInstance jvb, FetchResult health, DateTimeOffset now)
+    {
+        int status = health.Status;
+        if (status == 404)
+        {
+            // The health API is off: asking every gather would double the requests for nothing.
+            jvb.HealthApiOff(now);
+            return double.NaN;
+        }
+
+        if (status is >= 200 and < 300)
+        {
+            if (jvb.UnhealthyCause is not null)
+            {
+                log.Info($"JVB {name} is healthy again");
+                jvb.UnhealthyCause = null;
+            }
+
+            jvb.OddHealthStatus = 0;
+            return 1;
+        }
+
+        if (status is 500 or 503)
+        {
+            string reason = Reason(health.Body);
+            string cause = $"{status} {reason}";
+            string message = $"JVB {name} is unhealthy: /about/health answers {health.Failure?.Message}: {reason}";
+            if (jvb.UnhealthyCause == cause)
+            {
+                log.Debug(message);
+            }
+            else
+            {
+                log.Warn(message);
+                jvb.UnhealthyCause = cause;
+            }
+
+            return 0;
+        }
+
+        // No answer: the stats failure says why. Anything else is worth a D! line once.
+        if (status != 0 && jvb.OddHealthStatus != status)
+        {
+            log.Debug($"JVB {name}: /about/health answers {health.Failure?.Message}; no {JvbReading.HealthyField} field is written");
+            jvb.OddHealthStatus = status;
+        }
+
+        return double.NaN;
+    }
+
+    /// <summary>The body of a failed health check as one short line: runs of white space and control characters become one space.</summary>
+    private static string Reason(ReadOnlySpan<byte> body)
+    {
+        var text = new StringBuilder();
+        foreach (char c in Encoding.UTF8.GetString(body))
+        {
+            bool space = char.IsWhiteSpace(c) || char.IsControl(c);
+            if (!space)
+            {
+                text.Append(c);
+            }
+            else if (text.Length > 0 && text[^1] != ' ')
+            {
+                text.Append(' ');
+            }
+        }
+
+        string reason = text.ToString().TrimEnd();
+        return reason.Length == 0 ? "(no reason given)"
+            : reason.Length > MaxReasonLength ? string.Concat(reason.AsSpan(0, MaxReasonLength), "…")
+            : reason;
+    }
+
+    private void TakeVersion(string name, JvbInstance jvb, FetchResult answer, DateTimeOffset now)
+    {
+        // No answer at all: the JVB is down or restarting and the stats failure says so; ask again next gather.
+        if (answer.Status == 0)
+        {
+            return;
+        }
+
+        string problem;
+        if (answer.Failure is not null)
+        {
+            problem = answer.Failure.Message;
+        }
+        else if (JvbVersionDocument.TryRead(answer.Body, out string? version, out string? unreadable))
+        {
+            jvb.VersionRead(version);
+            return;
+        }
+        else
+        {
+            problem = unreadable;
+        }
+
+        TimeSpan retry = jvb.VersionFailed(now);
+
+        // 404 is the version API turned off, a choice; anything else is said once per instance, and only as D!.
+        if (!jvb.VersionProblemLogged && answer.Status != 404)
+        {
+            log.Debug($"JVB {name}: no {JvbInstance.VersionTag} tag: /about/version: {problem}; asked again in {GoDuration.Format(retry)}, then less and less often");
+        }
+
+        jvb.VersionProblemLogged = true;
+    }
+}
