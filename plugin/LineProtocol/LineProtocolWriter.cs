@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Unicode;
 
@@ -73,7 +72,7 @@ internal sealed class LineProtocolWriter
 
         // A line that starts with '#' is a comment to every reader, and '#' has no escape.
         measurement = TrimName(measurement);
-        if (measurement.IsEmpty || measurement[0] == (byte)'#' || HasBackslashBeforeEscape(measurement, EscapeSet.Measurement))
+        if (measurement.IsEmpty || measurement[0] == (byte)'#' || LineProtocolEscaping.HasBackslashBeforeEscape(measurement, EscapePlace.Measurement))
         {
             return false;
         }
@@ -85,7 +84,7 @@ internal sealed class LineProtocolWriter
         _distinctFieldKeys = distinctFieldKeys;
         _listedFieldKeyCount = 0;
         _state = LineState.Tags;
-        WriteEscaped(measurement, EscapeSet.Measurement);
+        WriteEscaped(measurement, EscapePlace.Measurement);
         return true;
     }
 
@@ -110,7 +109,7 @@ internal sealed class LineProtocolWriter
         int separator = _length;
         WriteByte((byte)',');
         int start = _length;
-        WriteEscaped(key, EscapeSet.Key);
+        WriteEscaped(key, EscapePlace.Key);
         if (!_tagKeys.Add((start, _length - start)))
         {
             _length = separator;
@@ -118,7 +117,7 @@ internal sealed class LineProtocolWriter
         }
 
         WriteByte((byte)'=');
-        WriteEscaped(value, EscapeSet.Key);
+        WriteEscaped(value, EscapePlace.Key);
         return true;
     }
 
@@ -145,7 +144,7 @@ internal sealed class LineProtocolWriter
     {
         // The usual key has nothing to escape or trim and, in a line of distinct keys, nothing to compare: it and its
         // value go in with one search and two copies.
-        if (_distinctFieldKeys && _state != LineState.None && !utf8Key.IsEmpty && !utf8Key.ContainsAny(PlainKeyBreakers))
+        if (_distinctFieldKeys && _state != LineState.None && LineProtocolEscaping.IsPlainKey(utf8Key))
         {
             EnsureCapacity(utf8Key.Length + shortestF.Length + 2);
             Span<byte> destination = _buffer.AsSpan(_length);
@@ -188,7 +187,7 @@ internal sealed class LineProtocolWriter
         }
 
         WriteByte((byte)'"');
-        WriteEscaped(value, EscapeSet.StringValue);
+        WriteEscaped(value, EscapePlace.StringValue);
         WriteByte((byte)'"');
         return true;
     }
@@ -237,39 +236,6 @@ internal sealed class LineProtocolWriter
         return name.TrimEnd((byte)'\\');
     }
 
-    /// <summary>
-    /// True when an odd run of backslashes stands right before a separator that gets escaped (a\,b is written
-    /// a\\,b): in measurements and field keys, Telegraf's parser and InfluxDB 1.x read a backslash and the byte
-    /// after it as one pair, so the escape is lost and the name splits there (InfluxDB answers 400). Tag keys and
-    /// values are read with a rule that copes, and an even run reads back as written.
-    /// </summary>
-    private static bool HasBackslashBeforeEscape(ReadOnlySpan<byte> name, EscapeSet set)
-    {
-        if (!name.Contains((byte)'\\'))
-        {
-            return false;
-        }
-
-        int backslashes = 0;
-        foreach (byte c in name)
-        {
-            if (c == (byte)'\\')
-            {
-                backslashes++;
-                continue;
-            }
-
-            if (backslashes % 2 == 1 && (c is (byte)',' or (byte)' ' || (c == (byte)'=' && set == EscapeSet.Key)))
-            {
-                return true;
-            }
-
-            backslashes = 0;
-        }
-
-        return false;
-    }
-
     private bool StartField(ReadOnlySpan<byte> key, bool keyIsUtf8 = false)
     {
         if (_state == LineState.None)
@@ -279,7 +245,7 @@ internal sealed class LineProtocolWriter
 
         int rawLength = key.Length;
         key = keyIsUtf8 ? key.TrimEnd((byte)'\\') : TrimName(key);
-        if (key.IsEmpty || HasBackslashBeforeEscape(key, EscapeSet.Key))
+        if (key.IsEmpty || LineProtocolEscaping.HasBackslashBeforeEscape(key, EscapePlace.Key))
         {
             return false;
         }
@@ -287,7 +253,7 @@ internal sealed class LineProtocolWriter
         int separator = _length;
         WriteByte(_state == LineState.Tags ? (byte)' ' : (byte)',');
         int start = _length;
-        bool altered = WriteEscaped(key, EscapeSet.Key) || key.Length != rawLength;
+        bool altered = WriteEscaped(key, EscapePlace.Key) || key.Length != rawLength;
         if (!IsNewFieldKey(start, _length - start, altered))
         {
             _length = separator;
@@ -325,72 +291,18 @@ internal sealed class LineProtocolWriter
         return _fieldKeys.Add((start, length));
     }
 
-    private enum EscapeSet
-    {
-        Measurement,
-        Key,
-        StringValue,
-    }
-
-    private static readonly SearchValues<byte> MeasurementSpecials = SearchValues.Create(", \n\r\t\f"u8);
-    private static readonly SearchValues<byte> KeySpecials = SearchValues.Create(", =\n\r\t\f"u8);
-    private static readonly SearchValues<byte> PlainKeyBreakers = SearchValues.Create(", =\n\r\t\f\\"u8);
-    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
-
     /// <summary>Writes the text escaped for its place; true when that changed it.</summary>
-    private bool WriteEscaped(ReadOnlySpan<byte> text, EscapeSet set)
+    private bool WriteEscaped(ReadOnlySpan<byte> text, EscapePlace place)
     {
         // Almost every name and value needs no escape: one vectorised search, then one copy.
-        SearchValues<byte> specials = set switch
-        {
-            EscapeSet.Measurement => MeasurementSpecials,
-            EscapeSet.Key => KeySpecials,
-            _ => StringSpecials,
-        };
-        if (!text.ContainsAny(specials))
+        if (!LineProtocolEscaping.NeedsEscape(text, place))
         {
             WriteBytes(text);
             return false;
         }
 
         EnsureCapacity(text.Length * 2);
-        Span<byte> destination = _buffer.AsSpan(_length);
-        int written = 0;
-        foreach (byte c in text)
-        {
-            switch (c)
-            {
-                case (byte)',' or (byte)' ' when set != EscapeSet.StringValue:
-                case (byte)'=' when set == EscapeSet.Key:
-                case (byte)'"' or (byte)'\\' when set == EscapeSet.StringValue:
-                    destination[written++] = (byte)'\\';
-                    destination[written++] = c;
-                    break;
-
-                // Names cannot hold control characters that end a line; Telegraf writes them as two characters.
-                case (byte)'\n' when set != EscapeSet.StringValue:
-                    destination[written++] = (byte)'\\';
-                    destination[written++] = (byte)'n';
-                    break;
-                case (byte)'\r' when set != EscapeSet.StringValue:
-                    destination[written++] = (byte)'\\';
-                    destination[written++] = (byte)'r';
-                    break;
-                case (byte)'\t' when set != EscapeSet.StringValue:
-                    destination[written++] = (byte)'\\';
-                    destination[written++] = (byte)'t';
-                    break;
-                case (byte)'\f' when set != EscapeSet.StringValue:
-                    destination[written++] = (byte)'\\';
-                    destination[written++] = (byte)'f';
-                    break;
-                default:
-                    destination[written++] = c;
-                    break;
-            }
-        }
-
-        _length += written;
+        _length += LineProtocolEscaping.Escape(text, place, _buffer.AsSpan(_length));
         return true;
     }
 
