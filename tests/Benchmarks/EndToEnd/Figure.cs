@@ -46,11 +46,20 @@ internal sealed class Figure(string name, string unit, int decimals)
 
     public string TargetText => Targets.Count == 0 ? "(reported)" : string.Join("; ", Targets.Select(target => target.Describe(unit)));
 
-    public string Format(double value) =>
-        double.IsNaN(value) ? "—" : value.ToString("N" + decimals, CultureInfo.InvariantCulture) + (unit.Length == 0 ? "" : " " + unit);
+    public string Format(double value) => double.IsNaN(value) ? "—" : Number(value) + (unit.Length == 0 ? "" : " " + unit);
 
-    /// <summary>"median (min–max)" of the values that exist, or — when there are none.</summary>
-    public string Summary(IEnumerable<double> values, Func<double, string> format)
+    /// <summary>"median unit (min–max)" of the values that exist, or — when there are none.</summary>
+    public string Summary(IEnumerable<double> values) => Summarize(values, Format, Number);
+
+    /// <summary>"median× (min–max)" of per-run ratios.</summary>
+    public static string RatioSummary(IEnumerable<double> ratios) =>
+        Summarize(ratios, ratio => Ratio(ratio) + "×", Ratio);
+
+    private string Number(double value) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
+
+    private static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Summarize(IEnumerable<double> values, Func<double, string> median, Func<double, string> bound)
     {
         double[] present = [.. values.Where(value => !double.IsNaN(value))];
         if (present.Length == 0)
@@ -58,7 +67,7 @@ internal sealed class Figure(string name, string unit, int decimals)
             return "—";
         }
 
-        string median = format(Percentile.Median(present));
-        return present.Length == 1 ? median : $"{median} ({format(present.Min())}–{format(present.Max())})";
+        string middle = median(Percentile.Median(present));
+        return present.Length == 1 || present.Min() == present.Max() ? middle : $"{middle} ({bound(present.Min())}–{bound(present.Max())})";
     }
 }

@@ -40,7 +40,7 @@ internal static class ResultTable
                 false => "**not met**",
                 null => "—",
             };
-            Line($"| {figure.Name} | {figure.TargetText} | {figure.Summary(figure.Plugin, figure.Format)} | {figure.Summary(figure.Floor, figure.Format)} | {figure.Summary(figure.Python, figure.Format)} | {figure.Summary(figure.RatiosToFloor, Ratio)} | {figure.Summary(figure.RatiosToPython, Ratio)} | {result} |");
+            Line($"| {figure.Name} | {figure.TargetText} | {figure.Summary(figure.Plugin)} | {figure.Summary(figure.Floor)} | {figure.Summary(figure.Python)} | {Figure.RatioSummary(figure.RatiosToFloor)} | {Figure.RatioSummary(figure.RatiosToPython)} | {result} |");
         }
 
         if (figures.RssSeries.Count > 0)
@@ -67,6 +67,4 @@ internal static class ResultTable
 
         return text.ToString();
     }
-
-    private static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 }
