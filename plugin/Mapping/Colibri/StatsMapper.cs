@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Unicode;
 using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.LineProtocol;
@@ -26,14 +24,11 @@ internal sealed class StatsMapper
     private readonly IReadOnlyList<GlobPattern> _stringFields;
     private readonly byte[] _leading;
     private readonly FlatDocument _document = new();
+    private readonly PointTags _tags;
+    private readonly FlattenedName _name = new(MaxDepth);
     private readonly NameSet _names = new();
     private bool _repeated;
     private byte[] _text = new byte[256];
-    private readonly List<JsonTag> _jsonTags = [];
-    private readonly Comparison<JsonTag> _byKey;
-    private byte[] _path = new byte[256];
-    private readonly int[] _prefixLengths = new int[MaxDepth + 2];
-    private readonly int[] _nextIndex = new int[MaxDepth + 2];
 
     /// <summary>
     /// With a <paramref name="leadingField"/>, each <see cref="Map"/> may give that float field to head the point, and
@@ -45,7 +40,7 @@ internal sealed class StatsMapper
         _leading = leadingField is null ? [] : Encoding.UTF8.GetBytes(leadingField);
         _tagKeys = tagKeys;
         _stringFields = stringFields;
-        _byKey = (a, b) => _document.NameOf(a.Leaf).SequenceCompareTo(_document.NameOf(b.Leaf));
+        _tags = new PointTags(_document);
     }
 
     /// <summary>Maps one document into one point; a NaN <paramref name="leadingValue"/> (the default) leaves the leading field out.</summary>
@@ -55,8 +50,8 @@ internal sealed class StatsMapper
         // the line, and a name that repeats (Go's map keeps the last value, in the first place) sends it the long way.
         if (_tagKeys.Count == 0 && writer.BeginLine(_measurement, distinctFieldKeys: true))
         {
-            _jsonTags.Clear();
-            WriteTags(targetTags, writer);
+            _tags.Clear();
+            _tags.Write(targetTags, writer);
             int ownFields = WriteLeading(leadingValue, writer);
             _names.Clear();
             _repeated = false;
@@ -120,24 +115,19 @@ internal sealed class StatsMapper
                 return new MapOutcome(MapStatus.NotObject, $"the top level is {Describe(reader.TokenType)}, not an object");
             }
 
-            // _path holds the flattened name of the current leaf; each open container keeps the length of
-            // its own name there (its children's prefix) and, for arrays, the index of the next element.
-            int depth = 0;
-            _prefixLengths[0] = 0;
-            _nextIndex[0] = -1;
-            int leafLength = 0;
+            _name.Start();
             while (reader.Read())
             {
                 JsonTokenType token = reader.TokenType;
                 if (token == JsonTokenType.PropertyName)
                 {
-                    leafLength = AppendKey(ref reader, _prefixLengths[depth]);
+                    _name.Key(ref reader);
                     continue;
                 }
 
                 if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
                 {
-                    if (--depth < 0)
+                    if (!_name.Close())
                     {
                         break;
                     }
@@ -145,24 +135,19 @@ internal sealed class StatsMapper
                     continue;
                 }
 
-                if (_nextIndex[depth] >= 0)
-                {
-                    leafLength = AppendIndex(_prefixLengths[depth], _nextIndex[depth]++);
-                }
-
+                _name.NextValue();
+                int leafLength = _name.Length;
                 switch (token)
                 {
-                    case JsonTokenType.Number or JsonTokenType.String or JsonTokenType.True or JsonTokenType.False when IsLeading(leafLength):
+                    case JsonTokenType.Number or JsonTokenType.String or JsonTokenType.True or JsonTokenType.False when IsLeading():
                         // The caller writes this name itself; two writers of one key would clash in type or repeat it.
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
-                        depth++;
-                        _prefixLengths[depth] = leafLength;
-                        _nextIndex[depth] = token == JsonTokenType.StartArray ? 0 : -1;
+                        _name.Open(array: token == JsonTokenType.StartArray);
                         break;
                     case JsonTokenType.Number when leafLength > 0 && lineInProgress is not null:
-                        if (!StreamNumber(ref reader, Leaf(leafLength), lineInProgress, ref skipped))
+                        if (!StreamNumber(ref reader, _name.Current, lineInProgress, ref skipped))
                         {
                             return default;
                         }
@@ -171,7 +156,7 @@ internal sealed class StatsMapper
                     case JsonTokenType.Number:
                         if (leafLength > 0 && reader.TryGetDouble(out double number) && double.IsFinite(number))
                         {
-                            _document.SetNumber(_document.Store(Leaf(leafLength)), leafLength, number);
+                            _document.SetNumber(_document.Store(_name.Current), leafLength, number);
                         }
                         else
                         {
@@ -179,10 +164,10 @@ internal sealed class StatsMapper
                         }
 
                         break;
-                    case JsonTokenType.String when leafLength > 0 && WantsText(Leaf(leafLength)):
+                    case JsonTokenType.String when leafLength > 0 && WantsText(_name.Current):
                         if (lineInProgress is not null)
                         {
-                            if (!StreamString(ref reader, Leaf(leafLength), lineInProgress, ref skipped))
+                            if (!StreamString(ref reader, _name.Current, lineInProgress, ref skipped))
                             {
                                 return default;
                             }
@@ -190,24 +175,24 @@ internal sealed class StatsMapper
                             break;
                         }
 
-                        int name = _document.Store(Leaf(leafLength));
+                        int name = _document.Store(_name.Current);
                         int valueLength = reader.CopyString(_document.Reserve(RawLength(ref reader)));
                         _document.SetString(name, leafLength, _document.Commit(valueLength), valueLength);
                         break;
-                    case JsonTokenType.True or JsonTokenType.False when leafLength > 0 && WantsText(Leaf(leafLength)):
+                    case JsonTokenType.True or JsonTokenType.False when leafLength > 0 && WantsText(_name.Current):
                         if (lineInProgress is not null)
                         {
-                            if (!_names.Add(Leaf(leafLength)))
+                            if (!_names.Add(_name.Current))
                             {
                                 _repeated = true;
                                 return default;
                             }
 
-                            lineInProgress.AddField(Leaf(leafLength), token == JsonTokenType.True);
+                            lineInProgress.AddField(_name.Current, token == JsonTokenType.True);
                             break;
                         }
 
-                        _document.SetBoolean(_document.Store(Leaf(leafLength)), leafLength, token == JsonTokenType.True);
+                        _document.SetBoolean(_document.Store(_name.Current), leafLength, token == JsonTokenType.True);
                         break;
                     default:
                         break;
@@ -294,8 +279,8 @@ internal sealed class StatsMapper
             return new MapOutcome(MapStatus.NoNumbers, "the measurement name cannot be written");
         }
 
-        CollectJsonTags();
-        WriteTags(targetTags, writer);
+        _tags.Collect(_tagKeys);
+        _tags.Write(targetTags, writer);
         int ownFields = WriteLeading(leadingValue, writer);
         for (int i = 0; i < _document.Count; i++)
         {
@@ -336,124 +321,14 @@ internal sealed class StatsMapper
     // Telegraf's parser refuses a carriage return or form feed there; none has an escape.
     private static ReadOnlySpan<byte> Unwritable => "\n\r\f"u8;
 
-    private ReadOnlySpan<byte> Leaf(int length) => _path.AsSpan(0, length);
-
     // One length comparison per leaf, and a byte comparison only for names as long as the leading one.
-    private bool IsLeading(int leafLength) =>
-        leafLength == _leading.Length && leafLength > 0 && Leaf(leafLength).SequenceEqual(_leading);
+    private bool IsLeading() =>
+        _name.Length == _leading.Length && _name.Length > 0 && _name.Current.SequenceEqual(_leading);
 
     private bool IsTag(ReadOnlySpan<byte> name) => _tagKeys.Count > 0 && GlobPattern.MatchesAny(_tagKeys, name);
 
     private bool WantsText(ReadOnlySpan<byte> name) =>
         GlobPattern.MatchesAny(_tagKeys, name) || GlobPattern.MatchesAny(_stringFields, name);
-
-    private void CollectJsonTags()
-    {
-        _jsonTags.Clear();
-        if (_tagKeys.Count == 0)
-        {
-            return;
-        }
-
-        for (int i = 0; i < _document.Count; i++)
-        {
-            if (!GlobPattern.MatchesAny(_tagKeys, _document.NameOf(i)))
-            {
-                continue;
-            }
-
-            // As Telegraf's parser does: strings as they are, booleans as true/false, numbers in 'f' form.
-            int length = _document.KindOf(i) switch
-            {
-                FlatDocument.LeafKind.String => Copy(_document.StringOf(i)),
-                FlatDocument.LeafKind.Boolean => Copy(_document.BooleanOf(i) ? "true"u8 : "false"u8),
-                _ => GoFloatFormat.FormatF(_document.NumberOf(i), _document.Reserve(GoFloatFormat.MaxLength)),
-            };
-            _jsonTags.Add(new JsonTag(i, _document.Commit(length), length));
-        }
-
-        if (_jsonTags.Count > 1)
-        {
-            _jsonTags.Sort(_byKey);
-        }
-    }
-
-    private int Copy(ReadOnlySpan<byte> value)
-    {
-        Span<byte> room = _document.Reserve(value.Length);
-        value.CopyTo(room);
-        return value.Length;
-    }
-
-    private void WriteTags(IReadOnlyList<TargetTag> targetTags, LineProtocolWriter writer)
-    {
-        // Line protocol wants tags sorted by key; a key the document sets itself wins, as in inputs.http.
-        int t = 0;
-        int j = 0;
-        while (t < targetTags.Count || j < _jsonTags.Count)
-        {
-            int order = j >= _jsonTags.Count ? -1
-                : t >= targetTags.Count ? 1
-                : targetTags[t].KeyUtf8.AsSpan().SequenceCompareTo(_document.NameOf(_jsonTags[j].Leaf));
-            if (order < 0)
-            {
-                writer.AddTag(targetTags[t].KeyUtf8, targetTags[t].ValueUtf8);
-                t++;
-                continue;
-            }
-
-            if (order == 0)
-            {
-                t++;
-            }
-
-            JsonTag tag = _jsonTags[j++];
-            writer.AddTag(_document.NameOf(tag.Leaf), _document.ArenaSlice(tag.ValueStart, tag.ValueLength));
-        }
-    }
-
-    private int AppendKey(ref Utf8JsonReader reader, int prefixLength)
-    {
-        int start = prefixLength > 0 ? prefixLength + 1 : 0;
-        int rawLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-        EnsurePath(start + rawLength);
-        if (prefixLength > 0)
-        {
-            _path[prefixLength] = (byte)'_';
-        }
-
-        // CopyString unescapes and checks UTF-8 at some 15 ns a name; a plain valid name is only copied. An
-        // invalid one still goes through CopyString, so it fails the document the same way.
-        ReadOnlySpan<byte> raw = reader.ValueSpan;
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence && Utf8.IsValid(raw))
-        {
-            raw.CopyTo(_path.AsSpan(start));
-            return start + raw.Length;
-        }
-
-        return start + reader.CopyString(_path.AsSpan(start));
-    }
-
-    private int AppendIndex(int prefixLength, int index)
-    {
-        int start = prefixLength > 0 ? prefixLength + 1 : 0;
-        EnsurePath(start + 11);
-        if (prefixLength > 0)
-        {
-            _path[prefixLength] = (byte)'_';
-        }
-
-        index.TryFormat(_path.AsSpan(start), out int digits, default, CultureInfo.InvariantCulture);
-        return start + digits;
-    }
-
-    private void EnsurePath(int length)
-    {
-        if (length > _path.Length)
-        {
-            Array.Resize(ref _path, Math.Max(length, _path.Length * 2));
-        }
-    }
 
     private static string Describe(JsonTokenType token) => token switch
     {
@@ -476,6 +351,4 @@ internal sealed class StatsMapper
 
         return $"{message.TrimEnd('.', ' ')} (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})";
     }
-
-    private readonly record struct JsonTag(int Leaf, int ValueStart, int ValueLength);
 }
