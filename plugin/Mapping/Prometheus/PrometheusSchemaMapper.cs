@@ -17,19 +17,16 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// </summary>
 internal sealed class PrometheusSchemaMapper
 {
-    /// <summary>Separates names and values in a stored label set; 0xFF never occurs in UTF-8.</summary>
-    private const byte Separator = 0xFF;
-
     /// <summary>2^64: the Go parser stores counts as uint64, and converts only values below this exactly.</summary>
     private const double Uint64Limit = 18446744073709551616.0;
 
     private readonly PrometheusReaderBuffers _readerBuffers = new();
+    private readonly SeriesLabels _labels = new();
 
-    // The family whose histogram or summary series are being collected: its name at _arena[0.._familyLength),
-    // then each series' label set; a series is written when its family ends, as the Go parser merges all
-    // lines of a series (buckets, sum, count) into one metric.
-    private byte[] _arena = new byte[4096];
-    private int _arenaLength;
+    // The family whose histogram or summary series are being collected: its name, and each series with its label
+    // set; a series is written when its family ends, as the Go parser merges all lines of a series (buckets, sum,
+    // count) into one metric.
+    private byte[] _familyName = new byte[256];
     private int _familyLength;
     private int _pendingFamily;
     private PrometheusMetricType _pendingType;
@@ -39,21 +36,17 @@ internal sealed class PrometheusSchemaMapper
     private Bound[] _bounds = new Bound[64];
     private int _boundCount;
 
-    private int[] _labelOrder = new int[16];
-    private int[] _targetOrder = new int[4];
-    private IReadOnlyList<TargetTag> _targets = [];
     private long _gatherTime;
     private int _skipped;
     private int _written;
 
     public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
     {
-        _targets = targetTags;
         _gatherTime = timestampNanoseconds;
         _skipped = 0;
         _written = 0;
         Forget();
-        SortTargets();
+        _labels.Reset(targetTags);
 
         var reader = new PrometheusTextReader(body, _readerBuffers);
         while (reader.Read())
@@ -107,9 +100,8 @@ internal sealed class PrometheusSchemaMapper
             return;
         }
 
-        int labelsStart = _arenaLength;
-        int labelsLength = StoreLabels(ref reader, labelsStart);
-        WriteTags(_arena.AsSpan(labelsStart, labelsLength), writer);
+        (int labelsStart, int labelsLength) = _labels.Store(ref reader);
+        _labels.WriteTags(_labels.At(labelsStart, labelsLength), writer);
         ReadOnlySpan<byte> field = reader.FamilyType switch
         {
             PrometheusMetricType.Counter => "counter"u8,
@@ -137,13 +129,15 @@ internal sealed class PrometheusSchemaMapper
             _pendingFamily = reader.FamilyNumber;
             _pendingType = reader.FamilyType;
             _familyLength = reader.FamilyName.Length;
-            EnsureArena(_familyLength);
-            reader.FamilyName.CopyTo(_arena);
-            _arenaLength = _familyLength;
+            if (_familyLength > _familyName.Length)
+            {
+                _familyName = new byte[Math.Max(_familyLength, _familyName.Length * 2)];
+            }
+
+            reader.FamilyName.CopyTo(_familyName);
         }
 
-        int labelsStart = _arenaLength;
-        int labelsLength = StoreLabels(ref reader, labelsStart);
+        (int labelsStart, int labelsLength) = _labels.Store(ref reader);
         ref Series series = ref FindOrAddSeries(labelsStart, labelsLength);
         if (reader.HasTimestamp)
         {
@@ -174,7 +168,7 @@ internal sealed class PrometheusSchemaMapper
 
     private ref Series FindOrAddSeries(int labelsStart, int labelsLength)
     {
-        ReadOnlySpan<byte> labels = _arena.AsSpan(labelsStart, labelsLength);
+        ReadOnlySpan<byte> labels = _labels.At(labelsStart, labelsLength);
         int hash = HashOf(labels);
         if (_lastSeries < _seriesCount && Matches(_series[_lastSeries], hash, labels))
         {
@@ -191,7 +185,7 @@ internal sealed class PrometheusSchemaMapper
         }
 
         // A new series keeps the label set just stored; a known one lets the next sample reuse that room.
-        _arenaLength = labelsStart + labelsLength;
+        _labels.Keep(labelsStart, labelsLength);
         if (_seriesCount == _series.Length)
         {
             Array.Resize(ref _series, _series.Length * 2);
@@ -210,7 +204,7 @@ internal sealed class PrometheusSchemaMapper
     }
 
     private bool Matches(in Series series, int hash, ReadOnlySpan<byte> labels) =>
-        series.Hash == hash && _arena.AsSpan(series.LabelsStart, series.LabelsLength).SequenceEqual(labels);
+        series.Hash == hash && _labels.At(series.LabelsStart, series.LabelsLength).SequenceEqual(labels);
 
     private static int HashOf(ReadOnlySpan<byte> bytes)
     {
@@ -262,7 +256,7 @@ internal sealed class PrometheusSchemaMapper
             return;
         }
 
-        ReadOnlySpan<byte> measurement = _arena.AsSpan(0, _familyLength);
+        ReadOnlySpan<byte> measurement = _familyName.AsSpan(0, _familyLength);
         Span<byte> name = stackalloc byte[GoFloatFormat.MaxLength];
         bool histogram = _pendingType == PrometheusMetricType.Histogram;
         for (int s = 0; s < _seriesCount; s++)
@@ -274,7 +268,7 @@ internal sealed class PrometheusSchemaMapper
                 continue;
             }
 
-            WriteTags(_arena.AsSpan(series.LabelsStart, series.LabelsLength), writer);
+            _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), writer);
             for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
             {
                 double value = histogram ? AsCount(_bounds[b].Count) : _bounds[b].Count;
@@ -310,7 +304,7 @@ internal sealed class PrometheusSchemaMapper
         _seriesCount = 0;
         _lastSeries = 0;
         _boundCount = 0;
-        _arenaLength = 0;
+        _labels.Clear();
     }
 
     /// <summary>
@@ -353,133 +347,6 @@ internal sealed class PrometheusSchemaMapper
         // Beyond the year 2262 nanoseconds overflow; Go would write a wrapped time, this writes no point.
         nanoseconds = milliseconds * 1_000_000;
         return milliseconds <= long.MaxValue / 1_000_000;
-    }
-
-    /// <summary>
-    /// Stores the sample's labels at <paramref name="start"/> sorted by name, as name 0xFF value 0xFF pairs,
-    /// without the <c>le</c>/<c>quantile</c> its family consumes; returns the length. Labels with an empty value
-    /// stay (they tell series apart in the Go parser) and are dropped when the tags are written.
-    /// </summary>
-    private int StoreLabels(ref PrometheusTextReader reader, int start)
-    {
-        int count = reader.LabelCount;
-        if (_labelOrder.Length < count)
-        {
-            _labelOrder = new int[Math.Max(count, _labelOrder.Length * 2)];
-        }
-
-        int kept = 0;
-        int room = 0;
-        for (int l = 0; l < count; l++)
-        {
-            if (l == reader.BoundLabelIndex)
-            {
-                continue;
-            }
-
-            // Insertion sort: a sample has a handful of labels, often already in order.
-            ReadOnlySpan<byte> key = reader.LabelName(l);
-            int at = kept++;
-            while (at > 0 && reader.LabelName(_labelOrder[at - 1]).SequenceCompareTo(key) > 0)
-            {
-                _labelOrder[at] = _labelOrder[at - 1];
-                at--;
-            }
-
-            _labelOrder[at] = l;
-            room += key.Length + reader.LabelValue(l).Length + 2;
-        }
-
-        EnsureArena(start + room);
-        int length = 0;
-        for (int k = 0; k < kept; k++)
-        {
-            length += Append(reader.LabelName(_labelOrder[k]), start + length);
-            length += Append(reader.LabelValue(_labelOrder[k]), start + length);
-        }
-
-        return length;
-    }
-
-    private int Append(ReadOnlySpan<byte> text, int at)
-    {
-        text.CopyTo(_arena.AsSpan(at));
-        _arena[at + text.Length] = Separator;
-        return text.Length + 1;
-    }
-
-    /// <summary>
-    /// Writes a stored label set merged with the target tags in key order. A target tag replaces a label of the
-    /// same name, as inputs.prometheus sets its url tag over the labels; empty label values are not tags.
-    /// </summary>
-    private void WriteTags(ReadOnlySpan<byte> labels, LineProtocolWriter writer)
-    {
-        int t = 0;
-        while (!labels.IsEmpty || t < _targets.Count)
-        {
-            ReadOnlySpan<byte> key = default;
-            ReadOnlySpan<byte> value = default;
-            ReadOnlySpan<byte> rest = default;
-            if (!labels.IsEmpty)
-            {
-                int keyEnd = labels.IndexOf(Separator);
-                key = labels[..keyEnd];
-                rest = labels[(keyEnd + 1)..];
-                int valueEnd = rest.IndexOf(Separator);
-                value = rest[..valueEnd];
-                rest = rest[(valueEnd + 1)..];
-            }
-
-            int order = labels.IsEmpty ? 1
-                : t >= _targets.Count ? -1
-                : key.SequenceCompareTo(_targets[_targetOrder[t]].KeyUtf8);
-            if (order < 0)
-            {
-                if (!value.IsEmpty)
-                {
-                    writer.AddTag(key, value);
-                }
-
-                labels = rest;
-                continue;
-            }
-
-            TargetTag target = _targets[_targetOrder[t++]];
-            writer.AddTag(target.KeyUtf8, target.ValueUtf8);
-            if (order == 0)
-            {
-                labels = rest;
-            }
-        }
-    }
-
-    private void SortTargets()
-    {
-        int count = _targets.Count;
-        if (_targetOrder.Length < count)
-        {
-            _targetOrder = new int[count];
-        }
-
-        for (int t = 0; t < count; t++)
-        {
-            int at = t;
-            while (at > 0 && _targets[_targetOrder[at - 1]].KeyUtf8.AsSpan().SequenceCompareTo(_targets[t].KeyUtf8) > 0)
-            {
-                _targetOrder[at] = _targetOrder[at - 1];
-                at--;
-            }
-
-            _targetOrder[at] = t;
-        }
-    }
-
-    private void EnsureArena(int length)
-    {
-        if (length > _arena.Length)
-        {
-            Array.Resize(ref _arena, Math.Max(length, _arena.Length * 2));
-        }
     }
 
     private struct Series
