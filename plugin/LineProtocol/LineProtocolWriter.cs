@@ -43,8 +43,6 @@ internal sealed class LineProtocolWriter
         Fields,
     }
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
-
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
 
     /// <summary>The fields the line being written holds so far.</summary>

@@ -61,6 +61,6 @@ public class WriterBenchmarks
         }
 
         writer.EndLine(Timestamp);
-        return writer.WrittenSpan.Length;
+        return writer.WrittenMemory.Span.Length;
     }
 }

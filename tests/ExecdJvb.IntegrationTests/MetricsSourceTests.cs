@@ -116,10 +116,10 @@ public sealed class MetricsSourceTests(DockerEngineFixture fixture) : IAsyncLife
         TargetTag[] tags = [new("container_name", "docker-jitsi-meet-jvb-1"), new("version", Version)];
         var direct = new LineProtocolWriter();
         Assert.True(new PrometheusSchemaMapper().Map(TestData.Bytes("jvb", "metrics-2.3.168.txt"), tags, points[0].Time, direct).Written);
-        IReadOnlyList<DecodedPoint> expected = LineProtocolDecoder.Decode(direct.WrittenSpan);
+        IReadOnlyList<DecodedPoint> expected = LineProtocolDecoder.Decode(direct.WrittenMemory.Span);
 
         Assert.Equal($"jitsi_stats,container_name=docker-jitsi-meet-jvb-1,version={Version} healthy=1", once.StdoutLines[0][..once.StdoutLines[0].LastIndexOf(' ')]);
         Assert.Equal(expected.Select(p => p.ToString()), points.Skip(1).Select(p => p.ToString()));
-        Assert.Equal(Encoding.UTF8.GetString(direct.WrittenSpan), string.Concat(once.StdoutLines.Skip(1).Select(line => line + "\n")));
+        Assert.Equal(Encoding.UTF8.GetString(direct.WrittenMemory.Span), string.Concat(once.StdoutLines.Skip(1).Select(line => line + "\n")));
     }
 }

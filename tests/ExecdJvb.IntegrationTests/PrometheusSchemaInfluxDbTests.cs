@@ -24,7 +24,7 @@ public sealed class PrometheusSchemaInfluxDbTests(InfluxDbFixture influx) : ICla
             mapper.Map(File.ReadAllBytes(Path.Combine(folder, "input.txt")), UrlTag, Timestamp, writer);
         }
 
-        string lines = Encoding.UTF8.GetString(writer.WrittenSpan);
+        string lines = Encoding.UTF8.GetString(writer.WrittenMemory.Span);
         (HttpStatusCode status, string body) = await _influx.WriteAsync(lines);
 
         Assert.True(status == HttpStatusCode.NoContent, $"InfluxDB answered {(int)status} {body}");

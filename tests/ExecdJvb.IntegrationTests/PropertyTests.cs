@@ -131,7 +131,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                     MapOutcome viaBuffer = new StatsMapper("m", [new GlobPattern("zz_no_generated_name")], strings).Map(body, TargetTags[0], Timestamp, buffered);
                     Assert.Equal(viaBuffer.Status, viaStream.Status);
                     Assert.Equal(viaBuffer.SkippedValues, viaStream.SkippedValues);
-                    Assert.Equal(Encoding.UTF8.GetString(buffered.WrittenSpan), Encoding.UTF8.GetString(streamed.WrittenSpan));
+                    Assert.Equal(Encoding.UTF8.GetString(buffered.WrittenMemory.Span), Encoding.UTF8.GetString(streamed.WrittenMemory.Span));
                 },
                 iter: 10_000);
     }
@@ -157,12 +157,12 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
 
                 if (outcome.Written)
                 {
-                    Assert.Equal(1, writer.WrittenSpan.Count((byte)'\n'));
-                    Assert.Equal((byte)'\n', writer.WrittenSpan[^1]);
+                    Assert.Equal(1, writer.WrittenMemory.Span.Count((byte)'\n'));
+                    Assert.Equal((byte)'\n', writer.WrittenMemory.Span[^1]);
                 }
                 else
                 {
-                    Assert.Equal(0, writer.WrittenSpan.Length);
+                    Assert.Equal(0, writer.WrittenMemory.Span.Length);
                     Assert.False(string.IsNullOrEmpty(outcome.Detail));
                 }
             },
@@ -184,10 +184,10 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                 }
             }
 
-            Assert.Equal(expected.Count, writer.WrittenSpan.Count((byte)'\n'));
+            Assert.Equal(expected.Count, writer.WrittenMemory.Span.Count((byte)'\n'));
             Assert.Equal(
                 string.Concat(expected.Select(point => point + "\n")),
-                string.Concat(LineProtocolDecoder.Decode(writer.WrittenSpan).Select(point => point + "\n")));
+                string.Concat(LineProtocolDecoder.Decode(writer.WrittenMemory.Span).Select(point => point + "\n")));
         },
         iter: 5_000);
     }
@@ -215,7 +215,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                     };
                     if (Write(writer, point) is not null)
                     {
-                        lines.Add(Encoding.UTF8.GetString(writer.WrittenSpan));
+                        lines.Add(Encoding.UTF8.GetString(writer.WrittenMemory.Span));
                     }
                 }
 
@@ -225,7 +225,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                     writer.Clear();
                     if (mapper.Map(Encoding.UTF8.GetBytes(documents[i]), TargetTags[0], Timestamp + i, writer).Written)
                     {
-                        lines.Add(Encoding.UTF8.GetString(writer.WrittenSpan));
+                        lines.Add(Encoding.UTF8.GetString(writer.WrittenMemory.Span));
                     }
                 }
 
@@ -263,7 +263,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
 
         MapOutcome outcome = mapper.Map(Encoding.UTF8.GetBytes(json), targets, Timestamp, writer);
 
-        string written = Encoding.UTF8.GetString(writer.WrittenSpan);
+        string written = Encoding.UTF8.GetString(writer.WrittenMemory.Span);
         if (fields.Count == 0)
         {
             Assert.True(outcome.Status == MapStatus.NoNumbers, $"the model has no field, the mapper said {outcome.Status} and wrote {DecodedPoint.Quote(written)}");
@@ -273,7 +273,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
 
         Assert.True(outcome.Written, $"the model has {fields.Count} fields, the mapper said {outcome.Status}: {outcome.Detail}");
         Assert.EndsWith("\n", written, StringComparison.Ordinal);
-        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span));
 
         Assert.Equal(1, written.Count(c => c == '\n'));
         Assert.Equal(new DecodedPoint("jitsi_stats", tags, fields, Timestamp).ToString(), point.ToString());
@@ -463,14 +463,14 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     /// </summary>
     private static DecodedPoint? Write(LineProtocolWriter writer, (string Measurement, (string Key, string Value)[] Tags, (string Key, object Value)[] Fields, long Time) point)
     {
-        int before = writer.WrittenSpan.Length;
+        int before = writer.WrittenMemory.Span.Length;
         string measurement = WireName(point.Measurement);
         bool begun = writer.BeginLine(Encoding.UTF8.GetBytes(point.Measurement));
         bool encodable = measurement.Length > 0 && !measurement.StartsWith('#') && !SplitsWhenRead(point.Measurement, ", ");
         Assert.True(begun == encodable, $"BeginLine({DecodedPoint.Quote(point.Measurement)}) returned {begun}");
         if (!begun)
         {
-            Assert.Equal(before, writer.WrittenSpan.Length);
+            Assert.Equal(before, writer.WrittenMemory.Span.Length);
             return null;
         }
 
@@ -509,7 +509,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
         Assert.Equal(fields.Count > 0, ended);
         if (!ended)
         {
-            Assert.Equal(before, writer.WrittenSpan.Length);
+            Assert.Equal(before, writer.WrittenMemory.Span.Length);
             return null;
         }
 

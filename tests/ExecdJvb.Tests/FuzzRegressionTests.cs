@@ -75,7 +75,7 @@ public sealed class FuzzRegressionTests
             : new StatsMapper("jitsi_stats", [], []);
         var writer = new LineProtocolWriter();
         MapOutcome outcome = mapper.Map(TestData.Bytes("fuzz-regressions", input), tagKeysAndStringFields ? UrlTag : [], Timestamp, writer);
-        return (outcome, writer.WrittenSpan.ToArray());
+        return (outcome, writer.WrittenMemory.Span.ToArray());
     }
 
     /// <summary>The field set as InfluxDB 1.x reads it: a delimiter after a backslash is escaped; in a string, a backslash escapes the next character.</summary>

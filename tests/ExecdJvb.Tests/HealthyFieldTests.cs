@@ -57,7 +57,7 @@ public sealed class HealthyFieldTests
         MapOutcome outcome = mapper.Map(Encoding.UTF8.GetBytes(json), Tags, Timestamp, writer, 1);
 
         Assert.Equal(MapStatus.NoNumbers, outcome.Status);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class HealthyFieldTests
         MapOutcome outcome = mapper.Map("jitsi_jvb_healthy 0.0\njitsi_jvb_drain_mode 1.0\njitsi_jvb_conferences 2.0\nhealthy 5\n"u8, Tags, Timestamp, writer, 1);
 
         Assert.Equal(MapStatus.Written, outcome.Status);
-        Assert.Equal($"jitsi_stats,container_name=jvb-1,version=2.3.168-g28674f78 healthy=1,drain=true,conferences=2 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"jitsi_stats,container_name=jvb-1,version=2.3.168-g28674f78 healthy=1,drain=true,conferences=2 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class HealthyFieldTests
         MapOutcome outcome = mapper.Map("jitsi_jvb_healthy 1.0\n"u8, Tags, Timestamp, writer, 1);
 
         Assert.Equal(MapStatus.NoNumbers, outcome.Status);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class HealthyFieldTests
         DecodedPoint fromColibri = Assert.Single(LineProtocolDecoder.Decode(Map(colibri, TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json"), 1)));
         var writer = new LineProtocolWriter();
         Assert.True(metrics.Map(TestData.Bytes("jvb", "metrics-2.3.168.txt"), Tags, Timestamp, writer, 1).Written);
-        DecodedPoint fromMetrics = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        DecodedPoint fromMetrics = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span));
 
         foreach (DecodedPoint point in new[] { fromColibri, fromMetrics })
         {
@@ -140,6 +140,6 @@ public sealed class HealthyFieldTests
         var writer = new LineProtocolWriter();
         MapOutcome outcome = mapper.Map(json, Tags, Timestamp, writer, healthy);
         Assert.True(outcome.Written, outcome.Detail);
-        return Encoding.UTF8.GetString(writer.WrittenSpan);
+        return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 }

@@ -44,13 +44,13 @@ public sealed class LineProtocolWriterTests
 
         if (output.TryGetProperty("error", out _))
         {
-            Assert.False(accepted, $"the corpus expects an error, the writer wrote {Encoding.UTF8.GetString(writer.WrittenSpan)}");
-            Assert.Equal(0, writer.WrittenSpan.Length);
+            Assert.False(accepted, $"the corpus expects an error, the writer wrote {Encoding.UTF8.GetString(writer.WrittenMemory.Span)}");
+            Assert.Equal(0, writer.WrittenMemory.Span.Length);
         }
         else
         {
             Assert.True(accepted);
-            Assert.Equal(NumbersByValue(output.GetProperty("result").GetString() + "\n"), NumbersByValue(Encoding.UTF8.GetString(writer.WrittenSpan)));
+            Assert.Equal(NumbersByValue(output.GetProperty("result").GetString() + "\n"), NumbersByValue(Encoding.UTF8.GetString(writer.WrittenMemory.Span)));
         }
     }
 
@@ -65,7 +65,7 @@ public sealed class LineProtocolWriterTests
         writer.AddField("d"u8, -2.5e-7);
         writer.EndLine(1);
 
-        Assert.Equal("m a=6632243,b=1000000000000000000000,c=0.00001,d=-0.00000025 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("m a=6632243,b=1000000000000000000000,c=0.00001,d=-0.00000025 1\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     /// <summary>
@@ -183,7 +183,7 @@ public sealed class LineProtocolWriterTests
         writer.AddTag("t"u8, "v"u8);
 
         Assert.False(writer.EndLine(2));
-        Assert.Equal("a x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("a x=1 1\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Theory]
@@ -197,7 +197,7 @@ public sealed class LineProtocolWriterTests
 
         Assert.False(writer.AddField("x"u8, value));
         Assert.False(writer.EndLine(1));
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class LineProtocolWriterTests
         writer.AddField("f\n"u8, 1.0);
         writer.EndLine(5);
 
-        Assert.Equal("m\\nx,t\\r=a\\tb f\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("m\\nx,t\\r=a\\tb f\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public sealed class LineProtocolWriterTests
         Assert.True(writer.AddField("f\\"u8, 2.0));
         writer.EndLine(5);
 
-        Assert.Equal("m,t=v f=2 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("m,t=v f=2 5\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class LineProtocolWriterTests
         writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
 
-        Assert.Equal("stats# x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("stats# x=1 1\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -253,8 +253,8 @@ public sealed class LineProtocolWriterTests
         Assert.False(writer.AddField("t\n\\"u8, true));
         writer.EndLine(5);
 
-        Assert.Equal("m,t\\n=first,u=v t\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
-        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        Assert.Equal("m,t\\n=first,u=v t\\n=1 5\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span));
         Assert.Equal(["t\\n", "u"], point.Tags.Select(tag => tag.Key));
     }
 
@@ -274,8 +274,8 @@ public sealed class LineProtocolWriterTests
 
         writer.EndLine(5);
 
-        Assert.Equal(expected, Encoding.UTF8.GetString(writer.WrittenSpan));
-        Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        Assert.Equal(expected, Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+        Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span));
     }
 
     [Theory]
@@ -299,8 +299,8 @@ public sealed class LineProtocolWriterTests
         prechecked.EndLine(5);
         usual.EndLine(5);
 
-        Assert.Equal(expected, Encoding.UTF8.GetString(prechecked.WrittenSpan));
-        Assert.Equal(Encoding.UTF8.GetString(usual.WrittenSpan), Encoding.UTF8.GetString(prechecked.WrittenSpan));
+        Assert.Equal(expected, Encoding.UTF8.GetString(prechecked.WrittenMemory.Span));
+        Assert.Equal(Encoding.UTF8.GetString(usual.WrittenMemory.Span), Encoding.UTF8.GetString(prechecked.WrittenMemory.Span));
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public sealed class LineProtocolWriterTests
             writer.EndLine(time);
         }
 
-        Assert.Equal("m,t=v f=1 1\nm,t=v f=1 2\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("m,t=v f=1 1\nm,t=v f=1 2\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -333,8 +333,8 @@ public sealed class LineProtocolWriterTests
         Assert.True(writer.AddField("a\\b"u8, 3.0));
         writer.EndLine(5);
 
-        Assert.Equal("m,t\\\\,k=v\\\\ w a\\\\\\,b=2,a\\b=3 5\n", Encoding.UTF8.GetString(writer.WrittenSpan));
-        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenSpan));
+        Assert.Equal("m,t\\\\,k=v\\\\ w a\\\\\\,b=2,a\\b=3 5\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span));
         Assert.Equal(new DecodedTag("t\\,k", "v\\ w"), point.Tags[0]);
         Assert.Equal(["a\\\\,b", "a\\b"], point.Fields.Select(field => field.Key));
     }

@@ -220,7 +220,7 @@ public sealed partial class MetricsStatsMapperTests
 
         Assert.Equal(MapStatus.Written, outcome.Status);
         Assert.Equal(4, outcome.SkippedValues);
-        Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -325,7 +325,7 @@ public sealed partial class MetricsStatsMapperTests
         MapOutcome outcome = new MetricsStatsMapper("jitsi_stats", []).Map("jitsi_jvb_conferences 1\njitsi_jvb_conferences 2\njitsi_jvb_a{b=\"c\"} 1\njitsi_jvb_a_b_c 2\n"u8, NameTag, Timestamp, writer);
 
         Assert.Equal(2, outcome.SkippedValues);
-        Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1,a_b_c=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1,a_b_c=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -337,7 +337,7 @@ public sealed partial class MetricsStatsMapperTests
 
         Assert.Equal(MapStatus.Written, outcome.Status);
         Assert.Equal(2, outcome.SkippedValues);
-        Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1,endpoints=4,participants=4 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1,endpoints=4,participants=4 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Theory]
@@ -362,7 +362,7 @@ public sealed partial class MetricsStatsMapperTests
         {
             // A last line that is complete but has no line break is a whole sample.
             Assert.Equal(MapStatus.Written, outcome.Status);
-            Assert.EndsWith($" conferences=1,stress_level=0.5,total_bytes_sent=12 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+            Assert.EndsWith($" conferences=1,stress_level=0.5,total_bytes_sent=12 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
             return;
         }
 
@@ -378,7 +378,7 @@ public sealed partial class MetricsStatsMapperTests
             Assert.Contains(reason, outcome.Detail, StringComparison.Ordinal);
         }
 
-        Assert.Equal("earlier x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("earlier x=1 1\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -389,7 +389,7 @@ public sealed partial class MetricsStatsMapperTests
         MapOutcome outcome = new MetricsStatsMapper("#comment", []).Map("jitsi_jvb_conferences 1\n"u8, NameTag, Timestamp, writer);
 
         Assert.Equal(MapStatus.NoNumbers, outcome.Status);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -447,14 +447,14 @@ public sealed partial class MetricsStatsMapperTests
         var writer = new LineProtocolWriter();
         MapOutcome outcome = mapper.Map(body, NameTag, Timestamp, writer);
         Assert.True(outcome.Written, outcome.Detail);
-        return Encoding.UTF8.GetString(writer.WrittenSpan);
+        return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 
     private static string Map(StatsMapper mapper, ReadOnlySpan<byte> body)
     {
         var writer = new LineProtocolWriter();
         Assert.True(mapper.Map(body, NameTag, Timestamp, writer).Written);
-        return Encoding.UTF8.GetString(writer.WrittenSpan);
+        return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 
     /// <summary>The fixture's sample lines read with a regular expression, independently of the reader under test.</summary>

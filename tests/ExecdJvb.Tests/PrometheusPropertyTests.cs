@@ -112,9 +112,9 @@ public sealed class PrometheusPropertyTests
                 var writer = new LineProtocolWriter(64);
                 MapOutcome outcome = mapper.Map(text, UrlTag, Timestamp, writer);
 
-                int lines = writer.WrittenSpan.Count((byte)'\n');
+                int lines = writer.WrittenMemory.Span.Count((byte)'\n');
                 Assert.Equal(outcome.Written, lines > 0);
-                IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenSpan);
+                IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
                 Assert.Equal(lines, points.Count);
                 Assert.All(points, point => Assert.All(point.Fields, field => Assert.True(field.Value is double number && double.IsFinite(number), point.ToString())));
                 Assert.DoesNotContain(outcome.Detail ?? "", c => c is '\n' or '\r');
@@ -176,7 +176,7 @@ public sealed class PrometheusPropertyTests
                 mapper.Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer);
 
                 List<string> expected = Model(families);
-                Assert.Equal(string.Join("\n", expected), Normalized(writer.WrittenSpan));
+                Assert.Equal(string.Join("\n", expected), Normalized(writer.WrittenMemory.Span));
                 written += expected.Count;
             },
             iter: 2_000,

@@ -21,7 +21,7 @@ public sealed class PrometheusSchemaMapperTests
         MapOutcome outcome = new PrometheusSchemaMapper().Map(input, UrlTag, Timestamp, writer);
 
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
-        Assert.Equal(Normalized(expected), Normalized(writer.WrittenSpan));
+        Assert.Equal(Normalized(expected), Normalized(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PrometheusSchemaMapperTests
 
         Assert.Equal(new MapOutcome(MapStatus.Written), outcome);
         Assert.Equal(4, histograms.Length);
-        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenSpan);
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
         Assert.Equal(simpleSamples + histograms.Length, points.Count);
         DecodedPoint energy = Assert.Single(points, point => point.Measurement == "jitsi_jvb_tossed_packets_energy");
         Assert.Contains(new DecodedField("count", 2466.0), energy.Fields);
@@ -80,7 +80,7 @@ public sealed class PrometheusSchemaMapperTests
             Timestamp,
             writer);
 
-        Assert.Equal($"g,container_name=jvb-1,url=from\\ the\\ label gauge=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"g,container_name=jvb-1,url=from\\ the\\ label gauge=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class PrometheusSchemaMapperTests
         MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes("prometheus", "malformed_lines", "input.txt"), UrlTag, Timestamp, writer);
 
         Assert.True(outcome.Written);
-        Assert.Equal(5, writer.WrittenSpan.Count((byte)'\n'));
+        Assert.Equal(5, writer.WrittenMemory.Span.Count((byte)'\n'));
         Assert.StartsWith("13 of 19 lines could not be read; the first: line 3: ", outcome.Detail);
     }
 
@@ -113,7 +113,7 @@ public sealed class PrometheusSchemaMapperTests
 
         Assert.Equal(MapStatus.NoNumbers, outcome.Status);
         Assert.Equal("the answer is empty", outcome.Detail);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class PrometheusSchemaMapperTests
 
         Assert.Equal(MapStatus.NotPrometheusText, outcome.Status);
         Assert.Equal("3 of 3 lines could not be read; the first: line 1: invalid metric name \"<html>\"", outcome.Detail);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class PrometheusSchemaMapperTests
         MapOutcome outcome = new PrometheusSchemaMapper().Map("a NaN\nb +Inf\n# TYPE c counter\nc -Inf\n"u8, UrlTag, Timestamp, writer);
 
         Assert.Equal(new MapOutcome(MapStatus.NoNumbers, "no sample has a value that can be written", 3), outcome);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Theory]
@@ -161,7 +161,7 @@ public sealed class PrometheusSchemaMapperTests
 
         MapOutcome outcome = new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes($"# TYPE h histogram\nh_bucket{{le=\"1\"}} {count}\nh_count {count}\nh_sum 1\n"), UrlTag, Timestamp, writer);
 
-        Assert.Equal($"h,url=http://127.0.0.1:8080/metrics sum=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"h,url=http://127.0.0.1:8080/metrics sum=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
         Assert.Equal(2, outcome.SkippedValues);
     }
 
@@ -172,7 +172,7 @@ public sealed class PrometheusSchemaMapperTests
 
         MapOutcome outcome = new PrometheusSchemaMapper().Map("a 1 9223372036855\nb 2 9223372036854\n"u8, UrlTag, Timestamp, writer);
 
-        Assert.Equal("b,url=http://127.0.0.1:8080/metrics value=2 9223372036854000000\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("b,url=http://127.0.0.1:8080/metrics value=2 9223372036854000000\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
         Assert.Equal(1, outcome.SkippedValues);
     }
 
@@ -200,7 +200,7 @@ public sealed class PrometheusSchemaMapperTests
         mapper.Map("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"1\"} 1\nh_bu"u8, UrlTag, Timestamp, new LineProtocolWriter(64));
         mapper.Map(histogram, UrlTag, Timestamp, second);
 
-        Assert.Equal(Encoding.UTF8.GetString(first.WrittenSpan), Encoding.UTF8.GetString(second.WrittenSpan));
+        Assert.Equal(Encoding.UTF8.GetString(first.WrittenMemory.Span), Encoding.UTF8.GetString(second.WrittenMemory.Span));
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class PrometheusSchemaMapperTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.True(outcome.Written);
-        int lines = writer.WrittenSpan.Count((byte)'\n');
+        int lines = writer.WrittenMemory.Span.Count((byte)'\n');
         Assert.True(lines >= 94, $"only {lines} lines");
         Assert.Equal(0, allocated);
     }
@@ -230,7 +230,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
         new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer);
-        return Encoding.UTF8.GetString(writer.WrittenSpan);
+        return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 
     /// <summary>The points of a line-protocol text, each with its fields in key order, as a sorted list.</summary>

@@ -121,7 +121,7 @@ public sealed class StatsMapperTests
         MapOutcome outcome = mapper.Map("""{"s1":"a\nb","s2":"a\rb","s3":"a\fb","s4":"a\tb \"q\"","n":1}"""u8, UrlTag, Timestamp, writer);
 
         Assert.Equal(3, outcome.SkippedValues);
-        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats s4=\"a\tb \\\"q\\\"\",n=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats s4=\"a\tb \\\"q\\\"\",n=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class StatsMapperTests
         Assert.True(outcome.Written);
         Assert.Equal(1, outcome.SkippedValues);
         string tiny = "0." + new string('0', 319) + "1";
-        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats neg=-0,tiny={tiny},ok=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal($"jitsi_stats,url=http://127.0.0.1:8080/colibri/stats neg=-0,tiny={tiny},ok=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Theory]
@@ -179,7 +179,7 @@ public sealed class StatsMapperTests
 
         Assert.Equal(expected, outcome.Status);
         Assert.False(string.IsNullOrEmpty(outcome.Detail));
-        Assert.Equal("earlier x=1 1\n", Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal("earlier x=1 1\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class StatsMapperTests
 
         Assert.Equal(MapStatus.NotJson, outcome.Status);
         Assert.Contains("depth", outcome.Detail, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class StatsMapperTests
         MapOutcome outcome = new StatsMapper("jitsi_stats", [], []).Map(body, UrlTag, Timestamp, writer);
 
         Assert.Equal(MapStatus.NotJson, outcome.Status);
-        Assert.Equal(0, writer.WrittenSpan.Length);
+        Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
     [Fact]
@@ -225,6 +225,6 @@ public sealed class StatsMapperTests
         var writer = new LineProtocolWriter();
         MapOutcome outcome = (mapper ?? new StatsMapper("jitsi_stats", [], [])).Map(json, UrlTag, Timestamp, writer);
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
-        return Encoding.UTF8.GetString(writer.WrittenSpan);
+        return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 }

@@ -68,10 +68,10 @@ internal sealed class MapTarget
             throw new InvariantViolationException($"StatsMapper.Map threw {ex.GetType().Name} ({configuration})", ex);
         }
 
-        string? violation = LineInvariants.Violation(_writer.WrittenSpan, outcome, textFieldsAllowed, TimestampText);
+        string? violation = LineInvariants.Violation(_writer.WrittenMemory.Span, outcome, textFieldsAllowed, TimestampText);
         if (violation is not null)
         {
-            throw new InvariantViolationException($"{violation} ({configuration}); output: {Printable(_writer.WrittenSpan)}");
+            throw new InvariantViolationException($"{violation} ({configuration}); output: {Printable(_writer.WrittenMemory.Span)}");
         }
     }
 
