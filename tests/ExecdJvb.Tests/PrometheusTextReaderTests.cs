@@ -458,7 +458,7 @@ public sealed class PrometheusTextReaderTests
     private static Read ReadAll(byte[] text)
     {
         var samples = new List<Sample>();
-        var reader = new PrometheusTextReader(text);
+        var reader = new PrometheusTextReader(text, new PrometheusReaderBuffers());
         while (reader.Read())
         {
             var labels = new List<(string Key, string Value)>();

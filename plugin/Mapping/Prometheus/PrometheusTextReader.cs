@@ -31,10 +31,10 @@ internal ref struct PrometheusTextReader
     private int _sampleNameReference;
     private int _sampleNameLength;
 
-    public PrometheusTextReader(ReadOnlySpan<byte> text, PrometheusReaderBuffers? buffers = null)
+    public PrometheusTextReader(ReadOnlySpan<byte> text, PrometheusReaderBuffers buffers)
     {
         _text = text;
-        _buffers = buffers ?? new PrometheusReaderBuffers();
+        _buffers = buffers;
         _line = new PrometheusLineScanner(text, _buffers);
         BoundLabelIndex = -1;
         Bound = double.NaN;
