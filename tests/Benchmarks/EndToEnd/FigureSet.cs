@@ -48,7 +48,7 @@ internal sealed class FigureSet(EndToEndOptions options)
         Targets = [new(TargetBasis.Value, 7)],
     };
 
-    public Figure Start { get; } = new("start → first batch (process start to the first line for the first newline)", "ms", 1)
+    public Figure Start { get; } = new("start → first batch (exec to the first line for the first newline)", "ms", 1)
     {
         Targets = [new(TargetBasis.Value, 15)],
     };
