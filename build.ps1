@@ -196,26 +196,47 @@ function Invoke-Test {
     $script:Quick = $true
     Invoke-Bench
 
-    Write-Step 'test'
+    # Each test project writes its own results file: the unit tests and the integration tests.
+    $testProjects = @(
+        Join-Path $Root 'tests/ExecdJvb.Tests/ExecdJvb.Tests.csproj'
+        Join-Path $Root 'tests/ExecdJvb.IntegrationTests/ExecdJvb.IntegrationTests.csproj'
+    )
     $results = Join-Path $Artifacts 'test-results'
     Remove-Item -Recurse -Force $results -ErrorAction SilentlyContinue
-    $PSNativeCommandUseErrorActionPreference = $false
-    & dotnet test $Solution -c $Configuration --no-build -nologo --logger 'console;verbosity=normal' --logger 'trx;LogFileName=results.trx' --results-directory $results
-    $testExit = $LASTEXITCODE
-    $PSNativeCommandUseErrorActionPreference = $true
+    $passed = 0
+    $failed = 0
+    $skipped = 0
+    $exits = @()
+    foreach ($project in $testProjects) {
+        $name = [System.IO.Path]::GetFileNameWithoutExtension($project)
+        Write-Step "test $name"
+        $PSNativeCommandUseErrorActionPreference = $false
+        & dotnet test $project -c $Configuration --no-build -nologo --logger 'console;verbosity=normal' --logger "trx;LogFileName=$name.trx" --results-directory $results
+        $exits += $LASTEXITCODE
+        $PSNativeCommandUseErrorActionPreference = $true
 
-    $trx = Get-ChildItem -Path $results -Filter *.trx -Recurse -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $trx) {
-        throw "no test results were written (dotnet test exit $testExit)"
+        $trx = Join-Path $results "$name.trx"
+        if (-not (Test-Path $trx)) {
+            throw "$name wrote no test results (dotnet test exit $LASTEXITCODE)"
+        }
+
+        $counters = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
+        $projectPassed = [int]$counters.passed
+        $projectFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $projectSkipped = [int]$counters.notExecuted
+        Write-Host "$($name): $projectPassed passed, $projectFailed failed, $projectSkipped skipped"
+        if ($projectPassed -eq 0) {
+            throw "$name ran no test"
+        }
+
+        $passed += $projectPassed
+        $failed += $projectFailed
+        $skipped += $projectSkipped
     }
 
-    $counters = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
-    $passed = [int]$counters.passed
-    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-    $skipped = [int]$counters.notExecuted
     Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
-    if ($testExit -ne 0 -or $failed -gt 0 -or $passed -eq 0) {
-        throw "tests failed (exit $testExit)"
+    if (@($exits | Where-Object { $_ -ne 0 }).Count -gt 0 -or $failed -gt 0) {
+        throw "tests failed (exit codes $($exits -join ', '))"
     }
 
     if ($skipped -gt 0) {
