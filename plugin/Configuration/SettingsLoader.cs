@@ -237,9 +237,9 @@ internal static class SettingsLoader
 
     private static string Measurement(string value)
     {
-        // The writer is the one that knows which names line protocol can carry unchanged.
+        // The writer's rule, the one place that knows which names line protocol carries unchanged.
         byte[] name = System.Text.Encoding.UTF8.GetBytes(value);
-        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl) || LineProtocolWriter.TrimName(name).Length != name.Length || !new LineProtocolWriter(64).BeginLine(name))
+        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl) || LineProtocolWriter.TrimName(name).Length != name.Length || !LineProtocolWriter.IsMeasurementName(name))
         {
             throw new ConfigurationException($"invalid measurement \"{value}\": expected a name such as jitsi_stats (no control characters, not starting with # or ending in a backslash)");
         }

@@ -57,6 +57,13 @@ internal sealed class LineProtocolWriter
     }
 
     /// <summary>
+    /// Whether a measurement name can head a line unchanged (after <see cref="TrimName"/>): not empty, not a comment
+    /// (a line that starts with '#' is one to every reader, and '#' has no escape), no backslash before an escape.
+    /// </summary>
+    public static bool IsMeasurementName(ReadOnlySpan<byte> measurement) =>
+        !measurement.IsEmpty && measurement[0] != (byte)'#' && !LineProtocolEscaping.HasBackslashBeforeEscape(measurement, EscapePlace.Measurement);
+
+    /// <summary>
     /// Starts a point; false (and nothing written) when the name cannot be encoded. With
     /// <paramref name="distinctFieldKeys"/> the caller promises never to pass the same field key twice in the
     /// line; keys that differ but would be written alike are still refused.
@@ -68,9 +75,8 @@ internal sealed class LineProtocolWriter
             throw new InvalidOperationException("the previous line was not ended");
         }
 
-        // A line that starts with '#' is a comment to every reader, and '#' has no escape.
         measurement = TrimName(measurement);
-        if (measurement.IsEmpty || measurement[0] == (byte)'#' || LineProtocolEscaping.HasBackslashBeforeEscape(measurement, EscapePlace.Measurement))
+        if (!IsMeasurementName(measurement))
         {
             return false;
         }
