@@ -71,7 +71,7 @@ internal static class App
                 : await DiscoverAsync(docker, sink, stop).ConfigureAwait(false);
         }
 
-        var client = new StatsClient(settings.Timeout, settings.MaxBodySize);
+        var client = new BlockingHttpClient(settings.Timeout, settings.MaxBodySize);
         var gatherer = new Gatherer(targets, client, settings, states, log, TimeProvider.System);
 
         if (commandLine.Once)

@@ -35,7 +35,7 @@ internal sealed class Gatherer
     private readonly LineProtocolWriter _batch = new();
     private long _timestamp;
 
-    public Gatherer(ITargetSource targets, StatsClient client, PluginSettings settings, TargetStateLog states, StderrLog log, TimeProvider time)
+    public Gatherer(ITargetSource targets, BlockingHttpClient client, PluginSettings settings, TargetStateLog states, StderrLog log, TimeProvider time)
     {
         _targets = targets;
         _reader = new JvbReader(client, settings, log, states);

@@ -9,7 +9,7 @@ namespace ExecdJvb.Jitsi;
 /// when a JVB is found, moves or goes, and for each read asks its stats (with source = auto, /metrics at once when
 /// colibri answers 404), /about/health and, once per instance, /about/version, then settles what they mean.
 /// </summary>
-internal sealed class JvbReader(StatsClient client, PluginSettings settings, StderrLog log, TargetStateLog states)
+internal sealed class JvbReader(BlockingHttpClient client, PluginSettings settings, StderrLog log, TargetStateLog states)
 {
     /// <summary>An unhealthy JVB's reason is logged up to this many characters.</summary>
     private const int MaxReasonLength = 200;
@@ -86,13 +86,13 @@ internal sealed class JvbReader(StatsClient client, PluginSettings settings, Std
         JvbEndpoints endpoints = jvb.Endpoints;
         bool fromMetrics = jvb.ReadsMetrics(settings.Source, now);
         FetchResult stats = fromMetrics
-            ? client.Fetch(endpoints.Metrics, StatsClient.PrometheusTextAccept, keepErrorBody: false, stopping)
-            : client.Fetch(endpoints.Colibri!, StatsClient.JsonAccept, keepErrorBody: false, stopping);
+            ? client.Fetch(endpoints.Metrics, BlockingHttpClient.PrometheusTextAccept, keepErrorBody: false, stopping)
+            : client.Fetch(endpoints.Colibri!, BlockingHttpClient.JsonAccept, keepErrorBody: false, stopping);
         FetchResult? colibri404 = null;
         if (!fromMetrics && settings.Source == StatsSource.Auto && stats.Status == 404)
         {
             colibri404 = stats;
-            stats = client.Fetch(endpoints.Metrics, StatsClient.PrometheusTextAccept, keepErrorBody: false, stopping);
+            stats = client.Fetch(endpoints.Metrics, BlockingHttpClient.PrometheusTextAccept, keepErrorBody: false, stopping);
             fromMetrics = true;
         }
 
@@ -105,14 +105,14 @@ internal sealed class JvbReader(StatsClient client, PluginSettings settings, Std
         double healthy = double.NaN;
         if (jvb.HealthDue(now))
         {
-            FetchResult health = client.Fetch(endpoints.Health, StatsClient.JsonAccept, keepErrorBody: true, stopping);
+            FetchResult health = client.Fetch(endpoints.Health, BlockingHttpClient.JsonAccept, keepErrorBody: true, stopping);
             healthy = Health(target.Name, jvb, health, now);
             health.Release();
         }
 
         if (settings.TagVersion && jvb.VersionDue(now))
         {
-            FetchResult version = client.Fetch(endpoints.Version, StatsClient.JsonAccept, keepErrorBody: false, stopping);
+            FetchResult version = client.Fetch(endpoints.Version, BlockingHttpClient.JsonAccept, keepErrorBody: false, stopping);
             TakeVersion(target.Name, jvb, version, now);
             version.Release();
         }

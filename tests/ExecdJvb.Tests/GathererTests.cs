@@ -411,7 +411,7 @@ public sealed class GathererTests : IAsyncDisposable
     private Gatherer NewGatherer(PluginSettings settings, ITargetSource? targets = null, bool debug = false)
     {
         var log = new StderrLog(_stderr, debug);
-        var client = new StatsClient(TimeSpan.FromSeconds(5), 1024 * 1024);
+        var client = new BlockingHttpClient(TimeSpan.FromSeconds(5), 1024 * 1024);
         return new Gatherer(targets ?? new StaticTargets([new Uri(_jvb.StatsUrl)]), client, settings, new TargetStateLog(log), log, _clock);
     }
 

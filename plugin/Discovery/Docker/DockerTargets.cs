@@ -87,9 +87,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
 
     private List<DiscoveredContainer> ListJvbs(CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
-        byte[] answer = _docker.ListRunning(deadline.Token);
+        byte[] answer = _docker.ListRunning(cancellationToken);
         List<DockerContainerSummary> listed = JsonSerializer.Deserialize(answer, DockerJsonContext.Default.ListDockerContainerSummary) ?? [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var jvbs = new List<DiscoveredContainer>();
@@ -105,7 +103,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             IReadOnlyDictionary<string, string> labels = item.Labels is null
                 ? new Dictionary<string, string>()
                 : item.Labels.ToDictionary(StringComparer.Ordinal);
-            string? image = ImageOf(item.Id, item, deadline.Token);
+            string? image = ImageOf(item.Id, item, cancellationToken);
             if (image is null || !_selection.Selects(name, labels, image))
             {
                 continue;

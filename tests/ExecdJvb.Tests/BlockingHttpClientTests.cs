@@ -4,7 +4,7 @@ using ExecdJvb.Tests.Integration;
 namespace ExecdJvb.Tests;
 
 /// <summary>The blocking HTTP/1.1 GET against a server on 127.0.0.1 whose answer the test sets, byte for byte where it matters.</summary>
-public sealed class StatsClientTests : IAsyncDisposable
+public sealed class BlockingHttpClientTests : IAsyncDisposable
 {
     private static readonly byte[] Colibri = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
 
@@ -15,7 +15,7 @@ public sealed class StatsClientTests : IAsyncDisposable
     [Fact]
     public async Task A_body_with_a_content_length_is_read_whole_and_the_request_says_who_asks_and_what_it_accepts()
     {
-        FetchResult result = await FetchAsync(_jvb.StatsUrl, StatsClient.PrometheusTextAccept);
+        FetchResult result = await FetchAsync(_jvb.StatsUrl, BlockingHttpClient.PrometheusTextAccept);
 
         Assert.Null(result.Failure);
         Assert.Equal(200, result.Status);
@@ -111,7 +111,7 @@ public sealed class StatsClientTests : IAsyncDisposable
         _jvb.Response = new StubResponse(503, "Service Unavailable", "Failed to allocate: ICE"u8.ToArray(), "text/plain");
 
         FetchResult dropped = await FetchAsync(_jvb.StatsUrl);
-        FetchResult kept = await Task.Run(() => new StatsClient(TimeSpan.FromSeconds(5), 1024).Fetch(new Uri(_jvb.StatsUrl), StatsClient.JsonAccept, keepErrorBody: true, CancellationToken.None));
+        FetchResult kept = await Task.Run(() => new BlockingHttpClient(TimeSpan.FromSeconds(5), 1024).Fetch(new Uri(_jvb.StatsUrl), BlockingHttpClient.JsonAccept, keepErrorBody: true, CancellationToken.None));
 
         Assert.Equal(new FetchFailure("http-503", "HTTP 503 Service Unavailable"), dropped.Failure);
         Assert.Equal(503, dropped.Status);
@@ -155,7 +155,7 @@ public sealed class StatsClientTests : IAsyncDisposable
     {
         _jvb.Response = StubResponse.Json(Colibri) with { Delay = TimeSpan.FromSeconds(30) };
 
-        FetchResult result = await Task.Run(() => new StatsClient(TimeSpan.FromMilliseconds(200), 1024 * 1024).Fetch(new Uri(_jvb.StatsUrl), StatsClient.JsonAccept, keepErrorBody: false, CancellationToken.None));
+        FetchResult result = await Task.Run(() => new BlockingHttpClient(TimeSpan.FromMilliseconds(200), 1024 * 1024).Fetch(new Uri(_jvb.StatsUrl), BlockingHttpClient.JsonAccept, keepErrorBody: false, CancellationToken.None));
 
         Assert.Equal(new FetchFailure("timeout", "no complete answer within 200ms (timeout)"), result.Failure);
     }
@@ -165,8 +165,8 @@ public sealed class StatsClientTests : IAsyncDisposable
     {
         _jvb.Response = StubResponse.Json(Colibri) with { Delay = TimeSpan.FromSeconds(30) };
         using var stop = new CancellationTokenSource();
-        var client = new StatsClient(TimeSpan.FromSeconds(30), 1024 * 1024);
-        Task<FetchResult> fetch = Task.Run(() => client.Fetch(new Uri(_jvb.StatsUrl), StatsClient.JsonAccept, keepErrorBody: false, stop.Token));
+        var client = new BlockingHttpClient(TimeSpan.FromSeconds(30), 1024 * 1024);
+        Task<FetchResult> fetch = Task.Run(() => client.Fetch(new Uri(_jvb.StatsUrl), BlockingHttpClient.JsonAccept, keepErrorBody: false, stop.Token));
         Assert.True(await _jvb.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10)));
 
         await stop.CancelAsync();
@@ -185,6 +185,6 @@ public sealed class StatsClientTests : IAsyncDisposable
 
     private static StubResponse Raw(string text) => new(0, string.Empty, [], Raw: Encoding.ASCII.GetBytes(text));
 
-    private static Task<FetchResult> FetchAsync(string url, string accept = StatsClient.JsonAccept, long maxBodySize = 1024 * 1024) =>
-        Task.Run(() => new StatsClient(TimeSpan.FromSeconds(5), maxBodySize).Fetch(new Uri(url), accept, keepErrorBody: false, CancellationToken.None));
+    private static Task<FetchResult> FetchAsync(string url, string accept = BlockingHttpClient.JsonAccept, long maxBodySize = 1024 * 1024) =>
+        Task.Run(() => new BlockingHttpClient(TimeSpan.FromSeconds(5), maxBodySize).Fetch(new Uri(url), accept, keepErrorBody: false, CancellationToken.None));
 }
