@@ -182,34 +182,26 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
         return failure;
     }
 
-    /// <summary>A non-blocking connect and a poll for its end: a blocking connect knows no timeout.</summary>
+    /// <summary>
+    /// A blocking connect bounded by the send timeout, which Linux applies to connect (it then fails with EINPROGRESS). A
+    /// non-blocking connect would cost an exception for every connection (.NET reports its EINPROGRESS by throwing).
+    /// </summary>
     private FetchFailure? ConnectOne(Socket socket, IPEndPoint endpoint, long deadline)
     {
-        socket.Blocking = false;
+        socket.SendTimeout = HttpAnswerReader.Remaining(deadline);
         try
         {
             socket.Connect(endpoint);
+            return null;
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.TimedOut)
         {
-            if (!socket.Poll(TimeSpan.FromMilliseconds(HttpAnswerReader.Remaining(deadline)), SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError))
-            {
-                return TimedOut();
-            }
-
-            var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (error != SocketError.Success)
-            {
-                return Describe(error);
-            }
+            return TimedOut();
         }
         catch (SocketException ex)
         {
             return Describe(ex.SocketErrorCode);
         }
-
-        socket.Blocking = true;
-        return null;
     }
 
     private static FetchFailure Describe(SocketError error) => error switch

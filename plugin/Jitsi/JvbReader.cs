@@ -102,15 +102,18 @@ internal sealed class JvbReader(BlockingHttpClient client, PluginSettings settin
             stats.Release();
         }
 
+        // A JVB that gave no HTTP answer at all (refused, timed out) is not asked more: each request would only wait
+        // out its own timeout, and the stats failure already says why.
+        bool answers = stats.Status != 0 || colibri404 is not null;
         double healthy = double.NaN;
-        if (jvb.HealthDue(now))
+        if (answers && jvb.HealthDue(now))
         {
             FetchResult health = client.Fetch(endpoints.Health, BlockingHttpClient.JsonAccept, keepErrorBody: true, stopping);
             healthy = Health(target.Name, jvb, health, now);
             health.Release();
         }
 
-        if (settings.TagVersion && jvb.VersionDue(now))
+        if (answers && settings.TagVersion && jvb.VersionDue(now))
         {
             FetchResult version = client.Fetch(endpoints.Version, BlockingHttpClient.JsonAccept, keepErrorBody: false, stopping);
             TakeVersion(target.Name, jvb, version, now);

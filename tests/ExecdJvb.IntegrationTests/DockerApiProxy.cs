@@ -155,10 +155,19 @@ internal sealed partial class DockerApiProxy : IAsyncDisposable
             return false;
         }
 
+        // The client's own connection stays open unless it asked for a close, or the answer has no framing of its own
+        // (then only the close ends it), as an HTTP proxy does.
         string responseHead = ConnectionHeader().Replace(Encoding.ASCII.GetString(bytes, 0, headEnd + 4), string.Empty);
+        bool framed = ContentLength().IsMatch(responseHead) || responseHead.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        bool close = !framed || CloseRequested().IsMatch(head);
+        if (close)
+        {
+            responseHead = responseHead[..^2] + "Connection: close\r\n\r\n";
+        }
+
         await stream.WriteAsync(Encoding.ASCII.GetBytes(responseHead), _stop.Token);
         await stream.WriteAsync(bytes.AsMemory(headEnd + 4), _stop.Token);
-        return true;
+        return !close;
     }
 
     private static async Task<(string Head, byte[] Body)?> ReadRequestAsync(NetworkStream stream)
@@ -191,6 +200,9 @@ internal sealed partial class DockerApiProxy : IAsyncDisposable
 
     [GeneratedRegex(@"(?im)^connection:[^\r\n]*\r\n")]
     private static partial Regex ConnectionHeader();
+
+    [GeneratedRegex(@"(?im)^connection:\s*close\s*\r\n")]
+    private static partial Regex CloseRequested();
 
     [GeneratedRegex(@"(?im)^content-length:\s*(\d+)")]
     private static partial Regex ContentLength();
