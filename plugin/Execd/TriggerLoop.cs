@@ -115,7 +115,10 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
     private (bool Newline, bool Ended) ReadNewlines(byte[] buffer)
     {
         bool newline = false;
-        for (int reads = 0; reads < MaxReadsPerTrigger && (reads == 0 || stdin.WaitReadable(0)); reads++)
+        bool full = true;
+
+        // A read that did not fill the buffer took all there was: only a full one is followed by a look for more.
+        for (int reads = 0; reads < MaxReadsPerTrigger && full && (reads == 0 || stdin.WaitReadable(0)); reads++)
         {
             int read;
             try
@@ -135,6 +138,7 @@ internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, 
             }
 
             newline |= buffer.AsSpan(0, read).Contains((byte)'\n');
+            full = read == buffer.Length;
         }
 
         return (newline, false);

@@ -164,7 +164,7 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
         FetchFailure? failure = null;
         foreach (IPAddress address in addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             failure = ConnectOne(socket, new IPEndPoint(address, url.Port), deadline);
             if (failure is null)
             {
