@@ -12,7 +12,7 @@ public sealed class DockerTargetsTests
     private const string Id = "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
 
     [Fact]
-    public async Task Each_gather_lists_the_containers_afresh_and_follows_a_new_address_without_a_word()
+    public async Task Each_gather_lists_the_containers_an_unchanged_answer_gives_the_same_targets_and_a_new_address_is_followed_without_a_word()
     {
         await using var docker = new JvbHttpServer(StubResponse.Json(List("jitsi/jvb:stable-9779", port: 8081, status: "Up 2 hours")));
         using DockerTargets targets = Targets(docker, out StringWriter stderr);
@@ -23,7 +23,7 @@ public sealed class DockerTargetsTests
         JvbTarget moved = Assert.Single(targets.GetTargets(CancellationToken.None)!);
 
         Assert.Equal("http://127.0.0.1:8081/colibri/stats", first.StatsUri.ToString());
-        Assert.Equal((first.Name, first.StatsUri, first.Instance, first.Found), (again.Name, again.StatsUri, again.Instance, again.Found));
+        Assert.Same(first, again);
         Assert.Equal(Id, first.Instance);
         Assert.Equal("jitsi-jvb-1", first.Name);
         Assert.NotNull(first.Found);
