@@ -66,7 +66,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
 
             // The list repeats byte for byte while nothing changes (Docker's status text moves from "Up 5 seconds" to
             // "Up 2 hours" ever more slowly), and reading it is most of discovery's own CPU: the same answer gives the
-            // same JVBs (measured at one gather a second: 1.85 to 1.x times the floor's CPU).
+            // same JVBs.
             if (_lastTargets is null || !answer.AsSpan().SequenceEqual(_lastAnswer))
             {
                 containers = ListJvbs(answer, cancellationToken);
