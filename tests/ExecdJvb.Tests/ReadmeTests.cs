@@ -15,6 +15,19 @@ public sealed partial class ReadmeTests
     private static readonly string BuildScript = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "build.ps1")).ReplaceLineEndings("\n");
 
     [Fact]
+    public void The_README_reads_in_minutes_and_speaks_only_of_the_product()
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(RepositoryPaths.Root, "README.md"));
+        string text = System.Text.Encoding.UTF8.GetString(bytes);
+
+        Assert.InRange(bytes.Length, 1, 30_000);
+        foreach (string word in new[] { "seed", "inputs.http setup", "existing jitsi_stats dashboards", "issue " })
+        {
+            Assert.DoesNotContain(word, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public void The_configuration_table_has_a_row_per_key_in_the_catalogs_order_with_its_environment_variable()
     {
         (string Key, string Environment)[] rows = [.. ConfigurationRow().Matches(Readme.Section("Configuration")).Select(m => (m.Groups["key"].Value, m.Groups["env"].Value))];
