@@ -112,7 +112,7 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
         {
             return stopping.IsCancellationRequested ? throw new OperationCanceledException(stopping) : FetchResult.Failed(TimedOut());
         }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
         {
             stopping.ThrowIfCancellationRequested();
             return FetchResult.Failed(ex is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } }

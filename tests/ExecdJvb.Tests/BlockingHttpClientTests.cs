@@ -175,6 +175,37 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_https_JVB_whose_certificate_is_not_trusted_is_a_failed_handshake_not_a_crash()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=untrusted-jvb", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        Task server = Task.Run(async () =>
+        {
+            using System.Net.Sockets.TcpClient client = await listener.AcceptTcpClientAsync();
+            using var tls = new System.Net.Security.SslStream(client.GetStream());
+            try
+            {
+                await tls.AuthenticateAsServerAsync(certificate);
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
+            {
+                // The client refuses the certificate and hangs up.
+            }
+        });
+
+        FetchResult result = await FetchAsync($"https://127.0.0.1:{port}/colibri/stats");
+        await server.WaitAsync(TimeSpan.FromSeconds(10));
+        listener.Stop();
+
+        Assert.Equal("tls", result.Failure?.Cause);
+        Assert.StartsWith("the TLS handshake failed", result.Failure?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_host_name_is_resolved_and_sent_as_the_Host_header()
     {
         FetchResult result = await FetchAsync($"http://localhost:{_jvb.Port}/colibri/stats");
