@@ -93,7 +93,7 @@ internal static class JitsiStatsMetricMap
 
         new("jitsi_jvb_muc_clients_configured", "muc_clients_configured", Same, "XmppConnection.mucClientsConfigured.get()"),
         new("jitsi_jvb_muc_clients_connected", "muc_clients_connected", Same, "XmppConnection.mucClientsConnected.get()"),
-        new("jitsi_jvb_mucs_configured", "mucs_configured", Same, "XmppConnection.mucsConfigured.get()"),
+        new("jitsi_jvb_mucs_connected", "mucs_configured", Same, "XmppConnection.mucsConfigured.get(), registered as mucs_connected"),
         new("jitsi_jvb_mucs_joined", "mucs_joined", Same, "XmppConnection.mucsJoined.get()"),
 
         // The shim asks RembHandler itself; VideobridgePeriodicMetrics.update copies the same call into this gauge.
