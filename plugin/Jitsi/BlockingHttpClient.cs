@@ -71,8 +71,9 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
         }
         else
         {
-            // A local socket answers a connect at once, or refuses it.
-            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            // A local socket answers a connect at once or refuses it, unless its listener's backlog is full (a daemon
+            // that hangs): the send timeout bounds that wait too.
+            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendTimeout = _timeoutMs };
             try
             {
                 socket.Connect(local);
@@ -88,7 +89,6 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
         byte[]? buffer = null;
         try
         {
-
             using CancellationTokenRegistration cut = stopping.UnsafeRegister(static state => Cut((Socket)state!), socket);
             if (url.Scheme == Uri.UriSchemeHttps)
             {

@@ -55,6 +55,53 @@ public sealed class DockerTargetsTests
         Assert.Equal("http://127.0.0.1:8081/colibri/stats", found.StatsUri.ToString());
     }
 
+    [Fact]
+    public void A_Docker_socket_that_never_accepts_is_one_timeout_error_not_a_hang()
+    {
+        string folder = Directory.CreateTempSubdirectory("execd-jvb-").FullName;
+        string path = Path.Combine(folder, "docker.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(0);
+        var queued = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            // A backlog that is full, as of a daemon that hangs: a further connect waits.
+            for (int i = 0; i < 4; i++)
+            {
+                var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { Blocking = false };
+                queued.Add(client);
+                try
+                {
+                    client.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    break;
+                }
+            }
+
+            var stderr = new StringWriter();
+            var log = new StderrLog(stderr, debug: false);
+            using var targets = new DockerTargets(
+                new Uri("unix://" + path),
+                null,
+                TimeSpan.FromMilliseconds(300),
+                ContainerSelection.BuiltIn,
+                new AddressResolver(AddressMode.Auto, null, 8080, "/colibri/stats"),
+                log,
+                new TargetStateLog(log));
+
+            Assert.Null(targets.GetTargets(CancellationToken.None));
+            Assert.Equal([$"E! Docker at unix://{path} did not answer within 300ms"], Lines(stderr));
+        }
+        finally
+        {
+            queued.ForEach(socket => socket.Dispose());
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static DockerTargets Targets(JvbHttpServer docker, out StringWriter stderr)
     {
         stderr = new StringWriter();

@@ -22,6 +22,8 @@ internal static class DockerFailure
                     return ("denied", $"cannot read {where}: permission denied; add the user Telegraf runs as to the docker group (usermod -aG docker telegraf, then restart Telegraf) or set endpoint to a read-only socket proxy");
                 case SocketException { SocketErrorCode: SocketError.AddressNotAvailable or SocketError.HostNotFound } when endpoint.Scheme == "unix":
                     return ("missing", $"cannot reach {where}: the socket does not exist (is Docker running? inside a container, mount /var/run/docker.sock)");
+                case SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock or SocketError.InProgress }:
+                    return ("timeout", $"{where} did not answer within {GoDuration.Format(timeout)}");
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return ("refused", $"cannot reach {where}: connection refused (is dockerd running?)");
                 case SocketException socket:
