@@ -53,7 +53,7 @@ public class PrometheusBenchmarks
     /// <summary>Next to the assembly when the project copies it there, else in the source tree this file was built from.</summary>
     private static string FixturePath([CallerFilePath] string source = "")
     {
-        string copied = Path.Combine(JvbFixtures.Folder, Fixture);
-        return File.Exists(copied) ? copied : Path.Combine(Path.GetDirectoryName(source)!, "..", "testdata", "jvb", Fixture);
+        string copied = Path.Combine(AppContext.BaseDirectory, "testdata", "jvb-metrics", Fixture);
+        return File.Exists(copied) ? copied : Path.Combine(Path.GetDirectoryName(source)!, "..", "testdata", "jvb-metrics", Fixture);
     }
 }

@@ -334,7 +334,7 @@ internal sealed class DockerEngine : IAsyncDisposable
             await File.WriteAllBytesAsync(emptyFile, []);
             foreach (string site in new[] { RestOffJvbSite, RestOnJvbSite })
             {
-                await tar.WriteEntryAsync(TestData.PathOf("jvb", "metrics-2.3.168.txt"), $"www/{site}/metrics");
+                await tar.WriteEntryAsync(TestData.PathOf("jvb-metrics", "metrics-2.3.168.txt"), $"www/{site}/metrics");
                 await tar.WriteEntryAsync(emptyFile, $"www/{site}/about/health");
                 await tar.WriteEntryAsync(TestData.PathOf("jvb", "about-version.json"), $"www/{site}/about/version");
             }

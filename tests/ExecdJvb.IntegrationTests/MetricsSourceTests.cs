@@ -115,7 +115,7 @@ public sealed class MetricsSourceTests(DockerEngineFixture fixture) : IAsyncLife
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Join('\n', once.StdoutLines) + "\n");
         TargetTag[] tags = [new("container_name", "docker-jitsi-meet-jvb-1"), new("version", Version)];
         var direct = new LineProtocolWriter();
-        Assert.True(new PrometheusSchemaMapper().Map(TestData.Bytes("jvb", "metrics-2.3.168.txt"), tags, points[0].Time, direct).Written);
+        Assert.True(new PrometheusSchemaMapper().Map(TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt"), tags, points[0].Time, direct).Written);
         IReadOnlyList<DecodedPoint> expected = LineProtocolDecoder.Decode(direct.WrittenMemory.Span);
 
         Assert.Equal($"jitsi_stats,container_name=docker-jitsi-meet-jvb-1,version={Version} healthy=1", once.StdoutLines[0][..once.StdoutLines[0].LastIndexOf(' ')]);

@@ -18,7 +18,7 @@ public sealed class PrometheusSchemaInfluxDbTests(InfluxDbFixture influx) : ICla
     {
         var writer = new LineProtocolWriter();
         var mapper = new PrometheusSchemaMapper();
-        mapper.Map(TestData.Bytes("jvb", "metrics-2.3.168.txt"), UrlTag, Timestamp, writer);
+        mapper.Map(TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt"), UrlTag, Timestamp, writer);
         foreach (string folder in Directory.GetDirectories(TestData.PathOf("prometheus")).Order(StringComparer.Ordinal))
         {
             mapper.Map(File.ReadAllBytes(Path.Combine(folder, "input.txt")), UrlTag, Timestamp, writer);

@@ -11,7 +11,7 @@ public sealed class GathererTests : IAsyncDisposable
 {
     private const string Version = "2.3.168-g28674f78";
     private static readonly byte[] Colibri = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
-    private static readonly byte[] Metrics = TestData.Bytes("jvb", "metrics-2.3.168.txt");
+    private static readonly byte[] Metrics = TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt");
     private static readonly StubResponse HealthOk = new(200, "OK", [], "application/json");
 
     private readonly JvbHttpServer _jvb = new(StubResponse.NotFound());

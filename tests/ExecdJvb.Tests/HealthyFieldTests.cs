@@ -100,7 +100,7 @@ public sealed class HealthyFieldTests
 
         DecodedPoint fromColibri = Assert.Single(LineProtocolDecoder.Decode(Map(colibri, TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json"), 1)));
         var writer = new LineProtocolWriter();
-        Assert.True(metrics.Map(TestData.Bytes("jvb", "metrics-2.3.168.txt"), Tags, Timestamp, writer, 1).Written);
+        Assert.True(metrics.Map(TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt"), Tags, Timestamp, writer, 1).Written);
         DecodedPoint fromMetrics = Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span));
 
         foreach (DecodedPoint point in new[] { fromColibri, fromMetrics })

@@ -5,26 +5,26 @@ using System.Text.RegularExpressions;
 namespace ExecdJvb.Tests;
 
 /// <summary>
-/// The mapping is read from jitsi/jitsi-videobridge
-/// jvb/src/main/kotlin/org/jitsi/videobridge/stats/VideobridgeStatisticsShim.kt at 89dde6ea7114d792e1931545eb7028db24dd82f0
-/// (JVB 2.3.168-g28674f78, docker-jitsi-meet stable-9779) and the metric definitions it reads under
-/// jvb/src/main/kotlin/org/jitsi/videobridge/metrics/ (VideobridgePeriodicMetrics.kt at 2cce7eca, VideobridgeMetrics.kt
-/// at e2b6f4d0, JvmMetrics.kt at 24981556), transport/ice/IceTransport.kt and health/JvbHealthChecker.kt;
-/// tests/testdata/jvb/SOURCES.md says how metrics-2.3.168.txt was derived from them.
+/// The map against the JVB of each era: tests/testdata/jvb-metrics holds, per commit, the registry and the shim
+/// extracted by program from the JVB's source and a /metrics answer generated from them for the state of a
+/// /colibri/stats document of the same commit (captured for 2.3.168, generated with it for the others). Its
+/// SOURCES.md says how each file was made.
 /// </summary>
 public sealed partial class MetricsStatsMapperTests
 {
     private const long Timestamp = 1_700_000_000_000_000_000;
-    private const string ColibriFixture = "colibri-stats-2.3.168-stable-9779.json";
-    private const string MetricsFixture = "metrics-2.3.168.txt";
     private static readonly TargetTag[] NameTag = [new("container_name", "wa-jitsi-jvb")];
 
-    [Fact]
-    public void The_table_from_VideobridgeStatisticsShim_kt_at_89dde6ea_accounts_for_every_key_of_the_2_3_168_colibri_fixture_once()
+    public static TheoryData<string> Eras() => ["2.3.168", "stable-jitsi-meet_11146", "master"];
+
+    [Theory]
+    [MemberData(nameof(Eras))]
+    public void The_map_accounts_once_for_every_key_of_the_colibri_document_of_each_JVB_and_for_no_other(string era)
     {
-        using JsonDocument colibri = JsonDocument.Parse(TestData.Bytes("jvb", ColibriFixture));
+        using JsonDocument colibri = JsonDocument.Parse(ColibriBytes(era));
+        HashSet<string> registered = RegisteredSamples(era);
         string[] keys = [.. colibri.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
-        string[] mapped = [.. JitsiStatsMetricMap.InShimOrder.Select(f => f.Field)];
+        string[] mapped = [.. JitsiStatsMetricMap.InShimOrder.Where(f => registered.Contains(f.Metric)).Select(f => f.Field)];
         string[] without = [.. ColibriKeysWithoutMetric.All.Select(f => f.Field)];
 
         Assert.Equal(mapped.Length, mapped.Distinct().Count());
@@ -33,12 +33,14 @@ public sealed partial class MetricsStatsMapperTests
         Assert.Equal(["average_participant_stress", "current_timestamp", "version"], without.Where(keys.Contains).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void Every_metric_of_the_table_is_in_the_2_3_168_metrics_fixture_and_is_found_by_its_sample_name()
+    [Theory]
+    [MemberData(nameof(Eras))]
+    public void Every_metric_of_the_map_that_the_JVB_registers_is_in_its_metrics_answer_and_found_by_its_sample_name(string era)
     {
-        HashSet<string> samples = [.. SampleLines().Select(s => s.Name)];
+        HashSet<string> samples = [.. SampleLines(era).Select(s => s.Name)];
+        HashSet<string> registered = RegisteredSamples(era);
 
-        foreach (JitsiStatsField field in JitsiStatsMetricMap.InShimOrder)
+        foreach (JitsiStatsField field in JitsiStatsMetricMap.InShimOrder.Where(f => registered.Contains(f.Metric)))
         {
             Assert.Contains(field.Metric, samples);
             int first = JitsiStatsMetricMap.Find(field.MetricUtf8);
@@ -50,12 +52,14 @@ public sealed partial class MetricsStatsMapperTests
         Assert.Equal(-1, JitsiStatsMetricMap.Find(""u8));
     }
 
-    [Fact]
-    public void The_2_3_168_metrics_fixture_gives_every_colibri_field_of_the_same_state_under_its_colibri_name_and_value()
+    [Theory]
+    [MemberData(nameof(Eras))]
+    public void The_metrics_answer_gives_exactly_the_colibri_fields_of_the_same_state_under_their_colibri_names_and_values(string era)
     {
-        DecodedPoint colibri = ColibriPoint();
-        DecodedPoint metrics = MetricsPoint();
+        DecodedPoint colibri = ColibriPoint(era);
+        DecodedPoint metrics = MetricsPoint(era);
         Dictionary<string, object> fromMetrics = metrics.Fields.ToDictionary(f => f.Key, f => f.Value);
+        HashSet<string> mapNames = [.. JitsiStatsMetricMap.InShimOrder.Select(f => f.Field)];
         string[] unavailable = [.. ColibriKeysWithoutMetric.All.Select(f => f.Field)];
 
         Assert.Equal(colibri.Measurement, metrics.Measurement);
@@ -69,25 +73,31 @@ public sealed partial class MetricsStatsMapperTests
             Assert.Equal(field.Value, value);
         }
 
+        // No colibri name this JVB's /colibri/stats does not have.
+        Assert.Equal(
+            colibri.Fields.Select(f => f.Key).Where(k => !unavailable.Contains(k)).Order(StringComparer.Ordinal),
+            metrics.Fields.Select(f => f.Key).Where(mapNames.Contains).Order(StringComparer.Ordinal));
+
         // Only average_participant_stress, a configured constant, is a number colibri has and /metrics has not.
         Assert.Equal(["average_participant_stress"], colibri.Fields.Select(f => f.Key).Where(unavailable.Contains));
     }
 
-    [Fact]
-    public void Metrics_without_a_colibri_key_keep_their_sample_name_without_the_jitsi_jvb_prefix_and_labels_become_name_parts()
+    [Theory]
+    [MemberData(nameof(Eras))]
+    public void Metrics_without_a_colibri_key_keep_their_sample_name_without_the_jitsi_jvb_prefix_and_labels_become_name_parts(string era)
     {
-        HashSet<string> colibriNames = [.. ColibriPoint().Fields.Select(f => f.Key)];
+        HashSet<string> colibriNames = [.. ColibriPoint(era).Fields.Select(f => f.Key)];
         HashSet<string> tableMetrics = [.. JitsiStatsMetricMap.InShimOrder.Select(f => f.Metric)];
-        HashSet<string> createdFamilies = [.. CreatedFamiliesOfTheFixture()];
+        HashSet<string> createdFamilies = [.. CreatedFamilies(era)];
         string[] expected =
         [
-            .. SampleLines()
+            .. SampleLines(era)
                 .Where(s => !tableMetrics.Contains(s.Name) && !createdFamilies.Contains(s.Name))
                 .Select(s => s.Name["jitsi_jvb_".Length..] + string.Concat(s.Labels.Select(l => $"_{l.Key}_{l.Value}")))
                 .Order(StringComparer.Ordinal),
         ];
 
-        string[] extra = [.. MetricsPoint().Fields.Select(f => f.Key).Where(k => !colibriNames.Contains(k)).Order(StringComparer.Ordinal)];
+        string[] extra = [.. MetricsPoint(era).Fields.Select(f => f.Key).Where(k => !colibriNames.Contains(k)).Order(StringComparer.Ordinal)];
 
         Assert.Equal(expected, extra);
         Assert.Contains("conferences_by_size_bucket_le_20.0", extra);
@@ -95,19 +105,39 @@ public sealed partial class MetricsStatsMapperTests
         Assert.Contains("tossed_packets_energy_count", extra);
         Assert.Contains("srtp_send_queue_dropped_packets_total", extra);
         Assert.Contains("jvm_heap_used", extra);
-        Assert.Equal(47, createdFamilies.Count);
+        Assert.NotEmpty(createdFamilies);
+        Assert.DoesNotContain(extra, k => k.EndsWith("_created", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Values_without_a_colibri_key_are_written_as_the_fixture_holds_them()
+    public void Values_without_a_colibri_key_are_written_as_the_answer_holds_them()
     {
-        Dictionary<string, object> fields = MetricsPoint().Fields.ToDictionary(f => f.Key, f => f.Value);
+        Dictionary<string, object> fields = MetricsPoint("2.3.168").Fields.ToDictionary(f => f.Key, f => f.Value);
 
-        Assert.Equal(2466.0, fields["tossed_packets_energy_count"]);
-        Assert.Equal(247046.0, fields["tossed_packets_energy_sum"]);
-        Assert.Equal(757.0, fields["tossed_packets_energy_bucket_le_95.0"]);
-        Assert.Equal(1729736405312.0, fields["startup_time"]);
-        Assert.Equal(268435456.0, fields["jvm_heap_committed"]);
+        Assert.Equal(SampleValue("2.3.168", "jitsi_jvb_tossed_packets_energy_count"), fields["tossed_packets_energy_count"]);
+        Assert.Equal(SampleValue("2.3.168", "jitsi_jvb_tossed_packets_energy_sum"), fields["tossed_packets_energy_sum"]);
+        Assert.Equal(SampleValue("2.3.168", "jitsi_jvb_tossed_packets_energy_bucket{le=\"95.0\",}"), fields["tossed_packets_energy_bucket_le_95.0"]);
+        Assert.Equal(1729734447605.0, fields["startup_time"]);
+        Assert.Equal(SampleValue("2.3.168", "jitsi_jvb_jvm_heap_committed"), fields["jvm_heap_committed"]);
+    }
+
+    [Fact]
+    public void The_newest_JVB_gives_the_keys_its_shim_added_and_an_older_one_does_not()
+    {
+        Dictionary<string, object> master = MetricsPoint("master").Fields.ToDictionary(f => f.Key, f => f.Value);
+        Dictionary<string, object> stable = MetricsPoint("stable-jitsi-meet_11146").Fields.ToDictionary(f => f.Key, f => f.Value);
+        Dictionary<string, object> old = MetricsPoint("2.3.168").Fields.ToDictionary(f => f.Key, f => f.Value);
+
+        Assert.Equal(2.0, master["endpoints_ice_failed"]);
+        Assert.Equal(0.0, master["relays_ice_failed"]);
+        Assert.Equal(0.0, master["dtls_failed_relays"]);
+        Assert.Equal(3.0, master["tcc_unmatched_feedback"]);
+        Assert.Equal(2846.0, master["bit_rate_download"]);
+        Assert.Contains("endpoints_ice_failed", stable.Keys);
+        Assert.DoesNotContain("tcc_unmatched_feedback", stable.Keys);
+        Assert.DoesNotContain("tcc_unmatched_feedback", old.Keys);
+        Assert.DoesNotContain("endpoints_ice_failed", old.Keys);
+        Assert.DoesNotContain("dtls_failed_relays", old.Keys);
     }
 
     [Fact]
@@ -392,10 +422,11 @@ public sealed partial class MetricsStatsMapperTests
         Assert.Equal(0, writer.WrittenMemory.Span.Length);
     }
 
-    [Fact]
-    public void Mapping_the_2_3_168_fixture_again_allocates_nothing_once_warmed_up()
+    [Theory]
+    [MemberData(nameof(Eras))]
+    public void Mapping_the_answer_again_allocates_nothing_once_warmed_up(string era)
     {
-        byte[] body = TestData.Bytes("jvb", MetricsFixture);
+        byte[] body = MetricsBytes(era);
         var mapper = new MetricsStatsMapper("jitsi_stats", []);
         var writer = new LineProtocolWriter();
         for (int i = 0; i < 3; i++)
@@ -414,27 +445,54 @@ public sealed partial class MetricsStatsMapperTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
-    public void Every_line_written_for_the_fixture_reads_back_as_one_point_of_floats()
+    [Theory]
+    [MemberData(nameof(Eras))]
+    public void Every_line_written_for_the_answer_reads_back_as_one_point_of_floats(string era)
     {
-        DecodedPoint point = MetricsPoint();
+        DecodedPoint point = MetricsPoint(era);
+        HashSet<string> registered = RegisteredSamples(era);
 
         Assert.All(point.Fields, f => Assert.IsType<double>(f.Value));
-        Assert.Equal(JitsiStatsMetricMap.InShimOrder.Count(f => f.Conversion != MetricConversion.Boolean) + ExpectedExtraCount(), point.Fields.Count);
+        Assert.Equal(
+            JitsiStatsMetricMap.InShimOrder.Count(f => f.Conversion != MetricConversion.Boolean && registered.Contains(f.Metric)) + ExpectedExtraCount(era),
+            point.Fields.Count);
     }
 
-    private static int ExpectedExtraCount()
+    private static int ExpectedExtraCount(string era)
     {
         HashSet<string> tableMetrics = [.. JitsiStatsMetricMap.InShimOrder.Select(f => f.Metric)];
-        HashSet<string> created = [.. CreatedFamiliesOfTheFixture()];
-        return SampleLines().Count(s => !tableMetrics.Contains(s.Name) && !created.Contains(s.Name));
+        HashSet<string> created = [.. CreatedFamilies(era)];
+        return SampleLines(era).Count(s => !tableMetrics.Contains(s.Name) && !created.Contains(s.Name));
     }
 
-    private static DecodedPoint ColibriPoint() =>
-        Assert.Single(LineProtocolDecoder.Decode(Map(new StatsMapper("jitsi_stats", [], []), TestData.Bytes("jvb", ColibriFixture))));
+    private static byte[] ColibriBytes(string era) => era == "2.3.168"
+        ? TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json")
+        : TestData.Bytes("jvb-metrics", $"colibri-stats-{era}.json");
 
-    private static DecodedPoint MetricsPoint() =>
-        Assert.Single(LineProtocolDecoder.Decode(Map(new MetricsStatsMapper("jitsi_stats", []), TestData.Bytes("jvb", MetricsFixture))));
+    private static byte[] MetricsBytes(string era) => TestData.Bytes("jvb-metrics", $"metrics-{era}.txt");
+
+    /// <summary>Every sample name the JVB of that era registers, from the registry extracted from its source.</summary>
+    private static HashSet<string> RegisteredSamples(string era)
+    {
+        using JsonDocument registry = JsonDocument.Parse(TestData.Bytes("jvb-metrics", $"registry-{era}.json"));
+        return
+        [
+            .. registry.RootElement.GetProperty("entries").EnumerateArray()
+                .Select(entry => entry.GetProperty("exposed_samples"))
+                .Where(samples => samples.ValueKind == JsonValueKind.Array)
+                .SelectMany(samples => samples.EnumerateArray())
+                .Select(sample => sample.GetString()!),
+        ];
+    }
+
+    private static double SampleValue(string era, string series) =>
+        double.Parse(Assert.Single(File.ReadLines(TestData.PathOf("jvb-metrics", $"metrics-{era}.txt")), l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DecodedPoint ColibriPoint(string era) =>
+        Assert.Single(LineProtocolDecoder.Decode(Map(new StatsMapper("jitsi_stats", [], []), ColibriBytes(era))));
+
+    private static DecodedPoint MetricsPoint(string era) =>
+        Assert.Single(LineProtocolDecoder.Decode(Map(new MetricsStatsMapper("jitsi_stats", []), MetricsBytes(era))));
 
     private static Dictionary<string, object> Fields(string text) =>
         Assert.Single(LineProtocolDecoder.Decode(Line(text))).Fields.ToDictionary(f => f.Key, f => f.Value);
@@ -458,17 +516,17 @@ public sealed partial class MetricsStatsMapperTests
     }
 
     /// <summary>The fixture's sample lines read with a regular expression, independently of the reader under test.</summary>
-    private static IEnumerable<(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels)> SampleLines() =>
-        File.ReadLines(TestData.PathOf("jvb", MetricsFixture))
+    private static IEnumerable<(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels)> SampleLines(string era) =>
+        File.ReadLines(TestData.PathOf("jvb-metrics", $"metrics-{era}.txt"))
             .Where(l => l.Length > 0 && l[0] != '#')
             .Select(l => SampleLine().Match(l))
             .Select(m => (m.Groups["name"].Value,
                 (IReadOnlyList<KeyValuePair<string, string>>)[.. LabelPair().Matches(m.Groups["labels"].Value).Select(p => KeyValuePair.Create(p.Groups[1].Value, p.Groups[2].Value))]));
 
-    /// <summary>The x_created gauges the Java client writes for the fixture's counters and histograms.</summary>
-    private static IEnumerable<string> CreatedFamiliesOfTheFixture()
+    /// <summary>The x_created gauges the Java client writes for the answer's counters and histograms.</summary>
+    private static IEnumerable<string> CreatedFamilies(string era)
     {
-        string[] lines = File.ReadAllLines(TestData.PathOf("jvb", MetricsFixture));
+        string[] lines = File.ReadAllLines(TestData.PathOf("jvb-metrics", $"metrics-{era}.txt"));
         HashSet<string> bases =
         [
             .. lines.Select(l => TypeLine().Match(l)).Where(m => m.Success && m.Groups["type"].Value is "counter" or "histogram")

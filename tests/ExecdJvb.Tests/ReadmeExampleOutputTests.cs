@@ -15,7 +15,7 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
 {
     private const string ContainerId = "9c1f0e8d7b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d";
     private static readonly byte[] Colibri = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
-    private static readonly byte[] Metrics = TestData.Bytes("jvb", "metrics-2.3.168.txt");
+    private static readonly byte[] Metrics = TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt");
 
     private readonly JvbHttpServer _jvb = new(StubResponse.NotFound());
     private readonly RecordingHttpServer _docker;

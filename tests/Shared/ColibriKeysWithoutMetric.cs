@@ -1,8 +1,9 @@
 namespace ExecdJvb.Tests;
 
 /// <summary>
-/// The keys of <c>/colibri/stats</c> that VideobridgeStatisticsShim.kt (at 89dde6ea) fills from something other than a
-/// metric, so <c>/metrics</c> cannot give them, each with the reason.
+/// The keys of <c>/colibri/stats</c> that VideobridgeStatisticsShim.kt fills from something other than a metric, so
+/// <c>/metrics</c> cannot give them, each with the reason; the same at every commit in tests/testdata/jvb-metrics (the
+/// shim-*.json files there, extracted by program, show each key's expression).
 /// </summary>
 internal static class ColibriKeysWithoutMetric
 {

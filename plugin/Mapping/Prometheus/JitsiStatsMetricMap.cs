@@ -1,14 +1,14 @@
 namespace ExecdJvb.Mapping.Prometheus;
 
 /// <summary>
-/// Which <c>/metrics</c> sample each <c>/colibri/stats</c> key comes from, for JVB 2.3.168-g28674f78
-/// (docker-jitsi-meet stable-9779). Read from jitsi/jitsi-videobridge
-/// <c>jvb/src/main/kotlin/org/jitsi/videobridge/stats/VideobridgeStatisticsShim.kt</c> at
-/// 89dde6ea7114d792e1931545eb7028db24dd82f0, the revision whose keys are exactly those of the 2.3.168 colibri fixture,
-/// and from the definitions it reads: <c>metrics/VideobridgePeriodicMetrics.kt</c>, <c>metrics/VideobridgeMetrics.kt</c>,
-/// <c>metrics/JvmMetrics.kt</c>, <c>transport/ice/IceTransport.kt</c>, <c>health/JvbHealthChecker.kt</c>,
-/// <c>xmpp/XmppConnection.kt</c> and <c>EndpointConnectionStatusMonitor.kt</c>. Sample names are as the JVB exposes
-/// them: namespace <c>jitsi_jvb</c>, and jicoco's MetricsContainer names every counter <c>..._total</c>.
+/// Which <c>/metrics</c> sample each <c>/colibri/stats</c> key comes from, as jitsi/jitsi-videobridge's
+/// <c>jvb/src/main/kotlin/org/jitsi/videobridge/stats/VideobridgeStatisticsShim.kt</c> computes the key, for every JVB
+/// since the shim: 89dde6ea7114d792e1931545eb7028db24dd82f0 (2.3.168-g28674f78, docker-jitsi-meet stable-9779),
+/// 4bb0aead1420ad9832c7e5ee09602e5de6eee951 (stable/jitsi-meet_11146: endpoints_ice_failed, relays_ice_failed,
+/// dtls_failed_relays) and a29d97d13fbfb54afc676a526485ce87df4f7a64 (master: tcc_unmatched_feedback). A key appears only
+/// when the bridge registers its metric, so each JVB gives the keys its own <c>/colibri/stats</c> has. Sample names are
+/// as the JVB exposes them: namespace <c>jitsi_jvb</c>, and jicoco's MetricsContainer names every counter
+/// <c>..._total</c>. tests/testdata/jvb-metrics holds the registry and the shim of each commit, extracted by program.
 /// </summary>
 internal static class JitsiStatsMetricMap
 {
@@ -23,6 +23,7 @@ internal static class JitsiStatsMetricMap
         new("jitsi_jvb_outgoing_loss_fraction", "outgoing_loss", Same, "VideobridgePeriodicMetrics.outgoingLoss.get()"),
         new("jitsi_jvb_loss_fraction", "overall_loss", Same, "VideobridgePeriodicMetrics.loss.get()"),
         new("jitsi_jvb_endpoints_with_high_outgoing_loss", "endpoints_with_high_outgoing_loss", Same, "VideobridgePeriodicMetrics.endpointsWithHighOutgoingLoss.get()"),
+        new("jitsi_jvb_tcc_unmatched_feedback", "tcc_unmatched_feedback", Same, "VideobridgePeriodicMetrics.tccUnmatchedFeedback.get()"),
         new("jitsi_jvb_active_endpoints", "local_active_endpoints", Same, "VideobridgePeriodicMetrics.activeEndpoints.get()"),
         new("jitsi_jvb_incoming_bitrate", "bit_rate_download", MetricConversion.KilobitsTruncated, "VideobridgePeriodicMetrics.incomingBitrate.get() / 1000"),
         new("jitsi_jvb_outgoing_bitrate", "bit_rate_upload", MetricConversion.KilobitsTruncated, "VideobridgePeriodicMetrics.outgoingBitrate.get() / 1000"),
@@ -69,7 +70,10 @@ internal static class JitsiStatsMetricMap
         new("jitsi_jvb_colibri_web_socket_messages_received_total", "total_colibri_web_socket_messages_received", Same, "VideobridgeMetrics.colibriWebSocketMessagesReceived.get()"),
         new("jitsi_jvb_colibri_web_socket_messages_sent_total", "total_colibri_web_socket_messages_sent", Same, "VideobridgeMetrics.colibriWebSocketMessagesSent.get()"),
         new("jitsi_jvb_bytes_received_total", "total_bytes_received", Same, "VideobridgeMetrics.totalBytesReceived.get()"),
+        new("jitsi_jvb_endpoints_ice_failed_total", "endpoints_ice_failed", Same, "VideobridgeMetrics.endpointsIceFailed.get()"),
         new("jitsi_jvb_endpoints_dtls_failed_total", "dtls_failed_endpoints", Same, "VideobridgeMetrics.endpointsDtlsFailed.get()"),
+        new("jitsi_jvb_relays_ice_failed_total", "relays_ice_failed", Same, "VideobridgeMetrics.relaysIceFailed.get()"),
+        new("jitsi_jvb_relays_dtls_failed_total", "dtls_failed_relays", Same, "VideobridgeMetrics.relaysDtlsFailed.get()"),
         new("jitsi_jvb_bytes_sent_total", "total_bytes_sent", Same, "VideobridgeMetrics.totalBytesSent.get()"),
         new("jitsi_jvb_packets_received_total", "total_packets_received", Same, "VideobridgeMetrics.packetsReceived.get()"),
         new("jitsi_jvb_packets_sent_total", "total_packets_sent", Same, "VideobridgeMetrics.packetsSent.get()"),

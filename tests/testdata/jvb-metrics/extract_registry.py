@@ -341,6 +341,104 @@ def instantiations(files, cls, params):
             yield bindings, ctx.path + ":" + str(ctx.line_of(m.start()))
 
 
+TYPE_DECL_RE = re.compile(
+    r"\b(?:(companion)\s+object(?:\s+([A-Za-z_]\w*))?|(?:class|object|interface)\s+([A-Za-z_]\w*))")
+
+
+def type_scopes(ctx):
+    """(start, end, owner) for every class, object or companion body in the file.
+
+    A companion's owner is the class around it, so that ``Owner.property`` in other
+    files names a companion property the way Kotlin lets them."""
+    scopes = []
+    clean = ctx.clean
+    for m in TYPE_DECL_RE.finditer(clean):
+        # A body opens with "{" after the constructor and supertypes; a declaration without one
+        # (a data class on its own) ends at the first newline outside brackets.
+        i, depth, brace = m.end(), 0, -1
+        while i < len(clean):
+            c = clean[i]
+            if c in "([":
+                depth += 1
+            elif c in ")]":
+                depth -= 1
+            elif c == "{" and depth <= 0:
+                brace = i
+                break
+            elif c == "\n" and depth <= 0 and not re.match(r"\s*[:,{]", clean[i:]) \
+                    and not re.search(r"[:,]\s*\Z", clean[m.end():i]):
+                break
+            i += 1
+        if brace < 0:
+            continue
+        depth, i = 0, brace
+        while i < len(clean):
+            c = clean[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        scopes.append((brace, i, m.group(3), m.group(1) is not None))
+    return scopes
+
+
+def owner_at(ctx, scopes, index):
+    """The type that owns a declaration at index: the innermost class or object, a companion's outer class."""
+    inner = [s for s in scopes if s[0] < index < s[1]]
+    inner.sort(key=lambda s: s[0])
+    owner = None
+    for _, _, name, companion in inner:
+        if not companion:
+            owner = name
+    return owner
+
+
+def property_before(clean, call_start):
+    """The property a registration is assigned to: ``val x = receiver.registerX(`` or Java ``T x = ...``."""
+    head = clean[max(0, call_start - 300):call_start]
+    m = re.search(r"\b(?:va[lr]|final\s+\w+(?:<[^>]*>)?)\s+([A-Za-z_]\w*)\s*(?::\s*[\w.<>?, ]+)?=\s*"
+                  r"[A-Za-z_][\w.?!\s]*\Z", head)
+    return m.group(1) if m else None
+
+
+NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def buckets_of(ctx, expressions):
+    """Histogram bucket bounds from the arguments after name and help, or None when they are not plain.
+
+    Understands number literals and a spread ``*name`` of a ``val name =`` in the same file written as
+    ``(A..B).map { ... }``, ``listOf(...)`` or ``doubleArrayOf(...)``."""
+    bounds = []
+    for expr in expressions:
+        expr = " ".join(expr.split())
+        if NUMBER_RE.fullmatch(expr):
+            bounds.append(float(expr))
+            continue
+        m = re.fullmatch(r"\*\s*([A-Za-z_]\w*)", expr)
+        if not m:
+            return None
+        d = re.search(r"\bval\s+" + m.group(1) + r"\s*(?::[^=]+)?=\s*", ctx.clean)
+        if not d:
+            return None
+        rest = ctx.clean[d.end():d.end() + 400]
+        r = re.match(r"\(\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\)", rest)
+        if r:
+            bounds.extend(float(v) for v in range(int(r.group(1)), int(r.group(2)) + 1))
+            continue
+        r = re.match(r"(?:listOf|doubleArrayOf|arrayOf)\s*\(", rest)
+        if not r:
+            return None
+        items, _ = split_args(rest, r.end())
+        if not all(NUMBER_RE.fullmatch(i.strip()) for i in items):
+            return None
+        bounds.extend(float(i) for i in items)
+    return bounds
+
+
 def extract(root):
     files = []
     for d in SCAN_DIRS:
@@ -355,6 +453,7 @@ def extract(root):
     containers = find_containers(files)
     entries, problems = [], []
     for ctx in files:
+        scopes = type_scopes(ctx)
         for m in CALL_RE.finditer(ctx.clean):
             method = m.group(1)
             line = ctx.line_of(m.start(1))
@@ -391,8 +490,13 @@ def extract(root):
                     if found:
                         variants = found
             for bindings, site in variants:
-                entries.append(make_entry(ctx, method, line, name_expr, help_expr, receiver, cls,
-                                          namespace, bindings, site, problems))
+                entry = make_entry(ctx, method, line, name_expr, help_expr, receiver, cls,
+                                   namespace, bindings, site, problems)
+                entry["owner"] = owner_at(ctx, scopes, m.start())
+                entry["property"] = property_before(ctx.clean, m.start())
+                if method == "registerHistogram":
+                    entry["buckets"] = buckets_of(ctx, positional)
+                entries.append(entry)
     entries.sort(key=lambda e: (e["exposed_name"] is None, e["exposed_name"] or "", e["file"], e["line"]))
     seen, duplicates = {}, []
     for e in entries:
