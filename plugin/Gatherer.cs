@@ -12,40 +12,45 @@ using ExecdJvb.Mapping.Prometheus;
 namespace ExecdJvb;
 
 /// <summary>
-/// One gather, the pipeline's stages in turn: the target source says which JVBs there are, the reader reads each one,
-/// and each answer is mapped into the batch; only what changed is logged. The batch stays valid until the next gather.
-/// One JVB is read on the calling thread; several at once, so a JVB that hangs costs the others nothing.
+/// One gather, the pipeline's stages in turn: the target source says which components there are, the reader reads each
+/// one, and each answer is mapped into the batch by its component's schema; only what changed is logged. The batch stays
+/// valid until the next gather. One component is read on the calling thread; several at once, so one that hangs costs the
+/// others nothing.
 /// </summary>
 internal sealed class Gatherer
 {
-    /// <summary>Enough parallel reads that a few hanging JVBs do not hold up the rest, on a host of any size.</summary>
+    /// <summary>Enough parallel reads that a few hanging components do not hold up the rest, on a host of any size.</summary>
     private const int MaxParallelReads = 16;
 
     private readonly ITargetSource _targets;
-    private readonly JvbReader _reader;
+    private readonly ComponentReader _reader;
     private readonly TargetStateLog _states;
     private readonly StderrLog _log;
     private readonly TimeProvider _time;
     private readonly bool _prometheusSchema;
     private readonly StatsMapper _colibri;
+    private readonly StatsMapper _jicofo;
+    private readonly StatsMapper _jigasi;
     private readonly MetricsStatsMapper _metrics;
     private readonly PrometheusSchemaMapper _prometheus = new();
-    private readonly byte[] _measurement;
-    private readonly byte[] _healthy = Encoding.UTF8.GetBytes(JvbReading.HealthyField);
+    private readonly byte[][] _measurements;
+    private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
     private long _timestamp;
 
     public Gatherer(ITargetSource targets, BlockingHttpClient client, PluginSettings settings, TargetStateLog states, StderrLog log, TimeProvider time)
     {
         _targets = targets;
-        _reader = new JvbReader(client, settings, log, states);
+        _reader = new ComponentReader(client, settings, log, states);
         _states = states;
         _log = log;
         _time = time;
         _prometheusSchema = settings.MetricsSchema == MetricsSchema.Prometheus;
-        _measurement = Encoding.UTF8.GetBytes(settings.Measurement);
-        _colibri = new StatsMapper(settings.Measurement, settings.TagKeys, settings.JsonStringFields, JvbReading.HealthyField);
-        _metrics = new MetricsStatsMapper(settings.Measurement, settings.JsonStringFields, JvbReading.HealthyField);
+        _measurements = [.. ComponentProfile.All.Select(profile => Encoding.UTF8.GetBytes(profile.Component == JitsiComponent.Jvb ? settings.Measurement : profile.Measurement))];
+        _colibri = new StatsMapper(settings.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
+        _jicofo = new StatsMapper(ComponentProfile.Jicofo.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
+        _jigasi = new StatsMapper(ComponentProfile.Jigasi.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
+        _metrics = new MetricsStatsMapper(settings.Measurement, settings.JsonStringFields, ComponentReading.HealthyField);
     }
 
     public ReadOnlyMemory<byte> Gather(CancellationToken stopping)
@@ -56,7 +61,7 @@ internal sealed class Gatherer
         // One timestamp per gather, as Telegraf gives all metrics of one interval the same time.
         _timestamp = (now - DateTimeOffset.UnixEpoch).Ticks * 100;
 
-        // No list (Docker did not answer): what is known of the JVBs is kept for when it answers again.
+        // No list (Docker did not answer): what is known of the components is kept for when it answers again.
         if (_targets.GetTargets(stopping) is not { } targets)
         {
             return ReadOnlyMemory<byte>.Empty;
@@ -68,7 +73,7 @@ internal sealed class Gatherer
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        var readings = new JvbReading[targets.Count];
+        var readings = new ComponentReading[targets.Count];
         try
         {
             if (targets.Count == 1)
@@ -90,12 +95,12 @@ internal sealed class Gatherer
 
             for (int i = 0; i < targets.Count; i++)
             {
-                Write(targets[i].Name, readings[i]);
+                Write(targets[i], readings[i]);
             }
         }
         finally
         {
-            foreach (JvbReading? reading in readings)
+            foreach (ComponentReading? reading in readings)
             {
                 reading?.Release();
             }
@@ -104,30 +109,40 @@ internal sealed class Gatherer
         return _batch.WrittenMemory;
     }
 
-    private void Write(string name, JvbReading reading)
+    private void Write(ComponentTarget target, ComponentReading reading)
     {
-        bool prometheus = reading.FromMetrics && _prometheusSchema;
+        string name = target.Name;
+        JitsiComponent component = target.Profile.Component;
+        byte[] measurement = _measurements[(int)component];
+
+        // Only the JVB's /metrics has a jitsi_stats form; every other component's is written in the prometheus schema.
+        bool prometheus = reading.FromMetrics && (_prometheusSchema || component != JitsiComponent.Jvb);
         if (prometheus)
         {
             // The prometheus schema names each point after its metric family: health gets a point of its own.
-            WriteHealthPoint(reading.Tags, reading.Healthy);
+            WriteHealthPoint(measurement, reading.Tags, reading.Healthy);
         }
 
         if (reading.Failure is { } failure)
         {
-            _states.Failed(name, failure.Cause, $"JVB {name}: {failure.Message}");
+            _states.Failed(name, failure.Cause, $"{target.Profile.Name} {name}: {failure.Message}");
             if (!prometheus)
             {
-                WriteHealthPoint(reading.Tags, reading.Healthy);
+                WriteHealthPoint(measurement, reading.Tags, reading.Healthy);
             }
 
             return;
         }
 
         ReadOnlySpan<byte> body = reading.Stats!.Body;
-        MapOutcome outcome = !reading.FromMetrics ? _colibri.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy)
-            : prometheus ? _prometheus.Map(body, reading.Tags, _timestamp, _batch)
-            : _metrics.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy);
+        MapOutcome outcome = prometheus ? _prometheus.Map(body, reading.Tags, _timestamp, _batch)
+            : reading.FromMetrics ? _metrics.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy)
+            : component switch
+            {
+                JitsiComponent.Jicofo => _jicofo.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy),
+                JitsiComponent.Jigasi => _jigasi.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy),
+                _ => _colibri.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy),
+            };
         if (!outcome.Written)
         {
             string what = outcome.Status switch
@@ -137,10 +152,10 @@ internal sealed class Gatherer
                 MapStatus.NotPrometheusText => "the answer is not Prometheus text",
                 _ => "the answer has no numbers to write",
             };
-            _states.Failed(name, outcome.Status.ToString(), $"JVB {name}: {what}: {outcome.Detail}");
+            _states.Failed(name, outcome.Status.ToString(), $"{target.Profile.Name} {name}: {what}: {outcome.Detail}");
             if (!prometheus)
             {
-                WriteHealthPoint(reading.Tags, reading.Healthy);
+                WriteHealthPoint(measurement, reading.Tags, reading.Healthy);
             }
 
             return;
@@ -148,16 +163,16 @@ internal sealed class Gatherer
 
         if (outcome.SkippedValues > 0)
         {
-            _log.Debug($"JVB {name}: {outcome.SkippedValues} numbers skipped (out of range for a float, or keys that cannot be written)");
+            _log.Debug($"{target.Profile.Name} {name}: {outcome.SkippedValues} numbers skipped (out of range for a float, or keys that cannot be written)");
         }
 
-        _states.Succeeded(name, $"JVB {name} answers again");
+        _states.Succeeded(name, $"{target.Profile.Name} {name} answers again");
     }
 
-    /// <summary>The healthy field alone with the JVB's tags: for the prometheus schema, and for a JVB whose stats gave nothing.</summary>
-    private void WriteHealthPoint(IReadOnlyList<TargetTag> tags, double healthy)
+    /// <summary>The healthy field alone with the component's tags: for the prometheus schema, and for one whose stats gave nothing.</summary>
+    private void WriteHealthPoint(byte[] measurement, IReadOnlyList<TargetTag> tags, double healthy)
     {
-        if (double.IsNaN(healthy) || !_batch.BeginLine(_measurement, distinctFieldKeys: true))
+        if (double.IsNaN(healthy) || !_batch.BeginLine(measurement, distinctFieldKeys: true))
         {
             return;
         }

@@ -13,7 +13,7 @@ namespace ExecdJvb.Configuration;
 internal static class SettingsLoader
 {
     private static readonly string[] DiscoveryKeys =
-        ["endpoint", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude", "tls_ca", "tls_cert", "tls_key", "insecure_skip_verify"];
+        ["endpoint", "components", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude", "tls_ca", "tls_cert", "tls_key", "insecure_skip_verify"];
 
     public static PluginSettings Load(CommandLine commandLine, IDictionary environment)
     {
@@ -56,7 +56,7 @@ internal static class SettingsLoader
             DockerTls = Tls(options, environment),
             Address = Address(options.Address),
             Network = string.IsNullOrWhiteSpace(options.Network) ? null : options.Network.Trim(),
-            Selection = Selection(root),
+            Selection = Selection(root).WithComponents(Components(ReadList(root, "components"))),
         };
         settings = settings with { Urls = [.. ReadList(root, "urls").Select(url => Url(url, settings))] };
         if (settings.DockerTls is not null && settings.DockerEndpoint.Scheme != "tcp" && settings.Urls.Count == 0)
@@ -164,8 +164,14 @@ internal static class SettingsLoader
         return [];
     }
 
+    /// <summary>The components option: every one when unset.</summary>
+    private static JitsiComponent[] Components(IReadOnlyList<string> keys) => keys.Count == 0
+        ? [.. ComponentProfile.All.Select(profile => profile.Component)]
+        : [.. keys.Select(key => ComponentProfile.ByKey(key)?.Component
+            ?? throw new ConfigurationException($"invalid components entry \"{key}\": expected {string.Join(", ", ComponentProfile.All.Select(profile => profile.Key))}")).Distinct()];
+
     /// <summary>
-    /// The built-in JVB rule (label or image) holds while neither container_label_include nor
+    /// The built-in rule (label or image) holds while neither container_label_include nor
     /// container_image_include is set; setting either replaces the whole rule with what is listed.
     /// </summary>
     private static ContainerSelection Selection(IConfigurationRoot root)
@@ -174,7 +180,8 @@ internal static class SettingsLoader
         IReadOnlyList<string> images = ReadList(root, "container_image_include");
         GlobPattern[] nameInclude = Globs("container_name_include", ReadList(root, "container_name_include"));
         GlobPattern[] nameExclude = Globs("container_name_exclude", ReadList(root, "container_name_exclude"));
-        if (labels.Count == 0 && images.Count == 0)
+        bool asBuiltIn = labels.SequenceEqual(ContainerSelection.DefaultLabelInclude) && images.SequenceEqual(ContainerSelection.DefaultImageInclude);
+        if ((labels.Count == 0 && images.Count == 0) || asBuiltIn)
         {
             return nameInclude.Length == 0 && nameExclude.Length == 0
                 ? ContainerSelection.BuiltIn
@@ -333,7 +340,10 @@ internal static class SettingsLoader
     private static GlobPattern[] Globs(string key, IReadOnlyList<string> patterns) =>
         [.. patterns.Select(pattern => pattern.Length > 0 ? new GlobPattern(pattern) : throw new ConfigurationException($"invalid {key}: empty pattern"))];
 
-    /// <summary>A full http(s) URL is taken as written (an empty path gets stats_path); host[:port] gets both defaults.</summary>
+    /// <summary>
+    /// A full http(s) URL is taken as written (an empty path gets stats_path, or the path of the component whose port it
+    /// names); host[:port] gets both defaults.
+    /// </summary>
     private static Uri Url(string entry, PluginSettings settings)
     {
         string text = entry.Contains("://", StringComparison.Ordinal) ? entry : $"http://{entry}";
@@ -351,7 +361,9 @@ internal static class SettingsLoader
 
         if (uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query))
         {
-            builder.Path = settings.StatsPath;
+            // A component's own port gives its own path: 127.0.0.1:8888 is Jicofo's /stats.
+            ComponentProfile? own = ComponentProfile.All.FirstOrDefault(profile => profile.Port == builder.Port && profile.Component != JitsiComponent.Jvb);
+            builder.Path = own is null ? settings.StatsPath : own.JsonStatsPath ?? "/metrics";
         }
 
         return bareHost || uri.AbsolutePath == "/" ? new Uri(builder.Uri.ToString()) : uri;

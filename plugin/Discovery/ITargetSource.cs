@@ -12,5 +12,5 @@ internal interface ITargetSource
     string? NoneFound { get; }
 
     /// <summary>The JVBs there are now, or null when the source could not tell this time (it has said why).</summary>
-    IReadOnlyList<JvbTarget>? GetTargets(CancellationToken cancellationToken);
+    IReadOnlyList<ComponentTarget>? GetTargets(CancellationToken cancellationToken);
 }

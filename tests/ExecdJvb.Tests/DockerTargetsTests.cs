@@ -17,10 +17,10 @@ public sealed class DockerTargetsTests
         await using var docker = new JvbHttpServer(StubResponse.Json(List("jitsi/jvb:stable-9779", port: 8081, status: "Up 2 hours")));
         using DockerTargets targets = Targets(docker, out StringWriter stderr);
 
-        JvbTarget first = Assert.Single(targets.GetTargets(CancellationToken.None)!);
-        JvbTarget again = Assert.Single(targets.GetTargets(CancellationToken.None)!);
+        ComponentTarget first = Assert.Single(targets.GetTargets(CancellationToken.None)!);
+        ComponentTarget again = Assert.Single(targets.GetTargets(CancellationToken.None)!);
         docker.Response = StubResponse.Json(List("jitsi/jvb:stable-9779", port: 8082, status: "Up 2 hours"));
-        JvbTarget moved = Assert.Single(targets.GetTargets(CancellationToken.None)!);
+        ComponentTarget moved = Assert.Single(targets.GetTargets(CancellationToken.None)!);
 
         Assert.Equal("http://127.0.0.1:8081/colibri/stats", first.StatsUri.ToString());
         Assert.Same(first, again);
@@ -47,7 +47,7 @@ public sealed class DockerTargetsTests
         Assert.Empty(targets.GetTargets(CancellationToken.None)!);
         int failedInspects = docker.RequestsTo(inspectPath);
         docker.Route(inspectPath, StubResponse.Json($$$"""{"Id":"{{{Id}}}","Config":{"Image":"jitsi/jvb:stable-9779"}}"""));
-        JvbTarget found = Assert.Single(targets.GetTargets(CancellationToken.None)!);
+        ComponentTarget found = Assert.Single(targets.GetTargets(CancellationToken.None)!);
         Assert.Single(targets.GetTargets(CancellationToken.None)!);
 
         Assert.Equal(2, failedInspects);

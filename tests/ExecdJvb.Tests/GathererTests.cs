@@ -247,7 +247,7 @@ public sealed class GathererTests : IAsyncDisposable
         var uri = new Uri(_jvb.StatsUrl);
         TargetTag[] tags = [new("container_name", "jvb-1")];
 
-        targets.Current = [new JvbTarget("jvb-1", uri, tags, "container-a")];
+        targets.Current = [new ComponentTarget(ComponentProfile.Jvb, "jvb-1", uri, tags, "container-a")];
         for (int i = 0; i < 4; i++)
         {
             Assert.Contains(new DecodedTag("version", Version), Assert.Single(await GatherAsync(gatherer)).Tags);
@@ -257,7 +257,7 @@ public sealed class GathererTests : IAsyncDisposable
         Assert.Equal(1, _jvb.Requests);
 
         // Recreated: same name, new container ID. Its version and its colibri are asked again, once.
-        targets.Current = [new JvbTarget("jvb-1", uri, tags, "container-b")];
+        targets.Current = [new ComponentTarget(ComponentProfile.Jvb, "jvb-1", uri, tags, "container-b")];
         for (int i = 0; i < 4; i++)
         {
             Assert.Equal([new("container_name", "jvb-1"), new("version", Version)], Assert.Single(await GatherAsync(gatherer)).Tags);
@@ -349,8 +349,8 @@ public sealed class GathererTests : IAsyncDisposable
         await using var stays = new JvbHttpServer(StubResponse.Json("""{"conferences":3}"""));
         await using var moved = new JvbHttpServer(StubResponse.Json("""{"conferences":4}"""));
         _jvb.Response = StubResponse.Json("""{"conferences":1}""");
-        JvbTarget gone = new("gone", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "gone")], "id-gone", "on the network");
-        JvbTarget staying = new("stays", new Uri(stays.StatsUrl), [new TargetTag("container_name", "stays")], "id-stays", "on the network");
+        ComponentTarget gone = new(ComponentProfile.Jvb, "gone", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "gone")], "id-gone", "on the network");
+        ComponentTarget staying = new(ComponentProfile.Jvb, "stays", new Uri(stays.StatsUrl), [new TargetTag("container_name", "stays")], "id-stays", "on the network");
         var targets = new SettableTargets { Current = [gone, staying] };
         Gatherer gatherer = NewGatherer(new PluginSettings(), targets);
         Assert.Equal(2, (await GatherAsync(gatherer)).Count);
@@ -381,13 +381,13 @@ public sealed class GathererTests : IAsyncDisposable
     public async Task A_health_API_that_answers_404_is_asked_again_only_after_an_hour_or_for_a_new_instance()
     {
         _jvb.Response = StubResponse.Json("""{"conferences":1}""");
-        var targets = new SettableTargets { Current = [new JvbTarget("jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-1")] };
+        var targets = new SettableTargets { Current = [new ComponentTarget(ComponentProfile.Jvb, "jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-1")] };
         Gatherer gatherer = NewGatherer(new PluginSettings(), targets);
 
         for (int i = 0; i < 4; i++)
         {
             DecodedPoint point = Assert.Single(await GatherAsync(gatherer));
-            Assert.DoesNotContain(point.Fields, field => field.Key == JvbReading.HealthyField);
+            Assert.DoesNotContain(point.Fields, field => field.Key == ComponentReading.HealthyField);
             _clock.Advance(TimeSpan.FromMinutes(10));
         }
 
@@ -397,13 +397,13 @@ public sealed class GathererTests : IAsyncDisposable
         // The health API is turned on; an hour after the 404 it is asked again and gives the field.
         _jvb.Route("/about/health", HealthOk);
         _clock.Advance(TimeSpan.FromMinutes(21));
-        Assert.Contains(new DecodedField(JvbReading.HealthyField, 1.0), Assert.Single(await GatherAsync(gatherer)).Fields);
+        Assert.Contains(new DecodedField(ComponentReading.HealthyField, 1.0), Assert.Single(await GatherAsync(gatherer)).Fields);
         Assert.Equal(2, _jvb.RequestsTo("/about/health"));
 
         // A new container is a new start: its health is asked at once.
         _jvb.Route("/about/health", StubResponse.NotFound());
         await GatherAsync(gatherer);
-        targets.Current = [new JvbTarget("jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-2")];
+        targets.Current = [new ComponentTarget(ComponentProfile.Jvb, "jvb", new Uri(_jvb.StatsUrl), [new TargetTag("container_name", "jvb")], "id-2")];
         await GatherAsync(gatherer);
         Assert.Equal(4, _jvb.RequestsTo("/about/health"));
     }

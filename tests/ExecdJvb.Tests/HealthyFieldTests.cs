@@ -19,7 +19,7 @@ public sealed class HealthyFieldTests
     {
         // tag_keys make the mapper read the whole document before writing; without them it streams.
         GlobPattern[] tagKeys = wholeDocument ? [new("region")] : [];
-        var mapper = new StatsMapper("jitsi_stats", tagKeys, HealthyAndDrain, JvbReading.HealthyField);
+        var mapper = new StatsMapper("jitsi_stats", tagKeys, HealthyAndDrain, ComponentReading.HealthyField);
 
         string line = Map(mapper, """{"conferences":1,"healthy":true,"drain":false,"region":"eu"}""", 1);
 
@@ -30,7 +30,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void Without_a_health_answer_the_point_has_no_healthy_field_and_still_none_from_the_document()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], HealthyAndDrain, JvbReading.HealthyField);
+        var mapper = new StatsMapper("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
 
         string line = Map(mapper, """{"healthy":true,"conferences":2,"healthy":1}""", double.NaN);
 
@@ -40,7 +40,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void An_unhealthy_JVB_is_a_zero()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], [], JvbReading.HealthyField);
+        var mapper = new StatsMapper("jitsi_stats", [], [], ComponentReading.HealthyField);
 
         Assert.Contains(" healthy=0,conferences=3 ", Map(mapper, """{"conferences":3}""", 0), StringComparison.Ordinal);
     }
@@ -51,7 +51,7 @@ public sealed class HealthyFieldTests
     [InlineData("{}")]
     public void A_document_that_gives_nothing_but_healthy_is_no_stats_and_writes_nothing(string json)
     {
-        var mapper = new StatsMapper("jitsi_stats", [], HealthyAndDrain, JvbReading.HealthyField);
+        var mapper = new StatsMapper("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map(Encoding.UTF8.GetBytes(json), Tags, Timestamp, writer, 1);
@@ -71,7 +71,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void From_metrics_jitsi_jvb_healthy_is_left_out_under_json_string_fields_and_the_health_answer_leads()
     {
-        var mapper = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, JvbReading.HealthyField);
+        var mapper = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map("jitsi_jvb_healthy 0.0\njitsi_jvb_drain_mode 1.0\njitsi_jvb_conferences 2.0\nhealthy 5\n"u8, Tags, Timestamp, writer, 1);
@@ -83,7 +83,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void From_metrics_an_answer_with_nothing_but_healthy_writes_nothing()
     {
-        var mapper = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, JvbReading.HealthyField);
+        var mapper = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map("jitsi_jvb_healthy 1.0\n"u8, Tags, Timestamp, writer, 1);
@@ -95,8 +95,8 @@ public sealed class HealthyFieldTests
     [Fact]
     public void The_2_3_168_colibri_and_metrics_fixtures_give_one_healthy_float_each()
     {
-        var colibri = new StatsMapper("jitsi_stats", [], HealthyAndDrain, JvbReading.HealthyField);
-        var metrics = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, JvbReading.HealthyField);
+        var colibri = new StatsMapper("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
+        var metrics = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
 
         DecodedPoint fromColibri = Assert.Single(LineProtocolDecoder.Decode(Map(colibri, TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json"), 1)));
         var writer = new LineProtocolWriter();
@@ -105,9 +105,9 @@ public sealed class HealthyFieldTests
 
         foreach (DecodedPoint point in new[] { fromColibri, fromMetrics })
         {
-            DecodedField healthy = Assert.Single(point.Fields, f => f.Key == JvbReading.HealthyField);
+            DecodedField healthy = Assert.Single(point.Fields, f => f.Key == ComponentReading.HealthyField);
             Assert.Equal(1.0, healthy.Value);
-            Assert.Equal(JvbReading.HealthyField, point.Fields[0].Key);
+            Assert.Equal(ComponentReading.HealthyField, point.Fields[0].Key);
         }
     }
 
@@ -115,7 +115,7 @@ public sealed class HealthyFieldTests
     public void Streaming_with_the_healthy_field_allocates_nothing_once_warmed_up()
     {
         byte[] body = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
-        var mapper = new StatsMapper("jitsi_stats", [], [], JvbReading.HealthyField);
+        var mapper = new StatsMapper("jitsi_stats", [], [], ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
         for (int i = 0; i < 3; i++)
         {

@@ -62,7 +62,7 @@ public sealed class SourceConfigurationTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Matches(@"--source +where the stats are read: auto .*\n +default: auto; env: EXECD_JVB_SOURCE\n", help);
         Assert.Matches(@"--metrics_schema +how /metrics is written: .*\n +default: jitsi_stats; env: EXECD_JVB_METRICS_SCHEMA\n", help);
-        Assert.Matches(@"--tag_version +read each JVB's /about/version .*\n +default: true; env: EXECD_JVB_TAG_VERSION\n", help);
+        Assert.Matches(@"--tag_version +read each component's /about/version .*\n +default: true; env: EXECD_JVB_TAG_VERSION\n", help);
     }
 
     private static PluginSettings Load(string[] args, Hashtable? environment = null) =>

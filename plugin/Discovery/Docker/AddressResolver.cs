@@ -5,8 +5,9 @@ using ExecdJvb.Configuration;
 namespace ExecdJvb.Discovery.Docker;
 
 /// <summary>
-/// Decides where a discovered JVB answers, from Docker's data alone (no traffic): host network, a
-/// published port or a network IP, by the "address" mode; per-container labels override port and path.
+/// Decides where a discovered component answers, from Docker's data alone (no traffic): host network, a
+/// published port or a network IP, by the "address" mode. The JVB's port and path are the port and stats_path
+/// options, the other components' their own; per-container labels override port and path.
 /// </summary>
 internal sealed class AddressResolver(AddressMode mode, string? network, int port, string statsPath)
 {
@@ -15,7 +16,9 @@ internal sealed class AddressResolver(AddressMode mode, string? network, int por
 
     public ResolvedAddress Resolve(DiscoveredContainer container)
     {
-        int containerPort = port;
+        ComponentProfile profile = ComponentProfile.Of(container.Component);
+        bool jvb = profile.Component == JitsiComponent.Jvb;
+        int containerPort = jvb ? port : profile.Port;
         if (container.Labels.TryGetValue(PortLabel, out string? portText))
         {
             if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out containerPort) || containerPort is < 1 or > 65535)
@@ -24,7 +27,7 @@ internal sealed class AddressResolver(AddressMode mode, string? network, int por
             }
         }
 
-        string path = statsPath;
+        string path = jvb ? statsPath : profile.JsonStatsPath ?? "/metrics";
         if (container.Labels.TryGetValue(PathLabel, out string? pathText))
         {
             if (!pathText.StartsWith('/') || pathText.Any(c => char.IsControl(c) || c == ' '))

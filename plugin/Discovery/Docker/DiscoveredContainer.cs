@@ -1,3 +1,5 @@
+using ExecdJvb.Configuration;
+
 namespace ExecdJvb.Discovery.Docker;
 
 /// <summary>What discovery needs to know of one running container, taken from Docker's list answer.</summary>
@@ -8,6 +10,7 @@ namespace ExecdJvb.Discovery.Docker;
 /// <param name="NetworkMode">HostConfig.NetworkMode ("host", "bridge", a network name, ...).</param>
 /// <param name="Networks">Network name → the container's IP address on it.</param>
 /// <param name="Ports">Published ports.</param>
+/// <param name="Component">Which Jitsi component the selection took it for.</param>
 internal sealed record DiscoveredContainer(
     string Id,
     string Name,
@@ -15,4 +18,5 @@ internal sealed record DiscoveredContainer(
     IReadOnlyDictionary<string, string> Labels,
     string NetworkMode,
     IReadOnlyDictionary<string, string> Networks,
-    IReadOnlyList<PublishedPort> Ports);
+    IReadOnlyList<PublishedPort> Ports,
+    JitsiComponent Component = JitsiComponent.Jvb);

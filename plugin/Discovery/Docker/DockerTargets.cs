@@ -8,7 +8,7 @@ using ExecdJvb.LineProtocol;
 namespace ExecdJvb.Discovery.Docker;
 
 /// <summary>
-/// Finds the JVB containers through the Docker API on every gather: one list call (running containers
+/// Finds the Jitsi component containers through the Docker API on every gather: one list call (running containers
 /// only) per gather, plus one inspect the first time a container ID shows an image ID instead of a name.
 /// Only reads; never changes anything in Docker. Logs Docker trouble once.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     private readonly Dictionary<string, string> _imageById = new(StringComparer.Ordinal);
     private string? _dockerFailure;
     private byte[]? _lastAnswer;
-    private List<JvbTarget>? _lastTargets;
+    private List<ComponentTarget>? _lastTargets;
     private bool _inspectFailed;
 
     public DockerTargets(Uri endpoint, DockerTls? tls, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states)
@@ -36,8 +36,8 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         _log = log;
         _states = states;
         _docker = new DockerApiClient(endpoint, tls, timeout);
-        Description = $"Docker at {UrlText.Redacted(endpoint)}, JVB = {selection}";
-        NoneFound = $"no JVB container found ({selection})";
+        Description = $"Docker at {UrlText.Redacted(endpoint)}, Jitsi = {selection}";
+        NoneFound = $"no Jitsi container found ({selection})";
     }
 
     public string Description { get; }
@@ -47,7 +47,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     /// <summary>The containers found by the last gather, with how their address was chosen (for --discover).</summary>
     public IReadOnlyList<(DiscoveredContainer Container, ResolvedAddress Address)> LastFound { get; private set; } = [];
 
-    public IReadOnlyList<JvbTarget>? GetTargets(CancellationToken cancellationToken)
+    public IReadOnlyList<ComponentTarget>? GetTargets(CancellationToken cancellationToken)
     {
         byte[] answer;
         List<DiscoveredContainer>? containers = null;
@@ -66,10 +66,10 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
 
             // The list repeats byte for byte while nothing changes (Docker's status text moves from "Up 5 seconds" to
             // "Up 2 hours" ever more slowly), and reading it is most of discovery's own CPU: the same answer gives the
-            // same JVBs.
+            // same components.
             if (_lastTargets is null || !answer.AsSpan().SequenceEqual(_lastAnswer))
             {
-                containers = ListJvbs(answer, cancellationToken);
+                containers = ListComponents(answer, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -99,14 +99,14 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             return _lastTargets;
         }
 
-        List<JvbTarget> targets = Resolve(containers);
+        List<ComponentTarget> targets = Resolve(containers);
 
         // A container whose inspect failed is left out and asked again next gather, so that answer is not kept.
         (_lastAnswer, _lastTargets) = _inspectFailed ? (null, null) : (answer, targets);
         return targets;
     }
 
-    private List<DiscoveredContainer> ListJvbs(byte[] answer, CancellationToken cancellationToken)
+    private List<DiscoveredContainer> ListComponents(byte[] answer, CancellationToken cancellationToken)
     {
         _inspectFailed = false;
         List<DockerContainerSummary> listed = JsonSerializer.Deserialize(answer, DockerJsonContext.Default.ListDockerContainerSummary) ?? [];
@@ -125,7 +125,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
                 ? new Dictionary<string, string>()
                 : item.Labels.ToDictionary(StringComparer.Ordinal);
             string? image = ImageOf(item.Id, item, cancellationToken);
-            if (image is null || !_selection.Selects(name, labels, image))
+            if (image is null || _selection.Select(name, labels, image) is not { } component)
             {
                 continue;
             }
@@ -138,7 +138,8 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
                 item.HostConfig?.NetworkMode ?? string.Empty,
                 item.NetworkSettings?.Networks?.ToDictionary(n => n.Key, n => n.Value?.IpAddress ?? string.Empty, StringComparer.Ordinal)
                     ?? new Dictionary<string, string>(StringComparer.Ordinal),
-                [.. (item.Ports ?? []).Select(p => new PublishedPort(p.Ip ?? string.Empty, p.PublicPort ?? 0, p.PrivatePort, p.Type ?? string.Empty))]));
+                [.. (item.Ports ?? []).Select(p => new PublishedPort(p.Ip ?? string.Empty, p.PublicPort ?? 0, p.PrivatePort, p.Type ?? string.Empty))],
+                component));
         }
 
         foreach (string gone in _imageById.Keys.Where(id => !seen.Contains(id)).ToList())
@@ -175,7 +176,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // One container's inspect must not hide the other JVBs; it is tried again next gather.
+                // One container's inspect must not hide the others; it is tried again next gather.
                 _log.Debug($"inspecting container {id[..Math.Min(12, id.Length)]} failed: {DockerFailure.Describe(ex, _endpoint, _timeout).Message}");
                 _inspectFailed = true;
                 return null;
@@ -187,9 +188,9 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     }
 
     /// <summary>The containers with an address to read, sorted by name; the others are said once each.</summary>
-    private List<JvbTarget> Resolve(List<DiscoveredContainer> containers)
+    private List<ComponentTarget> Resolve(List<DiscoveredContainer> containers)
     {
-        var targets = new List<JvbTarget>(containers.Count);
+        var targets = new List<ComponentTarget>(containers.Count);
         var found = new List<(DiscoveredContainer, ResolvedAddress)>(containers.Count);
         foreach (DiscoveredContainer container in containers)
         {
@@ -197,11 +198,11 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             found.Add((container, address));
             if (address.StatsUri is not { } uri)
             {
-                _states.Failed(container.Name, "no-address", $"JVB {container.Name}: no address to read its stats: {address.How}");
+                _states.Failed(container.Name, "no-address", $"{ComponentProfile.Of(container.Component).Name} {container.Name}: no address to read its stats: {address.How}");
                 continue;
             }
 
-            targets.Add(new JvbTarget(container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id, address.How));
+            targets.Add(new ComponentTarget(ComponentProfile.Of(container.Component), container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id, address.How));
         }
 
         LastFound = found;

@@ -2,12 +2,12 @@ using System.Text;
 
 namespace ExecdJvb.Tests;
 
-public sealed class JvbVersionDocumentTests
+public sealed class VersionDocumentTests
 {
     [Fact]
     public void The_about_version_fixture_gives_the_JVB_version()
     {
-        Assert.True(JvbVersionDocument.TryRead(TestData.Bytes("jvb", "about-version.json"), out string? version, out string? problem), problem);
+        Assert.True(VersionDocument.TryRead(TestData.Bytes("jvb", "about-version.json"), out string? version, out string? problem), problem);
 
         Assert.Equal("2.3.168-g28674f78", version);
     }
@@ -15,7 +15,7 @@ public sealed class JvbVersionDocumentTests
     [Fact]
     public void Only_the_top_level_version_counts_whatever_comes_before_it()
     {
-        Assert.True(JvbVersionDocument.TryRead("""{"name":"JVB","about":{"version":"nested"},"list":[1,{"version":"x"}],"version":"  2.1-508-gb24f756c "}"""u8, out string? version, out _));
+        Assert.True(VersionDocument.TryRead("""{"name":"JVB","about":{"version":"nested"},"list":[1,{"version":"x"}],"version":"  2.1-508-gb24f756c "}"""u8, out string? version, out _));
 
         Assert.Equal("2.1-508-gb24f756c", version);
     }
@@ -31,7 +31,7 @@ public sealed class JvbVersionDocumentTests
     [InlineData("""{"name":"JVB",""", "not JSON")]
     public void An_answer_without_a_usable_version_says_why(string body, string reason)
     {
-        Assert.False(JvbVersionDocument.TryRead(Encoding.UTF8.GetBytes(body), out string? version, out string? problem));
+        Assert.False(VersionDocument.TryRead(Encoding.UTF8.GetBytes(body), out string? version, out string? problem));
 
         Assert.Null(version);
         Assert.Contains(reason, problem, StringComparison.Ordinal);
@@ -40,9 +40,9 @@ public sealed class JvbVersionDocumentTests
     [Fact]
     public void A_version_longer_than_a_version_is_refused_and_shown_shortened()
     {
-        string body = $$"""{"version":"{{new string('9', JvbVersionDocument.MaxLength + 1)}}"}""";
+        string body = $$"""{"version":"{{new string('9', VersionDocument.MaxLength + 1)}}"}""";
 
-        Assert.False(JvbVersionDocument.TryRead(Encoding.UTF8.GetBytes(body), out _, out string? problem));
+        Assert.False(VersionDocument.TryRead(Encoding.UTF8.GetBytes(body), out _, out string? problem));
 
         Assert.True(problem.Length < 100, problem);
     }
@@ -50,7 +50,7 @@ public sealed class JvbVersionDocumentTests
     [Fact]
     public void Invalid_UTF_8_in_the_version_is_not_JSON()
     {
-        Assert.False(JvbVersionDocument.TryRead([.. "{\"version\":\"2."u8, 0xFF, .. "\"}"u8], out _, out string? problem));
+        Assert.False(VersionDocument.TryRead([.. "{\"version\":\"2."u8, 0xFF, .. "\"}"u8], out _, out string? problem));
 
         Assert.Contains("not JSON", problem, StringComparison.Ordinal);
     }

@@ -3,7 +3,7 @@ using ExecdJvb.LineProtocol;
 namespace ExecdJvb.Jitsi;
 
 /// <summary>What one JVB gave in one gather, settled: the stats answer to map, its health and the tags of its points.</summary>
-internal sealed class JvbReading
+internal sealed class ComponentReading
 {
     /// <summary>The float field /about/health gives: 1 healthy, 0 unhealthy; absent when the JVB gave no health answer.</summary>
     public const string HealthyField = "healthy";

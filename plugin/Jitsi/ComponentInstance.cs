@@ -4,13 +4,13 @@ using ExecdJvb.LineProtocol;
 namespace ExecdJvb.Jitsi;
 
 /// <summary>
-/// What the plugin remembers of one JVB instance (a container ID, or a listed URL) from one gather to the next: the
-/// source its stats come from, its version, and its health as last logged. A new instance starts afresh, so a
+/// What the plugin remembers of one component instance (a container ID, or a listed URL) from one gather to the next:
+/// the source its stats come from, its version, and its health as last logged. A new instance starts afresh, so a
 /// recreated container (a new ID, perhaps with COLIBRI_REST_ENABLED changed) is probed and asked its version again.
 /// </summary>
-internal sealed class JvbInstance
+internal sealed class ComponentInstance
 {
-    /// <summary>How long source = auto keeps reading /metrics before it asks /colibri/stats again.</summary>
+    /// <summary>How long source = auto keeps reading /metrics before it asks the JSON statistics again.</summary>
     public static readonly TimeSpan ColibriProbeInterval = TimeSpan.FromHours(1);
 
     /// <summary>How long a health API found off (404) goes unasked.</summary>
@@ -31,25 +31,28 @@ internal sealed class JvbInstance
     private IReadOnlyList<TargetTag>? _tagsFrom;
     private TargetTag[]? _tagsWithVersion;
 
-    public JvbInstance(JvbTarget target)
+    public ComponentInstance(ComponentTarget target)
     {
         Name = target.Name;
+        Profile = target.Profile;
         _statsUri = target.StatsUri;
-        Endpoints = JvbEndpoints.From(target.StatsUri);
+        Endpoints = ComponentEndpoints.From(target.Profile, target.StatsUri);
     }
 
-    public JvbEndpoints Endpoints { get; private set; }
+    public ComponentProfile Profile { get; }
+
+    public ComponentEndpoints Endpoints { get; private set; }
 
     /// <summary>How log lines name it, as when it was last listed.</summary>
     public string Name { get; private set; }
 
-    /// <summary>Whether its coming was said (a discovered JVB), so its going is said too.</summary>
+    /// <summary>Whether its coming was said (a discovered component), so its going is said too.</summary>
     public bool Announced { get; init; }
 
     /// <summary>Whether the list being taken names this instance.</summary>
     public bool Listed { get; set; }
 
-    /// <summary>source = auto found /colibri/stats off (404) and reads /metrics.</summary>
+    /// <summary>source = auto found the JSON statistics off (404) and reads /metrics.</summary>
     public bool ReadingMetrics { get; private set; }
 
     /// <summary>The version /about/version gave, or null while none was read.</summary>
@@ -65,7 +68,7 @@ internal sealed class JvbInstance
     public int OddHealthStatus { get; set; }
 
     /// <summary>Follows the target's stats URL, which may move (a container with a new address keeps its ID); true when it moved.</summary>
-    public bool Refresh(JvbTarget target)
+    public bool Refresh(ComponentTarget target)
     {
         Name = target.Name;
         if (ReferenceEquals(target.StatsUri, _statsUri) || _statsUri.OriginalString == target.StatsUri.OriginalString)
@@ -74,17 +77,17 @@ internal sealed class JvbInstance
         }
 
         _statsUri = target.StatsUri;
-        Endpoints = JvbEndpoints.From(target.StatsUri);
+        Endpoints = ComponentEndpoints.From(Profile, target.StatsUri);
         return true;
     }
 
     /// <summary>Whether this gather reads /metrics rather than /colibri/stats.</summary>
-    public bool ReadsMetrics(StatsSource source, DateTimeOffset now) => Endpoints.MetricsOnly || source switch
+    public bool ReadsMetrics(StatsSource source, DateTimeOffset now) => Endpoints.Metrics is not null && (Endpoints.MetricsOnly || source switch
     {
         StatsSource.Metrics => true,
         StatsSource.Colibri => false,
         _ => ReadingMetrics && now < _colibriProbeAt,
-    };
+    });
 
     /// <summary>/metrics answered in place of a /colibri/stats that answers 404: read it for the next hour.</summary>
     public void UseMetrics(DateTimeOffset now)
@@ -120,7 +123,7 @@ internal sealed class JvbInstance
     }
 
     /// <summary>The target's tags, with the version tag in its place by key once the version is known (built once, not per gather).</summary>
-    public IReadOnlyList<TargetTag> TagsFor(JvbTarget target, bool tagVersion)
+    public IReadOnlyList<TargetTag> TagsFor(ComponentTarget target, bool tagVersion)
     {
         if (!tagVersion || Version is null)
         {
@@ -139,7 +142,7 @@ internal sealed class JvbInstance
         return _tagsWithVersion;
     }
 
-    /// <summary>Discovery lists its JVBs afresh each gather: the tags are compared by what they say.</summary>
+    /// <summary>Discovery lists its components afresh each gather: the tags are compared by what they say.</summary>
     private static bool SameTags(IReadOnlyList<TargetTag>? a, IReadOnlyList<TargetTag> b)
     {
         if (ReferenceEquals(a, b))

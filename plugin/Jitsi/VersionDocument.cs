@@ -7,7 +7,7 @@ namespace ExecdJvb.Jitsi;
 /// Reads the JVB's <c>/about/version</c> answer, <c>{"name":"JVB","version":"2.3.168-g28674f78","os":"Linux"}</c>
 /// (jitsi/jicoco org/jitsi/rest/Version.java writes name, version and os of the running component).
 /// </summary>
-internal static class JvbVersionDocument
+internal static class VersionDocument
 {
     /// <summary>A version is a short word; anything longer is not one and would only bloat every line's tags.</summary>
     public const int MaxLength = 100;

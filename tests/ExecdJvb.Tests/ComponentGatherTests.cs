@@ -1,0 +1,94 @@
+using System.Text;
+
+namespace ExecdJvb.Tests;
+
+/// <summary>
+/// One gather in process for the components beside the JVB, each listed by its URL and served on 127.0.0.1: which
+/// endpoints each is asked, and the measurement, tags and fields its answer gives.
+/// </summary>
+public sealed class ComponentGatherTests : IAsyncDisposable
+{
+    private static readonly byte[] JicofoStats = TestData.Bytes("jvb", "jicofo-stats-2020.json");
+    private static readonly StubResponse HealthOk = new(200, "OK", [], "application/json");
+
+    private readonly JvbHttpServer _server = new(StubResponse.NotFound());
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly StringWriter _stderr = new();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Jicofos_stats_are_jicofo_stats_under_the_json_parser_rules_with_its_version_and_no_healthy_while_its_health_checks_are_off()
+    {
+        _server.Route("/stats", StubResponse.Json(JicofoStats));
+        _server.Route("/about/version", StubResponse.Json("""{"name":"Jicofo","version":"1.0-1075-g3a7a7d5","os":"Linux"}"""u8.ToArray()));
+        string url = $"{_server.BaseUrl}/stats";
+
+        DecodedPoint point = Assert.Single(await GatherAsync(url));
+
+        // The golden line is the json parser's for the same document (written as jitsi_stats with a url tag).
+        DecodedPoint golden = Assert.Single(LineProtocolDecoder.Decode(TestData.Bytes("golden", "jicofo-stats-2020.out")));
+        Assert.Equal("jicofo_stats", point.Measurement);
+        Assert.Equal([new("url", url), new("version", "1.0-1075-g3a7a7d5")], point.Tags);
+        Assert.Equal(golden.Fields, point.Fields);
+        Assert.Equal(1, _server.RequestsTo("/stats"));
+        Assert.Equal(1, _server.RequestsTo("/about/health"));
+        Assert.Equal(0, _server.RequestsTo("/metrics"));
+        Assert.Empty(StderrLines());
+    }
+
+    [Fact]
+    public async Task A_healthy_Jicofo_leads_with_healthy_1()
+    {
+        _server.Route("/stats", StubResponse.Json(JicofoStats));
+        _server.Route("/about/health", HealthOk);
+
+        DecodedPoint point = Assert.Single(await GatherAsync($"{_server.BaseUrl}/stats", tagVersion: false));
+
+        Assert.Equal(new DecodedField("healthy", 1.0), point.Fields[0]);
+    }
+
+    [Fact]
+    public async Task A_Jicofo_without_stats_is_read_from_its_metrics_in_the_prometheus_schema_and_says_so_once()
+    {
+        _server.Route("/metrics", new StubResponse(200, "OK", "# TYPE jitsi_jicofo_conferences gauge\njitsi_jicofo_conferences 2.0\n"u8.ToArray(), "text/plain; version=0.0.4; charset=utf-8"));
+        string url = $"{_server.BaseUrl}/stats";
+
+        string written = await GatherTextAsync(url, tagVersion: false);
+
+        DecodedPoint point = Assert.Single(LineProtocolDecoder.Decode(written));
+        Assert.Equal("jitsi_jicofo_conferences", point.Measurement);
+        Assert.Equal([new DecodedField("gauge", 2.0)], point.Fields);
+        Assert.Equal([$"I! Jicofo {url}: /stats answers 404, so {_server.BaseUrl}/metrics is read instead"], StderrLines());
+    }
+
+    [Fact]
+    public async Task Jigasis_about_stats_are_jigasi_stats_and_it_is_never_asked_for_metrics()
+    {
+        _server.Route("/about/stats", StubResponse.Json("""{"total_calls":4,"current_calls":1,"conference_sizes":[0,1],"stress_level":0.05,"graceful_shutdown":false}"""u8.ToArray()));
+        _server.Route("/about/health", HealthOk);
+        string url = $"{_server.BaseUrl}/about/stats";
+
+        DecodedPoint point = Assert.Single(await GatherAsync(url, tagVersion: false));
+
+        Assert.Equal("jigasi_stats", point.Measurement);
+        Assert.Equal(
+            [new("healthy", 1.0), new("total_calls", 4.0), new("current_calls", 1.0), new("conference_sizes_0", 0.0), new("conference_sizes_1", 1.0), new("stress_level", 0.05)],
+            point.Fields);
+        Assert.Equal(0, _server.RequestsTo("/metrics"));
+    }
+
+    private async Task<IReadOnlyList<DecodedPoint>> GatherAsync(string url, bool tagVersion = true) =>
+        LineProtocolDecoder.Decode(await GatherTextAsync(url, tagVersion));
+
+    private async Task<string> GatherTextAsync(string url, bool tagVersion = true)
+    {
+        var log = new StderrLog(_stderr, debug: false);
+        var client = new BlockingHttpClient(TimeSpan.FromSeconds(5), 1024 * 1024);
+        var settings = new PluginSettings { TagVersion = tagVersion };
+        var gatherer = new Gatherer(new StaticTargets([new Uri(url)]), client, settings, new TargetStateLog(log), log, _clock);
+        return await Task.Run(() => Encoding.UTF8.GetString(gatherer.Gather(CancellationToken.None).Span));
+    }
+
+    private string[] StderrLines() => _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}
