@@ -5,7 +5,7 @@ namespace ExecdJvb.Configuration;
 /// serves, and which setting turns that API on where it is off by default.
 /// </summary>
 /// <param name="Component">The component.</param>
-/// <param name="Name">How log lines name it: JVB, Jicofo, Prosody, Jigasi.</param>
+/// <param name="Name">How log lines name it: JVB, Jicofo, Jigasi.</param>
 /// <param name="Key">Its name in the components option, its docker-jitsi-meet compose service and image (jitsi/&lt;key&gt;).</param>
 /// <param name="Port">The port its HTTP API listens on.</param>
 /// <param name="JsonStatsPath">The path of its JSON statistics, or null when it serves /metrics only.</param>
@@ -32,23 +32,19 @@ internal sealed record ComponentProfile(
         JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ServesMetrics: true, ServesAbout: true,
         "jicofo_stats", "its REST API listens only inside its container unless JICOFO_ENABLE_REST=1 (jicofo.rest.host)");
 
-    public static ComponentProfile Prosody { get; } = new(
-        JitsiComponent.Prosody, "Prosody", "prosody", 5280, null, ServesMetrics: true, ServesAbout: false,
-        "prosody", "its /metrics needs PROSODY_ENABLE_METRICS=true, and this host's address inside PROSODY_METRICS_ALLOWED_CIDR (172.16.0.0/12 by default)");
-
     public static ComponentProfile Jigasi { get; } = new(
         JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ServesMetrics: false, ServesAbout: true,
         "jigasi_stats", "its REST API listens only inside its container unless JIGASI_ENABLE_REST=1");
 
     /// <summary>Every component, in the order they are listed and read.</summary>
-    public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Prosody, Jigasi];
+    public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Jigasi];
 
     public static ComponentProfile Of(JitsiComponent component) => All[(int)component];
 
     /// <summary>
     /// The component a listed URL reads: its path names it (<c>/colibri/stats</c> the JVB, <c>/about/stats</c> Jigasi,
-    /// <c>/stats</c> Jicofo); a <c>/metrics</c> URL is Jicofo's on port 8888, Prosody's on 5280 and the JVB's on any
-    /// other port; any other path is a JVB's (the stats_path option).
+    /// <c>/stats</c> Jicofo); a <c>/metrics</c> URL is Jicofo's on port 8888 and the JVB's on any other port; any other
+    /// path is a JVB's (the stats_path option).
     /// </summary>
     public static ComponentProfile ForUrl(Uri url)
     {

@@ -4,7 +4,7 @@ namespace ExecdJvb.Configuration;
 /// <summary>
 /// Which running containers are Jitsi components, and which component each is. A container is taken when it carries
 /// one of the label_include labels or its image matches one of the image_include globs (the built-in rule, used while
-/// neither is configured: docker-jitsi-meet's com.docker.compose.service label naming jvb, jicofo, prosody or jigasi,
+/// neither is configured: docker-jitsi-meet's com.docker.compose.service label naming jvb, jicofo or jigasi,
 /// or a jitsi/&lt;component&gt; image from any registry); then the name globs narrow, as in Telegraf's inputs.docker:
 /// it must match a name_include glob (when any is given) and no name_exclude glob. The compose service label, else the
 /// image, tells the component; a container taken by a configured rule that neither names is a JVB.

@@ -56,14 +56,13 @@ public sealed class ComponentEndpointsTests
     }
 
     [Fact]
-    public void Prosody_has_its_metrics_only()
+    public void A_Jicofo_URL_that_ends_in_metrics_is_read_there_only()
     {
-        ComponentEndpoints endpoints = ComponentEndpoints.From(ComponentProfile.Prosody, new Uri("http://127.0.0.1:5280/metrics"));
+        ComponentEndpoints endpoints = ComponentEndpoints.From(ComponentProfile.Jicofo, new Uri("http://127.0.0.1:8888/metrics"));
 
         Assert.True(endpoints.MetricsOnly);
-        Assert.Equal("http://127.0.0.1:5280/metrics", endpoints.Metrics!.AbsoluteUri);
-        Assert.Null(endpoints.Health);
-        Assert.Null(endpoints.Version);
+        Assert.Equal("http://127.0.0.1:8888/metrics", endpoints.Metrics!.AbsoluteUri);
+        Assert.Equal("http://127.0.0.1:8888/about/health", endpoints.Health!.AbsoluteUri);
     }
 
     [Fact]

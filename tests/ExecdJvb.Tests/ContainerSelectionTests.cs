@@ -62,16 +62,15 @@ public sealed class ContainerSelectionTests
     public void Its_description_names_every_rule_for_the_no_jvb_found_line()
     {
         Assert.Equal("label com.docker.compose.service=jvb or image jitsi/jvb or */jitsi/jvb", BuiltIn.ToString());
-        Assert.Equal("label com.docker.compose.service=jvb|jicofo|prosody|jigasi or image [*/]jitsi/jvb|jicofo|prosody|jigasi", ContainerSelection.BuiltIn.ToString());
+        Assert.Equal("label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi", ContainerSelection.BuiltIn.ToString());
     }
 
     [Theory]
     [InlineData("jvb", "jitsi/jvb:stable-9779", "jvb")]
     [InlineData("jicofo", "ghcr.io/jitsi/jicofo:stable-11146", "jicofo")]
-    [InlineData("prosody", "jitsi/prosody:stable-9779", "prosody")]
     [InlineData("jigasi", "jitsi/jigasi:stable-9779", "jigasi")]
     [InlineData(null, "ghcr.io/jitsi/jicofo:stable-11146", "jicofo")]
-    [InlineData(null, "mirror.example:5000/jitsi/prosody", "prosody")]
+    [InlineData(null, "mirror.example:5000/jitsi/jigasi", "jigasi")]
     [InlineData("jicofo", "my/own-focus:1", "jicofo")]
     public void The_built_in_rule_takes_every_component_docker_jitsi_meet_runs_by_its_service_label_or_image(string? service, string image, string expected)
     {
@@ -98,7 +97,7 @@ public sealed class ContainerSelectionTests
         ContainerSelection jvbAndJicofo = ContainerSelection.BuiltIn.WithComponents([JitsiComponent.Jvb, JitsiComponent.Jicofo]);
         var custom = new ContainerSelection([new("role", "media")], [], [], []);
 
-        Assert.Null(jvbAndJicofo.Select("c", new Dictionary<string, string>(), "jitsi/prosody:1"));
+        Assert.Null(jvbAndJicofo.Select("c", new Dictionary<string, string>(), "jitsi/jigasi:1"));
         Assert.Equal(JitsiComponent.Jicofo, jvbAndJicofo.Select("c", new Dictionary<string, string>(), "jitsi/jicofo:1"));
         Assert.Equal(JitsiComponent.Jvb, custom.Select("c", new Dictionary<string, string> { ["role"] = "media" }, "my/bridge:1"));
         Assert.Equal(JitsiComponent.Jigasi, custom.Select("c", new Dictionary<string, string> { ["role"] = "media" }, "jitsi/jigasi:1"));
