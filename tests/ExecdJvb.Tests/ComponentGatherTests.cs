@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace ExecdJvb.Tests;
 
@@ -76,6 +77,54 @@ public sealed class ComponentGatherTests : IAsyncDisposable
             [new("healthy", 1.0), new("total_calls", 4.0), new("current_calls", 1.0), new("conference_sizes_0", 0.0), new("conference_sizes_1", 1.0), new("stress_level", 0.05)],
             point.Fields);
         Assert.Equal(0, _server.RequestsTo("/metrics"));
+    }
+
+    [Theory]
+    [InlineData("jicofo", "stats-master.json", "/stats", "jicofo_stats")]
+    [InlineData("jicofo", "stats-stable-jitsi-meet_11146.json", "/stats", "jicofo_stats")]
+    [InlineData("jicofo", "stats-master-health-disabled.json", "/stats", "jicofo_stats")]
+    [InlineData("jigasi", "about-stats-master.json", "/about/stats", "jigasi_stats")]
+    public async Task Every_number_of_a_components_statistics_is_one_float_field_named_by_its_flattened_path(string folder, string file, string path, string measurement)
+    {
+        byte[] document = TestData.Bytes(folder, file);
+        _server.Route(path, StubResponse.Json(document));
+        _server.Route("/about/version", StubResponse.Json(TestData.Bytes(folder, "about-version.json")));
+
+        DecodedPoint point = Assert.Single(await GatherAsync(_server.BaseUrl + path));
+
+        using JsonDocument json = JsonDocument.Parse(document);
+        var expected = new List<DecodedField>();
+        Flatten(json.RootElement, string.Empty, expected);
+        Assert.Equal(measurement, point.Measurement);
+        Assert.Equal(JsonDocument.Parse(TestData.Bytes(folder, "about-version.json")).RootElement.GetProperty("version").GetString(), point.Tags.Single(t => t.Key == "version").Value);
+        Assert.Equal(expected, point.Fields);
+        Assert.True(expected.Count > 20);
+    }
+
+    /// <summary>Telegraf's json flattening, read from its documentation, written here apart from the mapper: numbers only, keys joined with _.</summary>
+    private static void Flatten(JsonElement element, string prefix, List<DecodedField> fields)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}_{property.Name}", fields);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int index = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{prefix}_{index++}", fields);
+                }
+
+                break;
+            case JsonValueKind.Number:
+                fields.Add(new DecodedField(prefix, element.GetDouble()));
+                break;
+        }
     }
 
     private async Task<IReadOnlyList<DecodedPoint>> GatherAsync(string url, bool tagVersion = true) =>
