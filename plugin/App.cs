@@ -79,7 +79,7 @@ internal static class App
             ReadOnlyMemory<byte> batch = gatherer.Gather(stop);
             if (batch.IsEmpty)
             {
-                log.Error($"no JVB answered ({targets.Description})");
+                log.Error($"no Jitsi component answered ({targets.Description})");
                 return ExitNothingWritten;
             }
 

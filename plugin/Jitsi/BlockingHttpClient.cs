@@ -206,7 +206,7 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
 
     private static FetchFailure Describe(SocketError error) => error switch
     {
-        SocketError.ConnectionRefused => new FetchFailure("refused", "connection refused (is the JVB running and listening on that port?)"),
+        SocketError.ConnectionRefused => new FetchFailure("refused", "connection refused (is it running and listening on that port?)"),
         SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown => new FetchFailure("unreachable", "host unreachable"),
         SocketError.TimedOut => new FetchFailure("timeout", "connecting timed out"),
         _ => new FetchFailure($"socket-{error}", $"connecting failed ({error})"),

@@ -51,8 +51,8 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
         Assert.Empty(stdout);
         Assert.Equal(
             [
-                "I! no JVB container found (label com.docker.compose.service=jvb or image jitsi/jvb or */jitsi/jvb)",
-                $"E! no JVB answered (Docker at {_docker.Endpoint}, JVB = label com.docker.compose.service=jvb or image jitsi/jvb or */jitsi/jvb)",
+                "I! no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi)",
+                $"E! no Jitsi component answered (Docker at {_docker.Endpoint}, Jitsi = label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi)",
             ],
             stderr);
     }
@@ -107,7 +107,7 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
 
         await _docker.DockerAsync("rm", "-f", "wa-jitsi-jvb");
         await plugin.TriggerAsync();
-        Assert.Equal("I! JVB wa-jitsi-jvb is gone; no JVB container found (label com.docker.compose.service=jvb or image jitsi/jvb or */jitsi/jvb)", await plugin.NextStderrLineAsync(Wait));
+        Assert.Equal("I! JVB wa-jitsi-jvb is gone; no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi)", await plugin.NextStderrLineAsync(Wait));
         for (int i = 0; i < 5; i++)
         {
             await plugin.TriggerAsync();

@@ -97,7 +97,7 @@ public sealed class DockerApiAuditTests(DockerEngineFixture fixture) : IAsyncLif
 
         Assert.Equal(1, await once.WaitForExitAsync(Wait));
         Assert.Empty(once.StdoutLines);
-        Assert.True(once.StderrLines.First(line => !line.StartsWith("D! ", StringComparison.Ordinal)).StartsWith("I! no JVB container found", StringComparison.Ordinal), string.Join(" | ", once.StderrLines) + " calls: " + string.Join(", ", Proxy.Calls.Select(call => call.Method + " " + call.Target)));
+        Assert.True(once.StderrLines.First(line => !line.StartsWith("D! ", StringComparison.Ordinal)).StartsWith("I! no Jitsi container found", StringComparison.Ordinal), string.Join(" | ", once.StderrLines) + " calls: " + string.Join(", ", Proxy.Calls.Select(call => call.Method + " " + call.Target)));
         Assert.DoesNotContain(once.StderrLines, line => line.StartsWith("W! ", StringComparison.Ordinal));
         Assert.Contains(Proxy.Calls, call => call.Target.Contains($"/containers/{id}/json", StringComparison.Ordinal));
     }

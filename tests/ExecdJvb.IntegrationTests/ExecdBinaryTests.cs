@@ -60,7 +60,7 @@ public sealed partial class ExecdBinaryTests
             Assert.Matches(i == 0 ? "^W! " : "^D! ", line);
         }
 
-        Assert.Equal($"W! JVB {jvb.StatsUrl}: connection refused (is the JVB running and listening on that port?)", first);
+        Assert.Equal($"W! JVB {jvb.StatsUrl}: connection refused (is it running and listening on that port?)", first);
         Assert.Empty(plugin.StdoutLines);
 
         jvb.Restart();
@@ -241,7 +241,7 @@ public sealed partial class ExecdBinaryTests
         await using ExecdProcess down = ExecdProcess.Start(["--once", "--urls", jvb.StatsUrl]);
         Assert.Equal(1, await down.WaitForExitAsync(Wait));
         Assert.Empty(down.StdoutLines);
-        Assert.Equal(["W! JVB " + jvb.StatsUrl + ": connection refused (is the JVB running and listening on that port?)", "E! no JVB answered (1 static URL)"], down.StderrLines);
+        Assert.Equal(["W! JVB " + jvb.StatsUrl + ": connection refused (is it running and listening on that port?)", "E! no Jitsi component answered (1 static URL)"], down.StderrLines);
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed partial class ExecdBinaryTests
         await using ExecdProcess plugin = ExecdProcess.Start(["--urls", url]);
 
         await plugin.TriggerAsync();
-        Assert.Equal($"W! JVB http://redacted@127.0.0.1:{jvb.Port}/colibri/stats: connection refused (is the JVB running and listening on that port?)", await plugin.NextStderrLineAsync(Wait));
+        Assert.Equal($"W! JVB http://redacted@127.0.0.1:{jvb.Port}/colibri/stats: connection refused (is it running and listening on that port?)", await plugin.NextStderrLineAsync(Wait));
         jvb.Restart();
         await plugin.TriggerAsync();
         Assert.Equal($"jitsi_stats,url=http://redacted@127.0.0.1:{jvb.Port}/colibri/stats conferences=1", TrimTime(await plugin.NextStdoutLineAsync(Wait)));

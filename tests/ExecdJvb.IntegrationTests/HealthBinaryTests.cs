@@ -27,7 +27,7 @@ public sealed class HealthBinaryTests
         // Refused: no stdout at all (no healthy field without an answer), and the stats failure is the one line said.
         await jvb.StopAsync();
         await plugin.TriggerAsync();
-        Assert.Equal($"W! JVB {jvb.StatsUrl}: connection refused (is the JVB running and listening on that port?)", await plugin.NextStderrLineAsync(Wait));
+        Assert.Equal($"W! JVB {jvb.StatsUrl}: connection refused (is it running and listening on that port?)", await plugin.NextStderrLineAsync(Wait));
         await plugin.TriggerAsync();
 
         jvb.Route("/about/health", new StubResponse(200, "OK", [], "application/json"));

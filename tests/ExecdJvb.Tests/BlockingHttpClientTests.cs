@@ -145,7 +145,7 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
         FetchResult refused = await FetchAsync($"http://127.0.0.1:{port}/colibri/stats");
         FetchResult unnamed = await FetchAsync("http://no-such-host.invalid:8080/colibri/stats");
 
-        Assert.Equal(new FetchFailure("refused", "connection refused (is the JVB running and listening on that port?)"), refused.Failure);
+        Assert.Equal(new FetchFailure("refused", "connection refused (is it running and listening on that port?)"), refused.Failure);
         Assert.Equal(0, refused.Status);
         Assert.Equal(new FetchFailure("dns", "the host name does not resolve"), unnamed.Failure);
     }

@@ -212,8 +212,8 @@ public sealed class GathererTests : IAsyncDisposable
 
         Assert.Equal(
             [
-                $"W! JVB {_jvb.StatsUrl}: connection refused (is the JVB running and listening on that port?)",
-                $"D! JVB {_jvb.StatsUrl}: connection refused (is the JVB running and listening on that port?)",
+                $"W! JVB {_jvb.StatsUrl}: connection refused (is it running and listening on that port?)",
+                $"D! JVB {_jvb.StatsUrl}: connection refused (is it running and listening on that port?)",
             ],
             StderrLines());
 
