@@ -525,7 +525,12 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
         JsonElement series = found[0];
         string[] columns = [.. series.GetProperty("columns").EnumerateArray().Select(column => column.GetString()!)];
         JsonElement[] row = Assert.Single(InfluxDb.Rows(result));
-        JsonElement Column(string name) => row[Array.IndexOf(columns, name)];
+        JsonElement Column(string name)
+        {
+            int at = Array.IndexOf(columns, name);
+            Assert.True(at >= 0, $"InfluxDB has no column {name} for {point}; it has {string.Join(", ", columns)}");
+            return row[at];
+        }
 
         Assert.Equal(point.Time, row[0].GetInt64());
         foreach (DecodedTag tag in point.Tags)
