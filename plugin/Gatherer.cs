@@ -33,7 +33,7 @@ internal sealed class Gatherer
     private readonly StatsMapper _jigasi;
     private readonly MetricsStatsMapper _metrics;
     private readonly PrometheusSchemaMapper _prometheus = new();
-    private readonly byte[][] _measurements;
+    private readonly Dictionary<JitsiComponent, byte[]> _measurements;
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
     private long _timestamp;
@@ -46,7 +46,9 @@ internal sealed class Gatherer
         _log = log;
         _time = time;
         _prometheusSchema = settings.MetricsSchema == MetricsSchema.Prometheus;
-        _measurements = [.. ComponentProfile.All.Select(profile => Encoding.UTF8.GetBytes(profile.Component == JitsiComponent.Jvb ? settings.Measurement : profile.Measurement))];
+        _measurements = ComponentProfile.All.ToDictionary(
+            profile => profile.Component,
+            profile => Encoding.UTF8.GetBytes(profile.Component == JitsiComponent.Jvb ? settings.Measurement : profile.Measurement));
         _colibri = new StatsMapper(settings.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _jicofo = new StatsMapper(ComponentProfile.Jicofo.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _jigasi = new StatsMapper(ComponentProfile.Jigasi.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
@@ -113,7 +115,7 @@ internal sealed class Gatherer
     {
         string name = target.Name;
         JitsiComponent component = target.Profile.Component;
-        byte[] measurement = _measurements[(int)component];
+        byte[] measurement = _measurements[component];
 
         // Only the JVB's /metrics has a jitsi_stats form; every other component's is written in the prometheus schema.
         bool prometheus = reading.FromMetrics && (_prometheusSchema || component != JitsiComponent.Jvb);

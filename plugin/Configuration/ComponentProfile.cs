@@ -1,8 +1,8 @@
 namespace ExecdJvb.Configuration;
 
 /// <summary>
-/// What the plugin knows of one Jitsi component: how docker-jitsi-meet names it, where its HTTP API listens, what it
-/// serves, and which setting turns that API on where it is off by default.
+/// What the plugin knows of one Jitsi component: how docker-jitsi-meet names it, where its HTTP API listens and what it
+/// serves.
 /// </summary>
 /// <param name="Component">The component.</param>
 /// <param name="Name">How log lines name it: JVB, Jicofo, Jigasi.</param>
@@ -12,7 +12,6 @@ namespace ExecdJvb.Configuration;
 /// <param name="ServesMetrics">Whether it serves Prometheus or OpenMetrics text at /metrics.</param>
 /// <param name="ServesAbout">Whether it serves /about/health and /about/version (jicoco's REST resources).</param>
 /// <param name="Measurement">The measurement of its JSON statistics; the JVB's is the measurement option.</param>
-/// <param name="TurnOn">The docker-jitsi-meet setting that opens its API to the host, said once when it cannot be read.</param>
 internal sealed record ComponentProfile(
     JitsiComponent Component,
     string Name,
@@ -21,25 +20,29 @@ internal sealed record ComponentProfile(
     string? JsonStatsPath,
     bool ServesMetrics,
     bool ServesAbout,
-    string Measurement,
-    string TurnOn)
+    string Measurement)
 {
     public static ComponentProfile Jvb { get; } = new(
         JitsiComponent.Jvb, "JVB", "jvb", PluginSettings.DefaultPort, "/colibri/stats", ServesMetrics: true, ServesAbout: true,
-        "jitsi_stats", "its /colibri/stats needs COLIBRI_REST_ENABLED=true; /metrics is on by default");
+        "jitsi_stats");
 
     public static ComponentProfile Jicofo { get; } = new(
         JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ServesMetrics: true, ServesAbout: true,
-        "jicofo_stats", "its REST API listens only inside its container unless JICOFO_ENABLE_REST=1 (jicofo.rest.host)");
+        "jicofo_stats");
 
     public static ComponentProfile Jigasi { get; } = new(
         JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ServesMetrics: false, ServesAbout: true,
-        "jigasi_stats", "its REST API listens only inside its container unless JIGASI_ENABLE_REST=1");
+        "jigasi_stats");
 
     /// <summary>Every component, in the order they are listed and read.</summary>
     public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Jigasi];
 
-    public static ComponentProfile Of(JitsiComponent component) => All[(int)component];
+    public static ComponentProfile Of(JitsiComponent component) => component switch
+    {
+        JitsiComponent.Jicofo => Jicofo,
+        JitsiComponent.Jigasi => Jigasi,
+        _ => Jvb,
+    };
 
     /// <summary>
     /// The component a listed URL reads: its path names it (<c>/colibri/stats</c> the JVB, <c>/about/stats</c> Jigasi,

@@ -2,7 +2,7 @@ using ExecdJvb.Jitsi;
 
 namespace ExecdJvb.Discovery;
 
-/// <summary>Answers "which JVBs are there now?"; asked afresh on every gather, so targets may come and go.</summary>
+/// <summary>Answers "which Jitsi components are there now?"; asked afresh on every gather, so targets may come and go.</summary>
 internal interface ITargetSource
 {
     /// <summary>A short description for log lines and --help ("2 static URLs", "Docker at unix:///...").</summary>
@@ -11,6 +11,6 @@ internal interface ITargetSource
     /// <summary>What to say when the list is empty, or null for a source whose list never is.</summary>
     string? NoneFound { get; }
 
-    /// <summary>The JVBs there are now, or null when the source could not tell this time (it has said why).</summary>
+    /// <summary>The components there are now, or null when the source could not tell this time (it has said why).</summary>
     IReadOnlyList<ComponentTarget>? GetTargets(CancellationToken cancellationToken);
 }

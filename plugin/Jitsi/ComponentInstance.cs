@@ -103,7 +103,7 @@ internal sealed class ComponentInstance
     /// <summary>Whether this gather asks /about/health: always, unless it answered 404 within the last hour.</summary>
     public bool HealthDue(DateTimeOffset now) => now >= _healthDueAt;
 
-    /// <summary>/about/health answered 404 (the JVB's health API is off): ask again in an hour, or for a new instance.</summary>
+    /// <summary>/about/health answered 404 (the health API is off, as Jicofo's is without health checks): ask again in an hour, or for a new instance.</summary>
     public void HealthApiOff(DateTimeOffset now) => _healthDueAt = now + HealthProbeInterval;
 
     public void VersionRead(string version)
@@ -112,7 +112,7 @@ internal sealed class ComponentInstance
         _tagsWithVersion = null;
     }
 
-    /// <summary>The JVB answered /about/version without a version: ask again after a pause that grows; returns the pause.</summary>
+    /// <summary>The component answered /about/version without a version: ask again after a pause that grows; returns the pause.</summary>
     public TimeSpan VersionFailed(DateTimeOffset now)
     {
         _versionRetry = _versionRetry == TimeSpan.Zero ? FirstVersionRetry

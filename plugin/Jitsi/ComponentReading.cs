@@ -2,13 +2,13 @@ using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb.Jitsi;
 
-/// <summary>What one JVB gave in one gather, settled: the stats answer to map, its health and the tags of its points.</summary>
+/// <summary>What one component gave in one gather, settled: the stats answer to map, its health and the tags of its points.</summary>
 internal sealed class ComponentReading
 {
-    /// <summary>The float field /about/health gives: 1 healthy, 0 unhealthy; absent when the JVB gave no health answer.</summary>
+    /// <summary>The float field /about/health gives: 1 healthy, 0 unhealthy; absent when the component gave no health answer.</summary>
     public const string HealthyField = "healthy";
 
-    /// <summary>The stats answer (from colibri, or /metrics when <see cref="FromMetrics"/>), or null when there is none to map.</summary>
+    /// <summary>The stats answer (its JSON statistics, or /metrics when <see cref="FromMetrics"/>), or null when there is none to map.</summary>
     public FetchResult? Stats { get; init; }
 
     public bool FromMetrics { get; init; }
@@ -16,7 +16,7 @@ internal sealed class ComponentReading
     /// <summary>Why there are no stats to map, or null.</summary>
     public FetchFailure? Failure { get; init; }
 
-    /// <summary>1 healthy, 0 unhealthy, NaN when the JVB gave no health answer.</summary>
+    /// <summary>1 healthy, 0 unhealthy, NaN when the component gave no health answer.</summary>
     public double Healthy { get; init; } = double.NaN;
 
     public required IReadOnlyList<TargetTag> Tags { get; init; }

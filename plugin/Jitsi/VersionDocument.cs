@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace ExecdJvb.Jitsi;
 
 /// <summary>
-/// Reads the JVB's <c>/about/version</c> answer, <c>{"name":"JVB","version":"2.3.168-g28674f78","os":"Linux"}</c>
-/// (jitsi/jicoco org/jitsi/rest/Version.java writes name, version and os of the running component).
+/// Reads a component's <c>/about/version</c> answer, <c>{"name":"JVB","version":"2.3.168-g28674f78","os":"Linux"}</c>
+/// (jitsi/jicoco org/jitsi/rest/Version.java writes name, version and os of the running component: the JVB, Jicofo,
+/// Jigasi).
 /// </summary>
 internal static class VersionDocument
 {

@@ -21,10 +21,20 @@ Usage:
 
 import argparse
 import json
-import math
 import os
 import re
 import sys
+
+# The comment blanking, argument splitting and Java number text the JVB's extractor and fixture writer use.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "jvb-metrics"))
+from extract_registry import blank_comments, split_args as _split_args  # noqa: E402
+from make_fixtures import go_double as java_double  # noqa: E402
+
+
+def split_args(src, start):
+    """The arguments of the call whose "(" ends just before start."""
+    return _split_args(src, start)[0]
 
 SCAN_DIRS = ("jicofo/src/main", "jicofo-common/src/main", "jicofo-selector/src/main")
 METHODS = {
@@ -81,60 +91,6 @@ SCENARIO = {
 # ---------------------------------------------------------------------------
 # Source scanning
 # ---------------------------------------------------------------------------
-def blank_comments(src):
-    out, i, n = list(src), 0, len(src)
-    while i < n:
-        if src.startswith('"""', i):
-            j = src.find('"""', i + 3)
-            i = n if j < 0 else j + 3
-        elif src[i] == '"':
-            j = i + 1
-            while j < n and src[j] not in '"\n':
-                j += 2 if src[j] == "\\" else 1
-            i = j + 1
-        elif src.startswith("//", i):
-            j = src.find("\n", i)
-            j = n if j < 0 else j
-            out[i:j] = " " * (j - i)
-            i = j
-        elif src.startswith("/*", i):
-            j = src.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j
-        else:
-            i += 1
-    return "".join(out)
-
-
-def split_args(src, start):
-    args, depth, i, cur = [], 0, start, start
-    while i < len(src):
-        c = src[i]
-        if c == '"':
-            j = i + 1
-            while src[j] != '"':
-                j += 2 if src[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            if depth == 0:
-                last = src[cur:i].strip()
-                if last or args:
-                    args.append(last)
-                return args
-            depth -= 1
-        elif c == "," and depth == 0:
-            args.append(src[cur:i].strip())
-            cur = i + 1
-        i += 1
-    raise ValueError("unterminated call")
-
-
 def string_value(expr, consts):
     """Resolve a Kotlin/Java string expression made of literals, `+` and ${CONST}."""
     parts = re.findall(r'"((?:[^"\\]|\\.)*)"', expr)
@@ -232,42 +188,6 @@ def family_name(reg, ns):
 # ---------------------------------------------------------------------------
 # Java number formatting
 # ---------------------------------------------------------------------------
-def java_double(d):
-    """Java Double.toString (and simpleclient doubleToGoString for the infinities)."""
-    if math.isnan(d):
-        return "NaN"
-    if math.isinf(d):
-        return "+Inf" if d > 0 else "-Inf"
-    if d == 0:
-        return "-0.0" if math.copysign(1, d) < 0 else "0.0"
-    r = repr(float(d))
-    sign = "-" if r.startswith("-") else ""
-    r = r.lstrip("-")
-    if "e" in r or "E" in r:
-        mant, exp = r.lower().split("e")
-        exp = int(exp)
-    else:
-        mant, exp = r, 0
-    if "." in mant:
-        ip, fp = mant.split(".")
-    else:
-        ip, fp = mant, ""
-    digits = (ip + fp).lstrip("0")
-    point = len(ip) + exp - (len(ip + fp) - len((ip + fp).lstrip("0")))
-    digits = digits.rstrip("0") or "0"
-    a = abs(d)
-    if 1e-3 <= a < 1e7:
-        if point <= 0:
-            s = "0." + "0" * (-point) + digits
-        elif point >= len(digits):
-            s = digits + "0" * (point - len(digits)) + ".0"
-        else:
-            s = digits[:point] + "." + digits[point:]
-        return sign + s
-    frac = digits[1:] or "0"
-    return sign + digits[0] + "." + frac + "E" + str(point - 1)
-
-
 def jackson(v):
     """Jackson ObjectNode.toString() of a value tree (no spaces)."""
     if v is None:
