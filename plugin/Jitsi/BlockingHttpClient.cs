@@ -100,7 +100,7 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
 
             Send(socket!, tls, Request(url, accept));
             buffer = ArrayPool<byte>.Shared.Rent(FirstBufferSize);
-            FetchResult result = _answers.Read(url, socket!, tls, ref buffer, deadline, keepErrorBody);
+            FetchResult result = _answers.Read(socket!, tls, ref buffer, deadline, keepErrorBody);
             if (result.Holds(buffer))
             {
                 buffer = null;

@@ -98,7 +98,7 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
             fromMetrics = true;
         }
 
-        FetchFailure? failure = ChooseSource(target.Name, instance, stats, colibri404, fromMetrics, now);
+        FetchFailure? failure = ChooseSource(target.Name, instance, stats, colibri404, fromMetrics ? endpoints.Metrics! : endpoints.Json!, now);
         if (failure is not null)
         {
             stats.Release();
@@ -136,10 +136,11 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
     /// For source = auto, settles which endpoint this instance is read from after what it answered, and logs a switch
     /// once; returns why the stats answer is unusable, or null.
     /// </summary>
-    private FetchFailure? ChooseSource(string name, ComponentInstance instance, FetchResult stats, FetchResult? colibri404, bool fromMetrics, DateTimeOffset now)
+    private FetchFailure? ChooseSource(string name, ComponentInstance instance, FetchResult stats, FetchResult? colibri404, Uri read, DateTimeOffset now)
     {
-        FetchFailure? failure = stats.Failure;
-        if (colibri404 is { Failure: { } colibriFailure })
+        bool fromMetrics = ReferenceEquals(read, instance.Endpoints.Metrics);
+        FetchFailure? failure = stats.Failure is { } statsFailure ? ApiSettingHint.Add(instance.Profile, read, stats.Status, statsFailure) : null;
+        if (colibri404 is { Failure: { } colibri404Failure })
         {
             if (failure is null || instance.ReadingMetrics)
             {
@@ -155,6 +156,7 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
             }
 
             // Neither answers: say so for both, and ask colibri first again next time, so whichever is turned on is found at once.
+            FetchFailure colibriFailure = ApiSettingHint.Add(instance.Profile, instance.Endpoints.Json!, colibri404.Status, colibri404Failure);
             return new FetchFailure($"{colibriFailure.Cause}+metrics-{failure.Cause}", $"{colibriFailure.Message}; and its /metrics: {failure.Message}");
         }
 

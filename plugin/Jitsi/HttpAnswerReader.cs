@@ -39,7 +39,7 @@ internal sealed class HttpAnswerReader(long maxBodySize)
         return socket.Receive(buffer, length, room, SocketFlags.None);
     }
 
-    public FetchResult Read(Uri url, Socket socket, SslStream? tls, ref byte[] buffer, long deadline, bool keepErrorBody)
+    public FetchResult Read(Socket socket, SslStream? tls, ref byte[] buffer, long deadline, bool keepErrorBody)
     {
         // The status line and headers.
         int length = 0;
@@ -68,7 +68,7 @@ internal sealed class HttpAnswerReader(long maxBodySize)
         }
 
         bool success = head.Status is >= 200 and < 300;
-        FetchFailure? failure = success ? null : StatusFailure(url, head.Status, head.Reason);
+        FetchFailure? failure = success ? null : StatusFailure(head.Status, head.Reason);
         if (!success && !keepErrorBody)
         {
             return FetchResult.Failed(failure!, head.Status);
@@ -141,24 +141,9 @@ internal sealed class HttpAnswerReader(long maxBodySize)
     }
 
     private FetchFailure TooLarge(string what) =>
-        new("too-large", $"{what} than max_body_size ({maxBodySize} bytes); is this really a JVB stats URL?");
+        new("too-large", $"{what} than max_body_size ({maxBodySize} bytes); is this really a Jitsi component's stats URL?");
 
-    private static FetchFailure StatusFailure(Uri url, int status, string reason)
-    {
-        string message = $"HTTP {status} {reason}".TrimEnd();
-        if (status == 404 && url.AbsolutePath.EndsWith("/colibri/stats", StringComparison.Ordinal))
-        {
-            message += ": the JVB's colibri REST API is off; enable it with COLIBRI_REST_ENABLED=true in docker-jitsi-meet's .env (videobridge.apis.rest.enabled = true in jvb.conf)";
-        }
-        else if (status == 404 && url.AbsolutePath.EndsWith("/metrics", StringComparison.Ordinal))
-        {
-            message += ": the JVB's /metrics is off; enable it with videobridge.rest.prometheus.enabled = true in jvb.conf";
-        }
-        else if (status == 404)
-        {
-            message += ": check stats_path";
-        }
-
-        return new FetchFailure($"http-{status}", message);
-    }
+    /// <summary>The status alone: what it means for a component is the reader's to say, as it knows which one it asked.</summary>
+    private static FetchFailure StatusFailure(int status, string reason) =>
+        new($"http-{status}", $"HTTP {status} {reason}".TrimEnd());
 }

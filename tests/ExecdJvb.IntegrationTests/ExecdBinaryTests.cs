@@ -139,7 +139,7 @@ public sealed partial class ExecdBinaryTests
         await plugin.TriggerAsync();
 
         string? warning = await plugin.NextStderrLineAsync(Wait);
-        Assert.Equal($"W! JVB {jvb.StatsUrl}: the answer announces {big.Length} bytes, more than max_body_size (1048576 bytes); is this really a JVB stats URL?", warning);
+        Assert.Equal($"W! JVB {jvb.StatsUrl}: the answer announces {big.Length} bytes, more than max_body_size (1048576 bytes); is this really a Jitsi component's stats URL?", warning);
         jvb.Response = StubResponse.Json("""{"a":1}""");
         await plugin.TriggerAsync();
         Assert.Equal($"jitsi_stats,url={jvb.StatsUrl} a=1", TrimTime(await plugin.NextStdoutLineAsync(Wait)));

@@ -127,6 +127,46 @@ public sealed class ComponentGatherTests : IAsyncDisposable
         }
     }
 
+    [Theory]
+    [InlineData("stats", "JICOFO_ENABLE_REST=1")]
+    [InlineData("about/stats", "JIGASI_ENABLE_REST=1")]
+    public async Task A_component_whose_port_refuses_says_once_which_setting_opens_its_API_then_only_at_debug(string path, string setting)
+    {
+        int port = _server.Port;
+        await _server.StopAsync();
+        string url = $"http://127.0.0.1:{port}/{path}";
+        var log = new StderrLog(_stderr, debug: false);
+        var gatherer = new Gatherer(new StaticTargets([new Uri(url)]), new BlockingHttpClient(TimeSpan.FromSeconds(5), 1024 * 1024), new PluginSettings(), new TargetStateLog(log), log, _clock);
+
+        string written = await Task.Run(() =>
+        {
+            var text = new StringBuilder();
+            for (int i = 0; i < 5; i++)
+            {
+                text.Append(Encoding.UTF8.GetString(gatherer.Gather(CancellationToken.None).Span));
+            }
+
+            return text.ToString();
+        });
+
+        Assert.Empty(written);
+        string warning = Assert.Single(StderrLines());
+        Assert.StartsWith($"W! {(path == "stats" ? "Jicofo" : "Jigasi")} {url}: connection refused (is it running and listening on that port?): ", warning, StringComparison.Ordinal);
+        Assert.Contains(setting, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_JVB_whose_port_refuses_is_told_no_component_setting()
+    {
+        int port = _server.Port;
+        await _server.StopAsync();
+        string url = $"http://127.0.0.1:{port}/colibri/stats";
+
+        Assert.Empty(await GatherTextAsync(url));
+
+        Assert.Equal([$"W! JVB {url}: connection refused (is it running and listening on that port?)"], StderrLines());
+    }
+
     private async Task<IReadOnlyList<DecodedPoint>> GatherAsync(string url, bool tagVersion = true) =>
         LineProtocolDecoder.Decode(await GatherTextAsync(url, tagVersion));
 
