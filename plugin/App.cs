@@ -2,6 +2,7 @@ using System.Collections;
 using ExecdJvb.Configuration;
 using ExecdJvb.Discovery.Docker;
 using ExecdJvb.Discovery;
+using ExecdJvb.Discovery.Loopback;
 using ExecdJvb.Execd;
 using ExecdJvb.Jitsi;
 
@@ -52,7 +53,9 @@ internal static class App
         }
 
         var states = new TargetStateLog(log);
-        using DockerTargets? docker = settings.Urls.Count == 0
+        var client = new BlockingHttpClient(settings.Timeout, settings.MaxBodySize);
+        bool discovery = settings.Urls.Count == 0;
+        using DockerTargets? docker = discovery
             ? new DockerTargets(
                 settings.DockerEndpoint,
                 settings.DockerTls,
@@ -60,18 +63,23 @@ internal static class App
                 settings.Selection,
                 new AddressResolver(settings.Address, settings.Network, settings.Port, settings.StatsPath),
                 log,
-                states)
+                states,
+                optional: settings.Loopback && settings.DockerEndpoint.OriginalString == DockerEndpoint.DefaultSocket)
             : null;
-        ITargetSource targets = docker ?? (ITargetSource)new StaticTargets(settings.Urls);
+        LoopbackTargets? loopback = discovery && settings.Loopback
+            ? new LoopbackTargets(client, settings.Selection.Components.Select(ComponentProfile.Of), log)
+            : null;
+        ITargetSource targets = docker is null ? new StaticTargets(settings.Urls)
+            : loopback is null ? docker
+            : new DeploymentTargets(docker, loopback);
 
         if (commandLine.Discover)
         {
             return docker is null
-                ? Refuse(log, "--discover lists the JVBs Docker discovery finds, but urls is set; remove urls to use discovery")
-                : await DiscoverAsync(docker, sink, stop).ConfigureAwait(false);
+                ? Refuse(log, "--discover lists the Jitsi components discovery finds, but urls is set; remove urls to use discovery")
+                : await DiscoverAsync(new DiscoveryReport(targets, docker, loopback, client, settings), sink, stop).ConfigureAwait(false);
         }
 
-        var client = new BlockingHttpClient(settings.Timeout, settings.MaxBodySize);
         var gatherer = new Gatherer(targets, client, settings, states, log, TimeProvider.System);
 
         if (commandLine.Once)
@@ -129,18 +137,11 @@ internal static class App
         return ExitBadConfiguration;
     }
 
-    /// <summary>--discover: one discovery, a line per JVB found (name, image, address and why), no stats read.</summary>
-    private static async Task<int> DiscoverAsync(DockerTargets docker, StdoutSink sink, CancellationToken stop)
+    /// <summary>--discover: one discovery, a line per component (where it is read and whether it answers), no stats written.</summary>
+    private static Task<int> DiscoverAsync(DiscoveryReport report, StdoutSink sink, CancellationToken stop)
     {
-        docker.GetTargets(stop);
-        var text = new System.Text.StringBuilder();
-        foreach ((DiscoveredContainer container, ResolvedAddress address) in docker.LastFound.OrderBy(found => found.Container.Name, StringComparer.Ordinal))
-        {
-            text.Append(container.Name).Append('\t').Append(container.Image).Append('\t')
-                .Append(address.StatsUri?.ToString() ?? "-").Append('\t').Append(address.How).Append('\n');
-        }
-
-        sink.WriteText(text.ToString());
-        return docker.LastFound.Any(found => found.Address.Found) ? ExitOk : ExitNothingWritten;
+        (string text, bool found) = report.Build(TimeProvider.System.GetUtcNow(), stop);
+        sink.WriteText(text);
+        return Task.FromResult(found ? ExitOk : ExitNothingWritten);
     }
 }

@@ -127,6 +127,11 @@ internal sealed class Gatherer
 
         if (reading.Failure is { } failure)
         {
+            if (reading.Silent)
+            {
+                _targets.Unanswered(target);
+            }
+
             _states.Failed(name, failure.Cause, $"{target.Profile.Name} {name}: {failure.Message}");
             if (!prometheus)
             {

@@ -12,6 +12,8 @@ namespace ExecdJvb.Configuration;
 /// <param name="ServesMetrics">Whether it serves Prometheus or OpenMetrics text at /metrics.</param>
 /// <param name="ServesAbout">Whether it serves /about/health and /about/version (jicoco's REST resources).</param>
 /// <param name="Measurement">The measurement of its JSON statistics; the JVB's is the measurement option.</param>
+/// <param name="VersionName">The name its /about/version answer gives (jicoco's Version: the application name), or null.</param>
+/// <param name="MetricsPrefix">The prefix of the metric families it registers itself, or null when it serves no /metrics.</param>
 internal sealed record ComponentProfile(
     JitsiComponent Component,
     string Name,
@@ -20,19 +22,24 @@ internal sealed record ComponentProfile(
     string? JsonStatsPath,
     bool ServesMetrics,
     bool ServesAbout,
-    string Measurement)
+    string Measurement,
+    string? VersionName,
+    string? MetricsPrefix)
 {
     public static ComponentProfile Jvb { get; } = new(
         JitsiComponent.Jvb, "JVB", "jvb", PluginSettings.DefaultPort, "/colibri/stats", ServesMetrics: true, ServesAbout: true,
-        "jitsi_stats");
+        "jitsi_stats", "JVB", "jitsi_jvb_");
 
     public static ComponentProfile Jicofo { get; } = new(
         JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ServesMetrics: true, ServesAbout: true,
-        "jicofo_stats");
+        "jicofo_stats", "JiCoFo", "jitsi_jicofo_");
 
     public static ComponentProfile Jigasi { get; } = new(
         JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ServesMetrics: false, ServesAbout: true,
-        "jigasi_stats");
+        "jigasi_stats", "Jigasi", null);
+
+    /// <summary>Where it listens on a host it is installed on (a Debian package install): its port on the loopback.</summary>
+    public Uri LoopbackUri => new($"http://127.0.0.1:{Port}{JsonStatsPath ?? "/metrics"}");
 
     /// <summary>Every component, in the order they are listed and read.</summary>
     public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Jigasi];

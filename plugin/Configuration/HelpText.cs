@@ -9,18 +9,24 @@ internal static class HelpText
         var text = new StringBuilder();
         text.Append(AppInfo.Name).Append(' ').Append(AppInfo.Version).Append(
             """
-             - Jitsi Videobridge statistics for Telegraf's inputs.execd
+             - Jitsi statistics for Telegraf's inputs.execd
 
-            Finds the JVB containers through the Docker API (or reads the static urls), reads each JVB's
-            /colibri/stats (or its /metrics where colibri is off), /about/health and /about/version, and
+            Finds the Jitsi components (JVB, Jicofo, Jigasi) and reads each one's statistics (the JVB's
+            /colibri/stats, or its /metrics where colibri is off), /about/health and /about/version, and
             writes InfluxDB line protocol on stdout, one gather per newline on stdin (signal = "STDIN");
             diagnostics go to stderr with E!/W!/I!/D! prefixes.
+
+            Where: the static urls when set. Else Docker's running containers; a component Docker lists
+            no container of (every component while Docker has not answered since the start) is looked
+            for on this host's 127.0.0.1 at its port (JVB 8080, Jicofo 8888, Jigasi 8788) and read
+            there only once it proves itself: its /about/version names it or its /metrics carries its
+            own families. A component in Docker is never also read through a port it publishes there.
 
             Usage:
               execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)
               execd-jvb --once [--key value ...]                gather once, print, exit (0 if any line)
-              execd-jvb --discover [--key value ...]            list the JVB containers found and where
-                                                                they would be read, without reading them
+              execd-jvb --discover [--key value ...]            list every component, where it would be read
+                                                                (or why not) and whether it answers
               execd-jvb --help | --version
 
             Configuration: a JSON file (--config), then environment variables, then --key value

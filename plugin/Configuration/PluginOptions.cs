@@ -59,4 +59,7 @@ internal sealed class PluginOptions
 
     [ConfigurationKeyName("debug")]
     public string? Debug { get; set; }
+
+    [ConfigurationKeyName("loopback")]
+    public string? Loopback { get; set; }
 }

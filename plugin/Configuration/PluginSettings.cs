@@ -32,6 +32,9 @@ internal sealed record PluginSettings
 
     public bool Debug { get; init; }
 
+    /// <summary>Whether a component Docker lists no container of is looked for on this host's loopback.</summary>
+    public bool Loopback { get; init; } = true;
+
     /// <summary>Things worth a W! line at start that do not stop the plugin.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

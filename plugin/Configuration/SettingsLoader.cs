@@ -13,7 +13,7 @@ namespace ExecdJvb.Configuration;
 internal static class SettingsLoader
 {
     private static readonly string[] DiscoveryKeys =
-        ["endpoint", "components", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude", "tls_ca", "tls_cert", "tls_key", "insecure_skip_verify"];
+        ["endpoint", "components", "loopback", "address", "network", "container_label_include", "container_image_include", "container_name_include", "container_name_exclude", "tls_ca", "tls_cert", "tls_key", "insecure_skip_verify"];
 
     public static PluginSettings Load(CommandLine commandLine, IDictionary environment)
     {
@@ -49,6 +49,7 @@ internal static class SettingsLoader
             TagKeys = Globs("tag_keys", ReadList(root, "tag_keys")),
             JsonStringFields = Globs("json_string_fields", ReadList(root, "json_string_fields")),
             Debug = Boolean("debug", options.Debug),
+            Loopback = Boolean("loopback", options.Loopback, fallback: defaults.Loopback),
             Source = Source(options.Source),
             MetricsSchema = Schema(options.MetricsSchema),
             TagVersion = Boolean("tag_version", options.TagVersion, fallback: defaults.TagVersion),
@@ -66,7 +67,7 @@ internal static class SettingsLoader
 
         string[] ignored = [.. DiscoveryKeys.Where(key => root.GetSection(key).Exists())];
         return settings.Urls.Count > 0 && ignored.Length > 0
-            ? settings with { Warnings = [$"urls is set, so Docker discovery is off and {string.Join(", ", ignored)} {(ignored.Length == 1 ? "is" : "are")} ignored"] }
+            ? settings with { Warnings = [$"urls is set, so discovery is off and {string.Join(", ", ignored)} {(ignored.Length == 1 ? "is" : "are")} ignored"] }
             : settings;
     }
 

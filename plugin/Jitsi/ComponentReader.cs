@@ -127,6 +127,7 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
             Stats = failure is null ? stats : null,
             FromMetrics = fromMetrics,
             Failure = failure,
+            Silent = !answers,
             Healthy = healthy,
             Tags = instance.TagsFor(target, settings.TagVersion),
         };

@@ -16,6 +16,9 @@ internal sealed class ComponentReading
     /// <summary>Why there are no stats to map, or null.</summary>
     public FetchFailure? Failure { get; init; }
 
+    /// <summary>Whether the component gave no HTTP answer at all (refused, timed out, closed).</summary>
+    public bool Silent { get; init; }
+
     /// <summary>1 healthy, 0 unhealthy, NaN when the component gave no health answer.</summary>
     public double Healthy { get; init; } = double.NaN;
 

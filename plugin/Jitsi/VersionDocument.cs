@@ -14,9 +14,16 @@ internal static class VersionDocument
     public const int MaxLength = 100;
 
     /// <summary>The top-level <c>version</c> string, trimmed; false with the reason when there is none.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? version, [NotNullWhen(false)] out string? problem)
+    public static bool TryRead(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? version, [NotNullWhen(false)] out string? problem) =>
+        TryReadString(json, "version"u8, out version, out problem);
+
+    /// <summary>The top-level <c>name</c> string (the component's own name: JVB, JiCoFo, Jigasi), trimmed; false when there is none.</summary>
+    public static bool TryReadName(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? name) =>
+        TryReadString(json, "name"u8, out name, out _);
+
+    private static bool TryReadString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? problem)
     {
-        version = null;
+        value = null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
         try
         {
@@ -28,19 +35,19 @@ internal static class VersionDocument
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                bool isVersion = reader.ValueTextEquals("version"u8);
+                bool isKey = reader.ValueTextEquals(key);
                 reader.Read();
-                if (isVersion && reader.TokenType == JsonTokenType.String)
+                if (isKey && reader.TokenType == JsonTokenType.String)
                 {
                     string text = reader.GetString()!.Trim();
                     if (text.Length is > 0 and <= MaxLength && !text.Any(char.IsControl))
                     {
-                        version = text;
+                        value = text;
                         problem = null;
                         return true;
                     }
 
-                    problem = $"its version is not a short line of text (\"{(text.Length > 40 ? text[..40] + "…" : text)}\")";
+                    problem = $"its {System.Text.Encoding.UTF8.GetString(key)} is not a short line of text (\"{(text.Length > 40 ? text[..40] + "…" : text)}\")";
                     return false;
                 }
 
@@ -59,7 +66,7 @@ internal static class VersionDocument
             return false;
         }
 
-        problem = "the answer has no \"version\" string";
+        problem = $"the answer has no \"{System.Text.Encoding.UTF8.GetString(key)}\" string";
         return false;
     }
 }

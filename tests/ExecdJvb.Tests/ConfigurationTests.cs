@@ -130,8 +130,8 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Equal(
             [
-                "W! urls is set, so Docker discovery is off and endpoint, network are ignored",
-                "E! --discover lists the JVBs Docker discovery finds, but urls is set; remove urls to use discovery",
+                "W! urls is set, so discovery is off and endpoint, network are ignored",
+                "E! --discover lists the Jitsi components discovery finds, but urls is set; remove urls to use discovery",
             ],
             stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }

@@ -61,7 +61,7 @@ public sealed partial class ExampleConfigTests
 
             Assert.Equal(["http://127.0.0.1:8080/colibri/stats", "http://127.0.0.1:8888/stats"], settings.Urls.Select(url => url.ToString()));
             Assert.Equal(
-                "urls is set, so Docker discovery is off and components, address, container_label_include, container_image_include are ignored",
+                "urls is set, so discovery is off and components, loopback, address, container_label_include, container_image_include are ignored",
                 Assert.Single(settings.Warnings));
         }
         finally

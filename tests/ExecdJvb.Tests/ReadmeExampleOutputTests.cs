@@ -7,17 +7,21 @@ namespace ExecdJvb.Tests;
 /// <summary>
 /// The README's Example Output and the --discover and --once lines of its Troubleshooting are what the plugin prints:
 /// each is produced here by the real code in process (App.RunAsync, as Program.cs runs it) on a docker-jitsi-meet
-/// host as the README describes it, a Docker API stand-in listing the JVB container with its port published on
-/// 127.0.0.1 and a JVB server on 127.0.0.1 serving the JVB 2.3.168 fixtures, and compared with the README's text.
-/// Timestamps aside; the server's port is written as 8080, the port docker-jitsi-meet publishes.
+/// host as the README describes it, a Docker API stand-in listing the JVB and Jicofo containers with their ports
+/// published on 127.0.0.1, a JVB server on 127.0.0.1 serving the JVB 2.3.168 fixtures and, for Jicofo (whose REST API
+/// is off by default), a port that accepts and closes at once as Docker's port proxy does when nothing listens inside,
+/// and compared with the README's text. Timestamps aside; the ports are written as 8080 and 8888, the ports
+/// docker-jitsi-meet publishes.
 /// </summary>
 public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
 {
     private const string ContainerId = "9c1f0e8d7b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d";
+    private const string JicofoId = "3b2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b";
     private static readonly byte[] Colibri = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
     private static readonly byte[] Metrics = TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt");
 
     private readonly JvbHttpServer _jvb = new(StubResponse.NotFound());
+    private readonly ClosingPort _jicofo = new();
     private readonly RecordingHttpServer _docker;
 
     public ReadmeExampleOutputTests()
@@ -26,7 +30,7 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
         _jvb.Route("/about/version", StubResponse.Json(TestData.Bytes("jvb", "about-version.json")));
         _jvb.Route("/metrics", new StubResponse(200, "OK", Metrics, "text/plain; version=0.0.4; charset=utf-8"));
         _docker = new RecordingHttpServer(target => target.Contains("/containers/json", StringComparison.Ordinal)
-            ? StubResponse.Json(DockerJitsiMeetList(_jvb.Port))
+            ? StubResponse.Json(DockerJitsiMeetList(_jvb.Port, _jicofo.Port))
             : StubResponse.NotFound());
     }
 
@@ -34,6 +38,7 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
     {
         await _docker.DisposeAsync();
         await _jvb.DisposeAsync();
+        await _jicofo.DisposeAsync();
     }
 
     [Fact]
@@ -110,8 +115,10 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
         return (exitCode, AsPublished(Encoding.UTF8.GetString(stdout.ToArray())), AsPublished(stderr.ToString()));
     }
 
-    /// <summary>The test server's port as the README writes it: docker-jitsi-meet's 127.0.0.1:8080.</summary>
-    private string AsPublished(string text) => text.Replace($"127.0.0.1:{_jvb.Port}", "127.0.0.1:8080", StringComparison.Ordinal);
+    /// <summary>The test servers' ports as the README writes them: docker-jitsi-meet's 127.0.0.1:8080 and 127.0.0.1:8888.</summary>
+    private string AsPublished(string text) => text
+        .Replace($"127.0.0.1:{_jvb.Port}", "127.0.0.1:8080", StringComparison.Ordinal)
+        .Replace($"127.0.0.1:{_jicofo.Port}", "127.0.0.1:8888", StringComparison.Ordinal);
 
     /// <summary>The Nth text block of the Example Output section.</summary>
     private static string ExampleBlock(int index)
@@ -143,15 +150,21 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
         return (parts[0], parts[1].Split(','));
     }
 
-    /// <summary>GET /containers/json on a docker-jitsi-meet host: the jvb service, its REST port published on 127.0.0.1.</summary>
-    private static string DockerJitsiMeetList(int publishedPort) => $$$"""
+    /// <summary>GET /containers/json on a docker-jitsi-meet host: the jvb and jicofo services, their REST ports published on 127.0.0.1.</summary>
+    private static string DockerJitsiMeetList(int publishedPort, int jicofoPort) => $$$"""
         [{"Id":"{{{ContainerId}}}","Names":["/docker-jitsi-meet-jvb-1"],"Image":"jitsi/jvb:stable-9779",
           "ImageID":"sha256:5d0da3dc976460b72c77d94c8a1ad043720b0416bfc16c52c45d4847e53fadb6","Command":"/init","Created":1718780000,
           "Ports":[{"IP":"0.0.0.0","PrivatePort":10000,"PublicPort":10000,"Type":"udp"},
                    {"IP":"127.0.0.1","PrivatePort":8080,"PublicPort":{{{publishedPort}}},"Type":"tcp"}],
           "Labels":{"com.docker.compose.project":"docker-jitsi-meet","com.docker.compose.service":"jvb"},
           "State":"running","Status":"Up 2 hours","HostConfig":{"NetworkMode":"docker-jitsi-meet_meet.jitsi"},
-          "NetworkSettings":{"Networks":{"docker-jitsi-meet_meet.jitsi":{"IPAddress":"172.18.0.5"} } },"Mounts":[]}]
+          "NetworkSettings":{"Networks":{"docker-jitsi-meet_meet.jitsi":{"IPAddress":"172.18.0.5"} } },"Mounts":[]},
+         {"Id":"{{{JicofoId}}}","Names":["/docker-jitsi-meet-jicofo-1"],"Image":"jitsi/jicofo:stable-9779",
+          "ImageID":"sha256:7e2c5a1b9d3f4e6a8c0b2d4f6e8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a","Command":"/init","Created":1718780000,
+          "Ports":[{"IP":"127.0.0.1","PrivatePort":8888,"PublicPort":{{{jicofoPort}}},"Type":"tcp"}],
+          "Labels":{"com.docker.compose.project":"docker-jitsi-meet","com.docker.compose.service":"jicofo"},
+          "State":"running","Status":"Up 2 hours","HostConfig":{"NetworkMode":"docker-jitsi-meet_meet.jitsi"},
+          "NetworkSettings":{"Networks":{"docker-jitsi-meet_meet.jitsi":{"IPAddress":"172.18.0.4"} } },"Mounts":[]}]
         """;
 
     [GeneratedRegex(@" [0-9]+$", RegexOptions.Multiline)]

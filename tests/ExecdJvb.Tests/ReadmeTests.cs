@@ -20,7 +20,8 @@ public sealed partial class ReadmeTests
         byte[] bytes = File.ReadAllBytes(Path.Combine(RepositoryPaths.Root, "README.md"));
         string text = System.Text.Encoding.UTF8.GetString(bytes);
 
-        Assert.InRange(bytes.Length, 1, 30_000);
+        // Four components, Docker or host: still a page an operator reads through in minutes.
+        Assert.InRange(bytes.Length, 1, 36_000);
         foreach (string word in new[] { "seed", "inputs.http setup", "existing jitsi_stats dashboards", "issue " })
         {
             Assert.DoesNotContain(word, text, StringComparison.OrdinalIgnoreCase);

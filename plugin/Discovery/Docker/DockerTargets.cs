@@ -26,9 +26,22 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     private byte[]? _lastAnswer;
     private List<ComponentTarget>? _lastTargets;
     private bool _inspectFailed;
+    private bool _answered;
 
-    public DockerTargets(Uri endpoint, DockerTls? tls, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states)
+    /// <param name="endpoint">The Docker API.</param>
+    /// <param name="tls">Client TLS for a tcp:// endpoint, or null.</param>
+    /// <param name="timeout">Limit for one Docker request.</param>
+    /// <param name="selection">Which containers are Jitsi components.</param>
+    /// <param name="resolver">Where each container is read.</param>
+    /// <param name="log">Diagnostics.</param>
+    /// <param name="states">What was last said of each container.</param>
+    /// <param name="optional">
+    /// The endpoint was not chosen by the operator (the default socket) and components are looked for elsewhere too: a
+    /// socket that does not exist is a host without Docker, said once as I!, not an error.
+    /// </param>
+    public DockerTargets(Uri endpoint, DockerTls? tls, TimeSpan timeout, ContainerSelection selection, AddressResolver resolver, StderrLog log, TargetStateLog states, bool optional = false)
     {
+        Optional = optional;
         _endpoint = endpoint;
         _timeout = timeout;
         _selection = selection;
@@ -43,6 +56,11 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     public string Description { get; }
 
     public string NoneFound { get; }
+
+    /// <summary>Whether Docker has answered since the plugin started.</summary>
+    public bool Answered => _answered;
+
+    private bool Optional { get; }
 
     /// <summary>The containers found by the last gather, with how their address was chosen (for --discover).</summary>
     public IReadOnlyList<(DiscoveredContainer Container, ResolvedAddress Address)> LastFound { get; private set; } = [];
@@ -77,7 +95,15 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             (string cause, string message) = DockerFailure.Describe(ex, _endpoint, _timeout);
             if (_dockerFailure != cause)
             {
-                _log.Error(message);
+                if (Optional && !_answered && cause == "missing")
+                {
+                    _log.Info($"no Docker at {UrlText.Redacted(_endpoint)} (the socket does not exist), so Jitsi components are looked for on this host only");
+                }
+                else
+                {
+                    _log.Error(message);
+                }
+
                 _dockerFailure = cause;
             }
             else
@@ -88,6 +114,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
             return null;
         }
 
+        _answered = true;
         if (_dockerFailure is not null)
         {
             _log.Info($"Docker at {UrlText.Redacted(_endpoint)} answers again");
