@@ -5,14 +5,16 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// A private dockerd for the tests: no bridge, no iptables, vfs storage, socket and data in its own temp
-/// folder. It holds one tiny image (busybox-static plus the JVB fixtures) tagged as the JVB images of
-/// docker-jitsi-meet and as an unrelated image. Containers that serve HTTP use the host network and
-/// listen on 127.0.0.1; others are only inspected, never contacted.
+/// folder. It holds one tiny image (busybox-static plus the JVB, Jicofo and Jigasi payloads) tagged as the JVB,
+/// Jicofo and Jigasi images of docker-jitsi-meet and as an unrelated image. Containers that serve HTTP use the host
+/// network and listen on 127.0.0.1; others are only inspected, never contacted.
 /// </summary>
 internal sealed class DockerEngine : IAsyncDisposable
 {
     public const string JvbImage = "jitsi/jvb:stable-9779";
     public const string GhcrJvbImage = "ghcr.io/jitsi/jvb:stable-11146";
+    public const string GhcrJicofoImage = "ghcr.io/jitsi/jicofo:stable-11146";
+    public const string GhcrJigasiImage = "ghcr.io/jitsi/jigasi:stable-11146";
     public const string OtherImage = "example.org/tools/sidecar:1";
 
     /// <summary>
@@ -23,6 +25,18 @@ internal sealed class DockerEngine : IAsyncDisposable
 
     /// <summary>The same JVB with its colibri REST API on: /colibri/stats as well.</summary>
     public const string RestOnJvbSite = "jvb-2.3.168-rest-on";
+
+    /// <summary>
+    /// A Jicofo of docker-jitsi-meet stable-11146 with its health checks on: /stats, /about/health (200, empty) and
+    /// /about/version, and no /metrics, which busybox httpd answers with 404.
+    /// </summary>
+    public const string JicofoSite = "jicofo-stable-jitsi-meet_11146";
+
+    /// <summary>The same Jicofo without /stats (busybox httpd answers it with 404): /metrics, /about/health and /about/version.</summary>
+    public const string MetricsOnlyJicofoSite = "jicofo-stable-jitsi-meet_11146-metrics-only";
+
+    /// <summary>A Jigasi: /about/stats and /about/version, and nothing else (its health API off, so /about/health is 404).</summary>
+    public const string JigasiSite = "jigasi-master";
 
     private readonly string[] _daemonArgs;
     private Process? _daemon;
@@ -166,6 +180,14 @@ internal sealed class DockerEngine : IAsyncDisposable
     /// </summary>
     public Task<string> RunLoggingJvbAsync(string name, int port, string site, params string[] extra) =>
         RunHttpdAsync(name, port, site, JvbImage, logRequests: true, extra);
+
+    /// <summary>
+    /// A container of <paramref name="image"/> on the host network whose busybox httpd serves one of the sites
+    /// (<see cref="JicofoSite"/>, <see cref="JigasiSite"/>, …) at 127.0.0.1:<paramref name="port"/>, named by its
+    /// execd-jvb.port label, and logs each request's path for <see cref="RequestedPathsAsync"/>.
+    /// </summary>
+    public Task<string> RunSiteAsync(string name, int port, string site, string image, params string[] extra) =>
+        RunHttpdAsync(name, port, site, image, logRequests: true, extra);
 
     /// <summary>The paths the container's busybox httpd was asked for, in order (from its -vv log lines "url:/path").</summary>
     public async Task<IReadOnlyList<string>> RequestedPathsAsync(string container)
@@ -340,10 +362,24 @@ internal sealed class DockerEngine : IAsyncDisposable
             }
 
             await tar.WriteEntryAsync(TestData.PathOf("jvb", "colibri-stats-2.3.168-stable-9779.json"), $"www/{RestOnJvbSite}/colibri/stats");
+
+            // Jicofo with /stats, or with /metrics only; both with health checks on, so /stats holds its health keys.
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", "stats-stable-jitsi-meet_11146.json"), $"www/{JicofoSite}/stats");
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", "metrics-stable-jitsi-meet_11146.txt"), $"www/{MetricsOnlyJicofoSite}/metrics");
+            foreach (string site in new[] { JicofoSite, MetricsOnlyJicofoSite })
+            {
+                await tar.WriteEntryAsync(emptyFile, $"www/{site}/about/health");
+                await tar.WriteEntryAsync(TestData.PathOf("jicofo", "about-version.json"), $"www/{site}/about/version");
+            }
+
+            await tar.WriteEntryAsync(TestData.PathOf("jigasi", "about-stats-master.json"), $"www/{JigasiSite}/about/stats");
+            await tar.WriteEntryAsync(TestData.PathOf("jigasi", "about-version.json"), $"www/{JigasiSite}/about/version");
         }
 
         await DockerAsync("import", tarPath, JvbImage);
         await DockerAsync("tag", JvbImage, GhcrJvbImage);
+        await DockerAsync("tag", JvbImage, GhcrJicofoImage);
+        await DockerAsync("tag", JvbImage, GhcrJigasiImage);
         await DockerAsync("tag", JvbImage, OtherImage);
     }
 

@@ -1,0 +1,184 @@
+using System.Text;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// The published binary under the execd contract against a docker-jitsi-meet-like deployment on a private dockerd:
+/// a JVB, a Jicofo and a Jigasi named and labelled as its compose file names them, found with no configuration but
+/// the Docker socket.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private readonly DockerEngine _docker = fixture.Engine;
+
+    public Task InitializeAsync() => _docker.RemoveAllContainersAsync();
+
+    public Task DisposeAsync() => _docker.RemoveAllContainersAsync();
+
+    [Fact]
+    public async Task One_trigger_on_a_docker_jitsi_meet_deployment_writes_one_point_per_component_with_its_payloads_numbers()
+    {
+        int jvbPort = FreePort.Next(), jicofoPort = FreePort.Next(), jigasiPort = FreePort.Next();
+        await DockerJitsiMeet.RunJvbAsync(_docker, jvbPort);
+        string jicofo = await DockerJitsiMeet.RunJicofoAsync(_docker, jicofoPort);
+        string jigasi = await DockerJitsiMeet.RunJigasiAsync(_docker, jigasiPort);
+        await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
+
+        await plugin.TriggerAsync();
+        var lines = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+        }
+
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        Assert.Equal(lines, plugin.StdoutLines);
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
+        Assert.Equal(["jicofo_stats", "jigasi_stats", "jitsi_stats"], points.Select(p => p.Measurement).Order(StringComparer.Ordinal));
+        Assert.Single(points.Select(p => p.Time).Distinct());
+
+        Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(lines, line => line.StartsWith("jitsi_stats,", StringComparison.Ordinal))));
+
+        DecodedPoint jicofoPoint = points.Single(p => p.Measurement == "jicofo_stats");
+        Assert.Equal([new("container_name", DockerJitsiMeet.Jicofo), new("version", DockerJitsiMeet.VersionOf("jicofo"))], jicofoPoint.Tags);
+        Assert.Equal(DockerJitsiMeet.JicofoFields(), jicofoPoint.Fields);
+        Assert.Equal(new DecodedField("healthy", 1.0), jicofoPoint.Fields[0]);
+
+        DecodedPoint jigasiPoint = points.Single(p => p.Measurement == "jigasi_stats");
+        Assert.Equal([new("container_name", DockerJitsiMeet.Jigasi), new("version", DockerJitsiMeet.VersionOf("jigasi"))], jigasiPoint.Tags);
+        Assert.Equal(DockerJitsiMeet.JigasiFields(), jigasiPoint.Fields);
+
+        Assert.Equal(
+            [
+                $"I! found JVB {DockerJitsiMeet.Jvb} at http://127.0.0.1:{jvbPort}/colibri/stats (host network)",
+                $"I! found Jicofo {DockerJitsiMeet.Jicofo} at http://127.0.0.1:{jicofoPort}/stats (host network)",
+                $"I! found Jigasi {DockerJitsiMeet.Jigasi} at http://127.0.0.1:{jigasiPort}/about/stats (host network)",
+            ],
+            plugin.StderrLines.Order(StringComparer.Ordinal));
+
+        // Jicofo is asked for its stats, health and version; Jigasi for its stats, health (404: off) and version.
+        Assert.Equal(["/about/health", "/about/version", "/stats"], (await _docker.RequestedPathsAsync(jicofo)).Order(StringComparer.Ordinal));
+        Assert.Equal(["/about/health", "/about/stats", "/about/version"], (await _docker.RequestedPathsAsync(jigasi)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Components_jvb_writes_for_the_whole_deployment_byte_for_byte_what_the_JVB_alone_gives()
+    {
+        int jvbPort = FreePort.Next();
+        await DockerJitsiMeet.RunJvbAsync(_docker, jvbPort);
+        (IReadOnlyList<string> alone, IReadOnlyList<string> aloneStderr) = await OneTriggerAsync(["--endpoint", _docker.Endpoint]);
+
+        string jicofo = await DockerJitsiMeet.RunJicofoAsync(_docker, FreePort.Next());
+        string jigasi = await DockerJitsiMeet.RunJigasiAsync(_docker, FreePort.Next());
+        (IReadOnlyList<string> narrowed, IReadOnlyList<string> narrowedStderr) = await OneTriggerAsync(["--endpoint", _docker.Endpoint, "--components", "jvb"]);
+
+        Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(alone)));
+        Assert.Equal(TrimTime(alone[0]), TrimTime(Assert.Single(narrowed)));
+        Assert.Matches("^[0-9]{19}$", narrowed[0][(narrowed[0].LastIndexOf(' ') + 1)..]);
+        Assert.Equal([$"I! found JVB {DockerJitsiMeet.Jvb} at http://127.0.0.1:{jvbPort}/colibri/stats (host network)"], aloneStderr);
+        Assert.Equal(aloneStderr, narrowedStderr);
+        Assert.Empty(await _docker.RequestedPathsAsync(jicofo));
+        Assert.Empty(await _docker.RequestedPathsAsync(jigasi));
+    }
+
+    [Fact]
+    public async Task A_Jicofo_whose_REST_API_is_off_is_one_warning_across_triggers_and_the_JVB_is_still_written()
+    {
+        const int Triggers = 5;
+        int jicofoPort = FreePort.Next();
+        await DockerJitsiMeet.RunJvbAsync(_docker, FreePort.Next());
+        await DockerJitsiMeet.RunJicofoWithoutRestAsync(_docker, jicofoPort);
+        await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
+
+        var lines = new List<string>();
+        for (int i = 0; i < Triggers; i++)
+        {
+            await plugin.TriggerAsync();
+            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+        }
+
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        Assert.Equal(lines, plugin.StdoutLines);
+        Assert.All(lines, line => Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(line)));
+        Assert.Equal(Triggers, LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n"))).Count);
+
+        string warning = Assert.Single(plugin.StderrLines, line => !line.StartsWith("I! ", StringComparison.Ordinal));
+        Assert.Equal($"W! Jicofo {DockerJitsiMeet.Jicofo}: connection refused (is it running and listening on that port?)", warning);
+        Assert.Contains($"I! found Jicofo {DockerJitsiMeet.Jicofo} at http://127.0.0.1:{jicofoPort}/stats (host network)", plugin.StderrLines);
+        Assert.Equal(3, plugin.StderrLines.Count);
+    }
+
+    [Fact]
+    public async Task A_Jicofo_whose_stats_answer_404_is_read_from_its_metrics_in_the_prometheus_schema()
+    {
+        const int Triggers = 3;
+        int jvbPort = FreePort.Next(), jicofoPort = FreePort.Next();
+        await DockerJitsiMeet.RunJvbAsync(_docker, jvbPort);
+        string jicofo = await DockerJitsiMeet.RunJicofoAsync(_docker, jicofoPort, DockerEngine.MetricsOnlyJicofoSite);
+        TargetTag[] tags = [new("container_name", DockerJitsiMeet.Jicofo), new("version", DockerJitsiMeet.VersionOf("jicofo"))];
+        byte[] metrics = TestData.Bytes("jicofo", "metrics-stable-jitsi-meet_11146.txt");
+        int perGather = 2 + MapMetrics(metrics, tags, 0).Count;
+        await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
+
+        var batches = new List<List<string>>();
+        for (int i = 0; i < Triggers; i++)
+        {
+            await plugin.TriggerAsync();
+            var batch = new List<string>();
+            for (int j = 0; j < perGather; j++)
+            {
+                batch.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+            }
+
+            batches.Add(batch);
+        }
+
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        Assert.Equal(batches.SelectMany(batch => batch), plugin.StdoutLines);
+        foreach (List<string> batch in batches)
+        {
+            IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(batch.Select(line => line + "\n")));
+            Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(batch, line => line.StartsWith("jitsi_stats,", StringComparison.Ordinal))));
+            Assert.Equal($"jicofo_stats,container_name={DockerJitsiMeet.Jicofo},version={tags[1].Value} healthy=1", TrimTime(Assert.Single(batch, line => line.StartsWith("jicofo_stats,", StringComparison.Ordinal))));
+            DecodedPoint[] jicofoPoints = [.. points.Where(p => p.Measurement.StartsWith("jitsi_jicofo_", StringComparison.Ordinal))];
+            Assert.Equal(perGather - 2, jicofoPoints.Length);
+            Assert.Equal(MapMetrics(metrics, tags, points[0].Time).Select(p => p.ToString()), jicofoPoints.Select(p => p.ToString()));
+        }
+
+        Assert.Equal(
+            [
+                $"I! Jicofo {DockerJitsiMeet.Jicofo}: /stats answers 404, so http://127.0.0.1:{jicofoPort}/metrics is read instead",
+                $"I! found JVB {DockerJitsiMeet.Jvb} at http://127.0.0.1:{jvbPort}/colibri/stats (host network)",
+                $"I! found Jicofo {DockerJitsiMeet.Jicofo} at http://127.0.0.1:{jicofoPort}/stats (host network)",
+            ],
+            plugin.StderrLines.Order(StringComparer.Ordinal));
+
+        IReadOnlyList<string> paths = await _docker.RequestedPathsAsync(jicofo);
+        Assert.Equal(1, paths.Count(p => p == "/stats"));
+        Assert.Equal(Triggers, paths.Count(p => p == "/metrics"));
+        Assert.Equal(Triggers, paths.Count(p => p == "/about/health"));
+        Assert.Equal(1, paths.Count(p => p == "/about/version"));
+        Assert.Equal(2 + (2 * Triggers), paths.Count);
+    }
+
+    /// <summary>What the prometheus schema gives for <paramref name="metrics"/>, mapped in this process.</summary>
+    private static IReadOnlyList<DecodedPoint> MapMetrics(byte[] metrics, TargetTag[] tags, long time)
+    {
+        var writer = new LineProtocolWriter();
+        Assert.True(new PrometheusSchemaMapper().Map(metrics, tags, time, writer).Written);
+        return LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
+    }
+
+    private static async Task<(IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> OneTriggerAsync(string[] args)
+    {
+        await using ExecdProcess plugin = ExecdProcess.Start(args);
+        await plugin.TriggerAsync();
+        Assert.NotNull(await plugin.NextStdoutLineAsync(Wait));
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        return (plugin.StdoutLines, plugin.StderrLines);
+    }
+
+    private static string TrimTime(string line) => line[..line.LastIndexOf(' ')];
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// Containers named and labelled as docker-jitsi-meet's compose file names them (project docker-jitsi-meet, service
+/// jvb, jicofo or jigasi, container docker-jitsi-meet-&lt;service&gt;-1, image ghcr.io/jitsi/&lt;service&gt;:stable-11146),
+/// each on the host network and on a free port its execd-jvb.port label announces, as several components on one host
+/// cannot all own their usual ports here. The fields each payload should give are read from the payload files.
+/// </summary>
+internal static class DockerJitsiMeet
+{
+    public const string Project = "docker-jitsi-meet";
+    public const string JvbVersion = "2.3.168-g28674f78";
+
+    public static readonly string Jvb = ContainerName("jvb");
+    public static readonly string Jicofo = ContainerName("jicofo");
+    public static readonly string Jigasi = ContainerName("jigasi");
+
+    public static string ContainerName(string service) => $"{Project}-{service}-1";
+
+    /// <summary>A JVB 2.3.168 with colibri on: /colibri/stats, /metrics, /about/health and /about/version.</summary>
+    public static Task<string> RunJvbAsync(DockerEngine docker, int port) =>
+        docker.RunSiteAsync(Jvb, port, DockerEngine.RestOnJvbSite, DockerEngine.GhcrJvbImage, ComposeLabels("jvb"));
+
+    /// <summary>A Jicofo serving <paramref name="site"/> (<see cref="DockerEngine.JicofoSite"/> or <see cref="DockerEngine.MetricsOnlyJicofoSite"/>).</summary>
+    public static Task<string> RunJicofoAsync(DockerEngine docker, int port, string site = DockerEngine.JicofoSite) =>
+        docker.RunSiteAsync(Jicofo, port, site, DockerEngine.GhcrJicofoImage, ComposeLabels("jicofo"));
+
+    /// <summary>A Jicofo whose REST API is off: the container runs, and nothing listens on its port.</summary>
+    public static Task<string> RunJicofoWithoutRestAsync(DockerEngine docker, int port) =>
+        docker.RunAsync(["--name", Jicofo, "--network", "host", "--label", $"execd-jvb.port={port}", .. ComposeLabels("jicofo"), DockerEngine.GhcrJicofoImage, "/bin/busybox", "sleep", "600"]);
+
+    public static Task<string> RunJigasiAsync(DockerEngine docker, int port) =>
+        docker.RunSiteAsync(Jigasi, port, DockerEngine.JigasiSite, DockerEngine.GhcrJigasiImage, ComposeLabels("jigasi"));
+
+    public static string[] ComposeLabels(string service) =>
+        ["--label", $"com.docker.compose.project={Project}", "--label", $"com.docker.compose.service={service}"];
+
+    /// <summary>The JVB's line without its timestamp: the json parser's fields of the colibri document, after healthy=1.</summary>
+    public static string JvbLine(string containerName = "") =>
+        $"jitsi_stats,container_name={(containerName.Length > 0 ? containerName : Jvb)},version={JvbVersion} healthy=1,"
+        + File.ReadAllText(TestData.PathOf("golden", "colibri-stats-2.3.168-stable-9779.out")).Split(' ')[1];
+
+    /// <summary>The version a component's /about/version payload names.</summary>
+    public static string VersionOf(string folder)
+    {
+        using JsonDocument version = JsonDocument.Parse(TestData.Bytes(folder, "about-version.json"));
+        return version.RootElement.GetProperty("version").GetString()!;
+    }
+
+    /// <summary>Jicofo's /stats as fields: healthy=1, then every number of the payload.</summary>
+    public static IReadOnlyList<DecodedField> JicofoFields() =>
+        [new("healthy", 1.0), .. NumbersOf(TestData.Bytes("jicofo", "stats-stable-jitsi-meet_11146.json"))];
+
+    /// <summary>Jigasi's /about/stats as fields: every number of the payload (no healthy: its health API is off).</summary>
+    public static IReadOnlyList<DecodedField> JigasiFields() => NumbersOf(TestData.Bytes("jigasi", "about-stats-master.json"));
+
+    /// <summary>
+    /// Telegraf's json flattening, from its documentation and apart from the plugin's mapper: every number, named by its
+    /// path (nested keys joined with _, array elements by index), as a float; strings, booleans and nulls left out.
+    /// </summary>
+    public static IReadOnlyList<DecodedField> NumbersOf(byte[] document)
+    {
+        using JsonDocument json = JsonDocument.Parse(document);
+        var fields = new List<DecodedField>();
+        Flatten(json.RootElement, string.Empty, fields);
+        return fields;
+    }
+
+    private static void Flatten(JsonElement element, string prefix, List<DecodedField> fields)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}_{property.Name}", fields);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int index = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{prefix}_{index++}", fields);
+                }
+
+                break;
+            case JsonValueKind.Number:
+                fields.Add(new DecodedField(prefix, element.GetDouble()));
+                break;
+        }
+    }
+}
