@@ -53,7 +53,7 @@ public sealed class ComponentDiscoveryInfluxDbTests(DockerEngineFixture fixture,
         Assert.Equal(expected, telegraf.PointsWritten);
         Assert.Empty(telegraf.UnprefixedStderr);
         Assert.Empty(telegraf.Stderr('E'));
-        Assert.Equal([$"W! Jicofo {DockerJitsiMeet.Jicofo}: connection refused (is it running and listening on that port?)"], telegraf.Stderr('W'));
+        Assert.Equal([$"W! Jicofo {DockerJitsiMeet.Jicofo}: connection refused (is it running and listening on that port?): Jicofo's REST API listens only inside its container unless JICOFO_ENABLE_REST=1 is set in docker-jitsi-meet's .env (jicofo.rest.host in jicofo.conf)"], telegraf.Stderr('W'));
         Assert.False(telegraf.ExitedWhileRunning);
 
         // The history is as it was, and this host's JVB points lie beside it.

@@ -105,7 +105,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         Assert.Equal(Triggers, LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n"))).Count);
 
         string warning = Assert.Single(plugin.StderrLines, line => !line.StartsWith("I! ", StringComparison.Ordinal));
-        Assert.Equal($"W! Jicofo {DockerJitsiMeet.Jicofo}: connection refused (is it running and listening on that port?)", warning);
+        Assert.Equal($"W! Jicofo {DockerJitsiMeet.Jicofo}: connection refused (is it running and listening on that port?): Jicofo's REST API listens only inside its container unless JICOFO_ENABLE_REST=1 is set in docker-jitsi-meet's .env (jicofo.rest.host in jicofo.conf)", warning);
         Assert.Contains($"I! found Jicofo {DockerJitsiMeet.Jicofo} at http://127.0.0.1:{jicofoPort}/stats (host network)", plugin.StderrLines);
         Assert.Equal(3, plugin.StderrLines.Count);
     }
