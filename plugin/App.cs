@@ -77,7 +77,7 @@ internal static class App
         {
             return docker is null
                 ? Refuse(log, "--discover lists the Jitsi components discovery finds, but urls is set; remove urls to use discovery")
-                : await DiscoverAsync(new DiscoveryReport(targets, docker, loopback, client, settings), sink, stop).ConfigureAwait(false);
+                : await DiscoverAsync(new DiscoveryReport(targets, docker, loopback, settings), sink, stop).ConfigureAwait(false);
         }
 
         var gatherer = new Gatherer(targets, client, settings, states, log, TimeProvider.System);
@@ -137,10 +137,10 @@ internal static class App
         return ExitBadConfiguration;
     }
 
-    /// <summary>--discover: one discovery, a line per component (where it is read and whether it answers), no stats written.</summary>
+    /// <summary>--discover: one discovery, a line per component (where it would be read, or why not), no stats read.</summary>
     private static Task<int> DiscoverAsync(DiscoveryReport report, StdoutSink sink, CancellationToken stop)
     {
-        (string text, bool found) = report.Build(TimeProvider.System.GetUtcNow(), stop);
+        (string text, bool found) = report.Build(stop);
         sink.WriteText(text);
         return Task.FromResult(found ? ExitOk : ExitNothingWritten);
     }

@@ -25,8 +25,8 @@ internal static class HelpText
             Usage:
               execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)
               execd-jvb --once [--key value ...]                gather once, print, exit (0 if any line)
-              execd-jvb --discover [--key value ...]            list every component, where it would be read
-                                                                (or why not) and whether it answers
+              execd-jvb --discover [--key value ...]            list every component and where it would be
+                                                                read (or why not), without reading it
               execd-jvb --help | --version
 
             Configuration: a JSON file (--config), then environment variables, then --key value

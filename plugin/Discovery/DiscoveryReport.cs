@@ -2,39 +2,31 @@ using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.Discovery.Docker;
 using ExecdJvb.Discovery.Loopback;
-using ExecdJvb.Execd;
 using ExecdJvb.Jitsi;
 
 namespace ExecdJvb.Discovery;
 
 /// <summary>
-/// --discover: one discovery and one read of each component found, as a table for a person: per line the component,
-/// its container (or host port), image, the URL it is read at and how that was chosen, then whether it answers or why
-/// not, with the setting that opens its API. Every selected component has a line; one found nowhere says where it was
-/// looked for.
+/// --discover: one discovery, as a table for a person: per line the component, its container (or host port), image, the
+/// URL it would be read at and how that was chosen, or why it cannot be. Every selected component has a line; one found
+/// nowhere says where it was looked for. Nothing is read from a component (a container's IP may not be reachable from
+/// here); the loopback's ports are asked only what proves a component.
 /// </summary>
-internal sealed class DiscoveryReport(ITargetSource targets, DockerTargets docker, LoopbackTargets? loopback, BlockingHttpClient client, PluginSettings settings)
+internal sealed class DiscoveryReport(ITargetSource targets, DockerTargets docker, LoopbackTargets? loopback, PluginSettings settings)
 {
     /// <summary>The table, and whether any component was found with an address to read.</summary>
-    public (string Text, bool Found) Build(DateTimeOffset now, CancellationToken stop)
+    public (string Text, bool Found) Build(CancellationToken stop)
     {
         IReadOnlyList<ComponentTarget> found = targets.GetTargets(stop) ?? [];
-
-        // The read is the plugin's own, logging nowhere: what it would say is the last column.
-        var quiet = new StderrLog(TextWriter.Null, debug: false);
-        var reader = new ComponentReader(client, settings, quiet, new TargetStateLog(quiet));
-        reader.Track(found, noneFound: null);
         var rows = new List<string[]>();
         foreach ((DiscoveredContainer container, ResolvedAddress address) in docker.LastFound)
         {
-            ComponentTarget? target = found.FirstOrDefault(t => t.Instance == container.Id);
-            rows.Add([ComponentProfile.Of(container.Component).Name, container.Name, container.Image, address.StatsUri?.ToString() ?? "-", address.How,
-                target is null ? "not read: no address" : Answer(reader, target, now, stop)]);
+            rows.Add([ComponentProfile.Of(container.Component).Name, container.Name, container.Image, address.StatsUri?.ToString() ?? "-", address.How]);
         }
 
         foreach (ComponentTarget target in found.Where(t => !docker.LastFound.Any(c => c.Container.Id == t.Instance)))
         {
-            rows.Add([target.Profile.Name, $"127.0.0.1:{target.Profile.Port}", "-", target.StatsUri.ToString(), target.Found ?? "-", Answer(reader, target, now, stop)]);
+            rows.Add([target.Profile.Name, $"127.0.0.1:{target.Profile.Port}", "-", target.StatsUri.ToString(), target.Found ?? "-"]);
         }
 
         foreach (JitsiComponent component in settings.Selection.Components)
@@ -42,7 +34,7 @@ internal sealed class DiscoveryReport(ITargetSource targets, DockerTargets docke
             ComponentProfile profile = ComponentProfile.Of(component);
             if (!rows.Any(row => row[0] == profile.Name))
             {
-                rows.Add([profile.Name, "-", "-", "-", NotFound(profile), "-"]);
+                rows.Add([profile.Name, "-", "-", "-", NotFound(profile)]);
             }
         }
 
@@ -54,21 +46,6 @@ internal sealed class DiscoveryReport(ITargetSource targets, DockerTargets docke
         }
 
         return (text.ToString(), docker.LastFound.Any(c => c.Address.Found) || found.Count > 0);
-    }
-
-    private static string Answer(ComponentReader reader, ComponentTarget target, DateTimeOffset now, CancellationToken stop)
-    {
-        ComponentReading reading = reader.Read(target, now, stop);
-        try
-        {
-            return reading.Failure is { } failure ? $"does not answer: {failure.Message}"
-                : reading.FromMetrics && !target.StatsUri.AbsolutePath.EndsWith("/metrics", StringComparison.Ordinal) ? "answers, at /metrics"
-                : "answers";
-        }
-        finally
-        {
-            reading.Release();
-        }
     }
 
     private string NotFound(ComponentProfile profile)

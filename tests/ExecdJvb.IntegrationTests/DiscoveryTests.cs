@@ -51,8 +51,8 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
         Assert.Empty(stdout);
         Assert.Equal(
             [
-                "I! no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi)",
-                $"E! no Jitsi component answered (Docker at {_docker.Endpoint}, Jitsi = label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi)",
+                "I! no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi), nor on this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Jigasi 8788)",
+                $"E! no Jitsi component answered (Docker at {_docker.Endpoint}, Jitsi = label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi; else this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Jigasi 8788))",
             ],
             stderr);
     }
@@ -107,7 +107,7 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
 
         await _docker.DockerAsync("rm", "-f", "wa-jitsi-jvb");
         await plugin.TriggerAsync();
-        Assert.Equal("I! JVB wa-jitsi-jvb is gone; no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi)", await plugin.NextStderrLineAsync(Wait));
+        Assert.Equal("I! JVB wa-jitsi-jvb is gone; no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi), nor on this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Jigasi 8788)", await plugin.NextStderrLineAsync(Wait));
         for (int i = 0; i < 5; i++)
         {
             await plugin.TriggerAsync();
@@ -135,7 +135,7 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
         (int exitCode, IReadOnlyList<string> stdout, _) = await DiscoverAsync();
 
         Assert.Equal(0, exitCode);
-        Assert.Equal($"jvb-custom\t{DockerEngine.JvbImage}\thttp://127.0.0.1:{port}/about/version\thost network", Assert.Single(stdout));
+        Assert.Equal($"JVB\tjvb-custom\t{DockerEngine.JvbImage}\thttp://127.0.0.1:{port}/about/version\thost network", Assert.Single(stdout));
     }
 
     [Fact]
@@ -157,11 +157,11 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
             (int missing, IReadOnlyList<string> missingOut, IReadOnlyList<string> missingErr) = await DiscoverAsync("--network", "jitsi");
 
             Assert.Equal(0, named);
-            Assert.Equal($"wa-jitsi-jvb\t{DockerEngine.JvbImage}\thttp://{waIp}:8080/colibri/stats\tIP on network workadventure", Assert.Single(namedOut));
+            Assert.Equal($"JVB\twa-jitsi-jvb\t{DockerEngine.JvbImage}\thttp://{waIp}:8080/colibri/stats\tIP on network workadventure", Assert.Single(namedOut));
             Assert.Equal(0, first);
-            Assert.Equal($"wa-jitsi-jvb\t{DockerEngine.JvbImage}\thttp://{meetupIp}:8080/colibri/stats\tIP on network meetup (first by name)", Assert.Single(firstOut));
+            Assert.Equal($"JVB\twa-jitsi-jvb\t{DockerEngine.JvbImage}\thttp://{meetupIp}:8080/colibri/stats\tIP on network meetup (first by name)", Assert.Single(firstOut));
             Assert.Equal(1, missing);
-            Assert.Equal($"wa-jitsi-jvb\t{DockerEngine.JvbImage}\t-\tnot attached to network \"jitsi\" (it is on: meetup, workadventure)", Assert.Single(missingOut));
+            Assert.Equal($"JVB\twa-jitsi-jvb\t{DockerEngine.JvbImage}\t-\tnot attached to network \"jitsi\" (it is on: meetup, workadventure)", Assert.Single(missingOut));
             Assert.Contains("W! JVB wa-jitsi-jvb: no address to read its stats: not attached to network \"jitsi\"", string.Join('\n', missingErr));
         }
         finally
@@ -189,12 +189,12 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
             Assert.Equal(0, auto);
             Assert.Equal(
                 [
-                    $"jvb-host\t{DockerEngine.JvbImage}\thttp://127.0.0.1:8080/colibri/stats\thost network",
-                    $"jvb-published\t{DockerEngine.OtherImage}\thttp://127.0.0.1:{published}/colibri/stats\tpublished port 127.0.0.1:{published}->8080/tcp",
+                    $"JVB\tjvb-host\t{DockerEngine.JvbImage}\thttp://127.0.0.1:8080/colibri/stats\thost network",
+                    $"JVB\tjvb-published\t{DockerEngine.OtherImage}\thttp://127.0.0.1:{published}/colibri/stats\tpublished port 127.0.0.1:{published}->8080/tcp",
                 ],
                 autoOut);
-            Assert.Equal($"jvb-published\t{DockerEngine.OtherImage}\thttp://{ip}:8080/colibri/stats\tIP on network jitsi-pub (first by name)", networkOut[1]);
-            Assert.Equal($"jvb-published\t{DockerEngine.OtherImage}\t-\taddress = \"host\" but the container's network mode is \"jitsi-pub\"", hostOut[1]);
+            Assert.Equal($"JVB\tjvb-published\t{DockerEngine.OtherImage}\thttp://{ip}:8080/colibri/stats\tIP on network jitsi-pub (first by name)", networkOut[1]);
+            Assert.Equal($"JVB\tjvb-published\t{DockerEngine.OtherImage}\t-\taddress = \"host\" but the container's network mode is \"jitsi-pub\"", hostOut[1]);
         }
         finally
         {
@@ -213,7 +213,8 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
 
     private async Task<(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> DiscoverAsync(params string[] extra)
     {
-        await using ExecdProcess discover = ExecdProcess.Start(["--discover", "--endpoint", _docker.Endpoint, .. extra]);
+        // The JVB's address is what these tests look at: the other components' lines (none found) are left out.
+        await using ExecdProcess discover = ExecdProcess.Start(["--discover", "--endpoint", _docker.Endpoint, "--components", "jvb", .. extra]);
         int exitCode = await discover.WaitForExitAsync(Wait);
         return (exitCode, discover.StdoutLines, discover.StderrLines);
     }

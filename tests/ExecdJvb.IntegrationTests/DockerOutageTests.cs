@@ -53,6 +53,11 @@ public sealed class DockerOutageTests
         {
             await plugin.TriggerAsync();
             Assert.Equal(i == 0 ? "E! " : "D! ", (await plugin.NextStderrLineAsync(Wait))?[..3]);
+            if (i == 0)
+            {
+                // Docker has never answered: this host's loopback alone says which components there are, here none.
+                Assert.StartsWith("I! no Jitsi container found (", await plugin.NextStderrLineAsync(Wait));
+            }
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
