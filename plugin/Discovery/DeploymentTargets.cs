@@ -21,7 +21,9 @@ internal sealed class DeploymentTargets(DockerTargets docker, LoopbackTargets lo
 
     public string Description { get; } = $"{docker.Description}; else {loopback.Description}";
 
-    public string NoneFound { get; } = $"{docker.NoneFound}, nor on {loopback.Description}";
+    public string NoneFound => _dockerAnswered
+        ? $"{docker.NoneFound}, nor on {loopback.Description}"
+        : $"no Jitsi component found on {loopback.Description}";
 
     public IReadOnlyList<ComponentTarget>? GetTargets(CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ internal sealed class DiscoveryReport(ITargetSource targets, DockerTargets docke
 
         foreach (ComponentTarget target in found.Where(t => !docker.LastFound.Any(c => c.Container.Id == t.Instance)))
         {
-            rows.Add([target.Profile.Name, $"127.0.0.1:{target.Profile.Port}", "-", target.StatsUri.ToString(), target.Found ?? "-"]);
+            rows.Add([target.Profile.Name, target.Name, "-", target.StatsUri.ToString(), target.Found ?? "-"]);
         }
 
         foreach (JitsiComponent component in settings.Selection.Components)

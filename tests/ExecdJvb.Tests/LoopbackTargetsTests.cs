@@ -38,7 +38,8 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
         Assert.Equal(profile, target.Profile);
         Assert.Equal($"http://127.0.0.1:{_server.Port}{profile.JsonStatsPath}", target.StatsUri.ToString());
         Assert.Equal([("url", target.StatsUri.ToString())], target.Tags.Select(tag => (tag.Key, tag.Value)));
-        Assert.StartsWith("on this host's loopback: its /about/version names it ", target.Found, StringComparison.Ordinal);
+        Assert.Equal($"127.0.0.1:{_server.Port}", target.Name);
+        Assert.StartsWith("its /about/version names it ", target.Found, StringComparison.Ordinal);
         Assert.Equal(0, _server.RequestsTo("/metrics"));
     }
 
@@ -51,7 +52,7 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
 
         ComponentTarget target = Assert.Single(Loopback(On(ComponentProfile.ByKey(key)!)).Find(new HashSet<JitsiComponent>(), CancellationToken.None));
 
-        Assert.Equal($"on this host's loopback: its /metrics carries {ComponentProfile.ByKey(key)!.MetricsPrefix}* families", target.Found);
+        Assert.Equal($"its /metrics carries {ComponentProfile.ByKey(key)!.MetricsPrefix}* families", target.Found);
     }
 
     [Fact]

@@ -31,9 +31,15 @@ internal sealed class JvbHttpServer : IAsyncDisposable
     private int _requests;
 
     public JvbHttpServer(StubResponse response)
+        : this(response, 0)
+    {
+    }
+
+    /// <summary>On a given port of 127.0.0.1 (a component's well-known one), or a free one for 0.</summary>
+    public JvbHttpServer(StubResponse response, int port)
     {
         _response = response;
-        Start(0);
+        Start(port);
     }
 
     public int Port { get; private set; }

@@ -29,7 +29,7 @@ internal sealed class LoopbackTargets
             .. components.Select(profile =>
             {
                 Uri uri = profile.LoopbackUri;
-                return new LoopbackPort(new ComponentTarget(profile, uri.AbsoluteUri, uri, [new TargetTag("url", uri.AbsoluteUri)], $"loopback {uri.AbsoluteUri}"));
+                return new LoopbackPort(new ComponentTarget(profile, $"127.0.0.1:{profile.Port}", uri, [new TargetTag("url", uri.AbsoluteUri)], $"loopback {uri.AbsoluteUri}"));
             }),
         ];
         Description = $"this host's 127.0.0.1 ({string.Join(", ", _ports.Select(port => $"{port.Target.Profile.Name} {port.Target.Profile.Port}"))})";
@@ -95,7 +95,7 @@ internal sealed class LoopbackTargets
             case LoopbackAnswer.Proven:
                 port.Proven = true;
                 port.Other = null;
-                port.Target = port.Target with { Found = $"on this host's loopback: {detail}" };
+                port.Target = port.Target with { Found = detail };
                 break;
             case LoopbackAnswer.Other:
                 port.NextProbe = Environment.TickCount64 + OtherRetryMilliseconds;
