@@ -64,6 +64,29 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
     }
 
     [Fact]
+    public async Task A_JVB_Docker_runs_on_the_hosts_port_8080_is_read_once_as_its_container_never_again_through_the_loopback()
+    {
+        // Host network mode on the JVB's own port: the container is also what answers on this host's 127.0.0.1:8080.
+        string jvb = await DockerJitsiMeet.RunJvbAsync(_docker, 8080);
+        await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
+
+        var lines = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            await plugin.TriggerAsync();
+            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+        }
+
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        Assert.Equal(lines, plugin.StdoutLines);
+        Assert.All(lines, line => Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(line)));
+        Assert.DoesNotContain(plugin.StderrLines, line => line.Contains("127.0.0.1:8080 at", StringComparison.Ordinal) && !line.Contains(DockerJitsiMeet.Jvb, StringComparison.Ordinal));
+
+        // Its version document was asked once, for the version tag: never to prove it on the loopback.
+        Assert.Equal(1, (await _docker.RequestedPathsAsync(jvb)).Count(path => path == "/about/version"));
+    }
+
+    [Fact]
     public async Task Components_jvb_writes_for_the_whole_deployment_byte_for_byte_what_the_JVB_alone_gives()
     {
         int jvbPort = FreePort.Next();
