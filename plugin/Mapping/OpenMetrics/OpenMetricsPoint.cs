@@ -9,6 +9,10 @@ internal struct OpenMetricsPoint
     /// <summary>Where the series' label set is in the arena of <see cref="OpenMetricsSeriesLabels"/>, and its length.</summary>
     public int Series;
     public int SeriesLength;
+
+    /// <summary>Which series of the family, counted as Telegraf starts them: each time the label set changes from one sample to the next.</summary>
+    public int SeriesNumber;
+
     public bool HasTimestamp;
     public long TimestampMilliseconds;
     public OpenMetricsPointKind Kind;
@@ -21,6 +25,7 @@ internal struct OpenMetricsPoint
     public double Sum;
     public bool HasCreated;
     public long CreatedNanoseconds;
+
     /// <summary>The first and last of its buckets, quantiles or states, a list through <see cref="OpenMetricsPointEntry.Next"/>.</summary>
     public int FirstEntry;
     public int LastEntry;

@@ -33,6 +33,7 @@ internal sealed class OpenMetricsSchemaMapper
     private readonly OpenMetricsSeriesLabels _labels = new();
     private int _seriesStart = -1;
     private int _seriesLength;
+    private int _seriesNumber;
 
     private OpenMetricsPoint _point;
     private OpenMetricsPoint[] _points = new OpenMetricsPoint[64];
@@ -155,6 +156,7 @@ internal sealed class OpenMetricsSchemaMapper
             FlushPoint();
             _seriesStart = labelsStart;
             _seriesLength = labelsLength;
+            _seriesNumber++;
             _labels.Keep(labelsStart, labelsLength);
             _point = NewPoint(hasTimestamp: false, 0);
         }
@@ -175,6 +177,7 @@ internal sealed class OpenMetricsSchemaMapper
     {
         Series = _seriesStart,
         SeriesLength = _seriesLength,
+        SeriesNumber = _seriesNumber,
         HasTimestamp = hasTimestamp,
         TimestampMilliseconds = milliseconds,
         FirstEntry = -1,
@@ -312,11 +315,11 @@ internal sealed class OpenMetricsSchemaMapper
         for (int p = 0; p < _pointCount; p++)
         {
             ref OpenMetricsPoint point = ref _points[p];
-            if (point.Series != series)
+            if (point.SeriesNumber != series)
             {
                 // Telegraf starts each series at the gather time, and a point without a timestamp takes the time of the
                 // series' point before it.
-                series = point.Series;
+                series = point.SeriesNumber;
                 time = _gatherTime;
                 timeWritable = true;
             }
