@@ -154,6 +154,8 @@ public sealed class OpenMetricsSchemaMapperTests
         { "Prosody's 403 page", TestData.Bytes("prosody", "metrics-0.12.3-403.html"), "expected a valid start token" },
         { "JSON", "{\"a\": 1}\n"u8.ToArray(), "expected equal" },
         { "an empty body", [], "expected a valid start token" },
+        { "a line break alone", "\n"u8.ToArray(), "expected a valid start token" },
+        { "a blank line after the trimmed one", "\n\n# EOF\n"u8.ToArray(), "expected a valid start token, got \"\\x0a\" while parsing: \"\" (line 2)" },
         { "binary", [0x00, 0xff, 0x1f, 0x8b, 0x08, 0x00], "expected a valid start token" },
         { "Prometheus 0.0.4 text", "# HELP g A gauge.\n# TYPE g untyped\ng 1\n"u8.ToArray(), "invalid metric type \"untyped\"" },
     };

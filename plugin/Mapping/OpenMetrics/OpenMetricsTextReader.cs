@@ -15,6 +15,7 @@ internal ref struct OpenMetricsTextReader
     private readonly ReadOnlySpan<byte> _body;
     private readonly OpenMetricsReaderBuffers _buffers;
     private int _position;
+    private bool _readAny;
     private ReadOnlySpan<byte> _line;
 
     // The type of the last # TYPE line, whatever family it named: the Go parser keeps it so, and rewrites le and
@@ -24,7 +25,11 @@ internal ref struct OpenMetricsTextReader
     public OpenMetricsTextReader(ReadOnlySpan<byte> body, OpenMetricsReaderBuffers buffers)
     {
         // Telegraf trims one leading line break and appends one when the answer does not end with it.
-        _body = body.Length > 0 && body[0] == (byte)'\n' ? body[1..] : body;
+        bool trimmed = body.Length > 0 && body[0] == (byte)'\n';
+        _body = trimmed ? body[1..] : body;
+
+        // Lines are counted in the answer as it came, the trimmed line break included.
+        LineNumber = trimmed ? 1 : 0;
         _buffers = buffers;
     }
 
@@ -88,12 +93,14 @@ internal ref struct OpenMetricsTextReader
         Error = null;
         HasTimestamp = false;
         TimestampMilliseconds = 0;
-        if (_position >= _body.Length && !(_body.IsEmpty && LineNumber == 0))
+        // An empty answer is one empty line once Telegraf has appended its line break.
+        if (_position >= _body.Length && !(_body.IsEmpty && !_readAny))
         {
             return Fail("data does not end with # EOF");
         }
 
         LineNumber++;
+        _readAny = true;
         int lineStart = _position;
         int newline = _body[lineStart..].IndexOf((byte)'\n');
         _line = newline < 0 ? _body[lineStart..] : _body.Slice(lineStart, newline);
