@@ -48,6 +48,26 @@ internal sealed class LineProtocolWriter
     /// <summary>The fields the line being written holds so far.</summary>
     public int FieldCount => _state == LineState.None ? 0 : _fieldCount;
 
+    /// <summary>The bytes written so far: where a caller can later <see cref="Truncate"/> back to.</summary>
+    public int WrittenLength => _length;
+
+    /// <summary>
+    /// Drops everything written after <paramref name="length"/> (a <see cref="WrittenLength"/> read earlier), for an
+    /// answer that turns out to be refused whole after some of its lines were written.
+    /// </summary>
+    public void Truncate(int length)
+    {
+        if (_state != LineState.None)
+        {
+            throw new InvalidOperationException("a line is being written");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _length);
+        _length = length;
+        _lineStart = Math.Min(_lineStart, length);
+    }
+
     public void Clear()
     {
         _length = 0;
@@ -169,6 +189,21 @@ internal sealed class LineProtocolWriter
         }
 
         WriteBytes(shortestF);
+        return true;
+    }
+
+    /// <summary>An integer field (<c>1i</c>), for the one value Telegraf writes as an integer rather than a float.</summary>
+    public bool AddIntegerField(ReadOnlySpan<byte> key, long value)
+    {
+        if (!StartField(key))
+        {
+            return false;
+        }
+
+        EnsureCapacity(21);
+        value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        _buffer[_length++] = (byte)'i';
         return true;
     }
 

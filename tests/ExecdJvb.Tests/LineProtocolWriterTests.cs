@@ -26,7 +26,7 @@ public sealed class LineProtocolWriterTests
 
     /// <summary>
     /// The corpus writes floats with Go's 'g' (6.632243e+06), the writer with 'f' as Telegraf's influx serializer does
-    /// (6632243), and the writer has no integer fields (every number the plugin writes is a float): an integer field of
+    /// (6632243), and every number the plugin writes from a JVB answer is a float: an integer field of
     /// a vector is written as a float, and numbers are compared by value, everything else in the line by text.
     /// </summary>
     [Theory]
@@ -347,6 +347,47 @@ public sealed class LineProtocolWriterTests
 
         Assert.False(writer.AddField([0x66, 0xFF], 1.0));
         Assert.False(writer.AddTag([0x74], [0xC3]));
+    }
+
+    [Fact]
+    public void An_integer_field_is_written_with_its_i_suffix_and_decodes_as_an_integer()
+    {
+        var writer = new LineProtocolWriter();
+        writer.BeginLine("m"u8);
+
+        Assert.True(writer.AddIntegerField("info"u8, 1));
+        Assert.True(writer.AddIntegerField("low"u8, long.MinValue));
+        Assert.False(writer.AddIntegerField("info"u8, 2));
+        writer.EndLine(5);
+
+        Assert.Equal("m info=1i,low=-9223372036854775808i 5\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+        Assert.Equal(new DecodedField("info", 1L), Assert.Single(LineProtocolDecoder.Decode(writer.WrittenMemory.Span)).Fields[0]);
+    }
+
+    [Fact]
+    public void Truncate_drops_what_was_written_after_the_length_read_before()
+    {
+        var writer = new LineProtocolWriter(64);
+        writer.BeginLine("kept"u8);
+        writer.AddField("x"u8, 1.0);
+        writer.EndLine(1);
+        int mark = writer.WrittenLength;
+        for (int i = 0; i < 20; i++)
+        {
+            writer.BeginLine("dropped"u8);
+            writer.AddField("y"u8, 2.0);
+            writer.EndLine(2);
+        }
+
+        writer.Truncate(mark);
+        writer.BeginLine("next"u8);
+        writer.AddField("z"u8, 3.0);
+        writer.EndLine(3);
+
+        Assert.Equal("kept x=1 1\nnext z=3 3\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+        Assert.Throws<ArgumentOutOfRangeException>(() => writer.Truncate(writer.WrittenLength + 1));
+        writer.BeginLine("open"u8);
+        Assert.Throws<InvalidOperationException>(() => writer.Truncate(0));
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
