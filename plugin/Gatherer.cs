@@ -7,6 +7,7 @@ using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;
 using ExecdJvb.Mapping;
 using ExecdJvb.Mapping.Colibri;
+using ExecdJvb.Mapping.OpenMetrics;
 using ExecdJvb.Mapping.Prometheus;
 
 namespace ExecdJvb;
@@ -33,6 +34,7 @@ internal sealed class Gatherer
     private readonly StatsMapper _jigasi;
     private readonly MetricsStatsMapper _metrics;
     private readonly PrometheusSchemaMapper _prometheus = new();
+    private readonly OpenMetricsSchemaMapper _openMetrics = new();
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
@@ -142,7 +144,12 @@ internal sealed class Gatherer
         }
 
         ReadOnlySpan<byte> body = reading.Stats!.Body;
-        MapOutcome outcome = prometheus ? _prometheus.Map(body, reading.Tags, _timestamp, _batch)
+        // As Telegraf's inputs.prometheus: its OpenMetrics parser when the answer says it is OpenMetrics text (Prosody's
+        // always does), else its Prometheus text parser.
+        MapOutcome outcome = prometheus
+            ? OpenMetricsContentType.IsOpenMetrics(reading.Stats.ContentType)
+                ? _openMetrics.Map(body, reading.Tags, _timestamp, _batch)
+                : _prometheus.Map(body, reading.Tags, _timestamp, _batch)
             : reading.FromMetrics ? _metrics.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy)
             : component switch
             {
@@ -157,6 +164,7 @@ internal sealed class Gatherer
                 MapStatus.NotJson => "the answer is not JSON",
                 MapStatus.NotObject => "the answer is JSON but not a JSON object",
                 MapStatus.NotPrometheusText => "the answer is not Prometheus text",
+                MapStatus.NotOpenMetricsText => "the answer is not OpenMetrics text as Telegraf reads it",
                 _ => "the answer has no numbers to write",
             };
             _states.Failed(name, outcome.Status.ToString(), $"{target.Profile.Name} {name}: {what}: {outcome.Detail}");

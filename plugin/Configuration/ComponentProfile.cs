@@ -11,7 +11,10 @@ namespace ExecdJvb.Configuration;
 /// <param name="JsonStatsPath">The path of its JSON statistics, or null when it serves /metrics only.</param>
 /// <param name="ServesMetrics">Whether it serves Prometheus or OpenMetrics text at /metrics.</param>
 /// <param name="ServesAbout">Whether it serves /about/health and /about/version (jicoco's REST resources).</param>
-/// <param name="Measurement">The measurement of its JSON statistics; the JVB's is the measurement option.</param>
+/// <param name="Measurement">
+/// The measurement of its JSON statistics and healthy field; the JVB's is the measurement option. Prosody has neither:
+/// its /metrics names a measurement per family.
+/// </param>
 /// <param name="VersionName">The name its /about/version answer gives (jicoco's Version: the application name), or null.</param>
 /// <param name="MetricsPrefix">The prefix of the metric families it registers itself, or null when it serves no /metrics.</param>
 internal sealed record ComponentProfile(
@@ -34,6 +37,11 @@ internal sealed record ComponentProfile(
         JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ServesMetrics: true, ServesAbout: true,
         "jicofo_stats", "JiCoFo", "jitsi_jicofo_");
 
+    /// <summary>Its /metrics is mod_http_openmetrics' (Prosody 0.12 and later); it serves no JSON statistics and no /about.</summary>
+    public static ComponentProfile Prosody { get; } = new(
+        JitsiComponent.Prosody, "Prosody", "prosody", 5280, null, ServesMetrics: true, ServesAbout: false,
+        "prosody", null, "prosody_");
+
     public static ComponentProfile Jigasi { get; } = new(
         JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ServesMetrics: false, ServesAbout: true,
         "jigasi_stats", "Jigasi", null);
@@ -42,19 +50,20 @@ internal sealed record ComponentProfile(
     public Uri LoopbackUri => new($"http://127.0.0.1:{Port}{JsonStatsPath ?? "/metrics"}");
 
     /// <summary>Every component, in the order they are listed and read.</summary>
-    public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Jigasi];
+    public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Prosody, Jigasi];
 
     public static ComponentProfile Of(JitsiComponent component) => component switch
     {
         JitsiComponent.Jicofo => Jicofo,
+        JitsiComponent.Prosody => Prosody,
         JitsiComponent.Jigasi => Jigasi,
         _ => Jvb,
     };
 
     /// <summary>
     /// The component a listed URL reads: its path names it (<c>/colibri/stats</c> the JVB, <c>/about/stats</c> Jigasi,
-    /// <c>/stats</c> Jicofo); a <c>/metrics</c> URL is Jicofo's on port 8888 and the JVB's on any other port; any other
-    /// path is a JVB's (the stats_path option).
+    /// <c>/stats</c> Jicofo); a <c>/metrics</c> URL is Jicofo's on port 8888, Prosody's on 5280 and the JVB's on any other
+    /// port; any other path is a JVB's (the stats_path option).
     /// </summary>
     public static ComponentProfile ForUrl(Uri url)
     {

@@ -11,16 +11,17 @@ internal static class HelpText
             """
              - Jitsi statistics for Telegraf's inputs.execd
 
-            Finds the Jitsi components (JVB, Jicofo, Jigasi) and reads each one's statistics (the JVB's
-            /colibri/stats, or its /metrics where colibri is off), /about/health and /about/version, and
-            writes InfluxDB line protocol on stdout, one gather per newline on stdin (signal = "STDIN");
-            diagnostics go to stderr with E!/W!/I!/D! prefixes.
+            Finds the Jitsi components (JVB, Jicofo, Prosody, Jigasi) and reads each one's statistics
+            (the JVB's /colibri/stats, or its /metrics where colibri is off; Prosody's /metrics),
+            /about/health and /about/version, and writes InfluxDB line protocol on stdout, one gather
+            per newline on stdin (signal = "STDIN"); diagnostics go to stderr with E!/W!/I!/D! prefixes.
 
             Where: the static urls when set. Else Docker's running containers; a component Docker lists
             no container of (every component while Docker has not answered since the start) is looked
-            for on this host's 127.0.0.1 at its port (JVB 8080, Jicofo 8888, Jigasi 8788) and read
-            there only once it proves itself: its /about/version names it or its /metrics carries its
-            own families. A component in Docker is never also read through a port it publishes there.
+            for on this host's 127.0.0.1 at its port (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi
+            8788), read there only once it proves itself: its /about/version names it or its /metrics
+            carries its own families. A component in Docker is never also read through a port it
+            publishes there.
 
             Usage:
               execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)

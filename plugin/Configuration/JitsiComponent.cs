@@ -9,6 +9,9 @@ internal enum JitsiComponent
     /// <summary>Jicofo, the conference focus: /stats or /metrics on port 8888, written as jicofo_stats.</summary>
     Jicofo,
 
+    /// <summary>Prosody, the XMPP server: OpenMetrics text at /metrics on port 5280, written as Telegraf's inputs.prometheus writes it.</summary>
+    Prosody,
+
     /// <summary>Jigasi, the SIP gateway: /about/stats on port 8788, written as jigasi_stats.</summary>
     Jigasi,
 }

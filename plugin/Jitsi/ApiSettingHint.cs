@@ -36,6 +36,8 @@ internal static class ApiSettingHint
             // published port accepts and closes at once.
             (JitsiComponent.Jicofo, 0) => "Jicofo's REST API listens only inside its container unless JICOFO_ENABLE_REST=1 is set in docker-jitsi-meet's .env (jicofo.rest.host in jicofo.conf)",
             (JitsiComponent.Jicofo, 404) when metrics => "Jicofo's /metrics is off; enable it with jicofo.rest.prometheus.enabled = true in jicofo.conf",
+            (JitsiComponent.Prosody, 404) => "Prosody serves /metrics only with PROSODY_ENABLE_METRICS=true in docker-jitsi-meet's .env (the http_openmetrics module and statistics = \"internal\" in prosody.cfg.lua)",
+            (JitsiComponent.Prosody, 403) => "Prosody answers /metrics only to the addresses in PROSODY_METRICS_ALLOWED_CIDR (docker-jitsi-meet's .env, default 172.16.0.0/12; openmetrics_allow_cidr in prosody.cfg.lua): allow the address this plugin reads it from",
             (JitsiComponent.Jigasi, 0) => "Jigasi's REST API listens only inside its container unless JIGASI_ENABLE_REST=1 is set in docker-jitsi-meet's .env (org.jitsi.jigasi.rest.jetty.host in sip-communicator.properties)",
             _ => null,
         };

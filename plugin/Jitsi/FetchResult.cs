@@ -28,7 +28,11 @@ internal sealed class FetchResult
 
     public ReadOnlySpan<byte> Body => _buffer is null ? default : _buffer.AsSpan(_offset, _length);
 
-    public static FetchResult Succeeded(int status, byte[] buffer, int offset, int length) => new(status, buffer, offset, length, null);
+    /// <summary>The answer's Content-Type header as sent, or null when it sent none.</summary>
+    public string? ContentType { get; private init; }
+
+    public static FetchResult Succeeded(int status, byte[] buffer, int offset, int length, string? contentType = null) =>
+        new(status, buffer, offset, length, null) { ContentType = contentType };
 
     public static FetchResult Failed(FetchFailure failure) => new(0, null, 0, 0, failure);
 

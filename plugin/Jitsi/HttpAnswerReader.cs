@@ -119,7 +119,7 @@ internal sealed class HttpAnswerReader(long maxBodySize)
 
         return bodyLength > maxBodySize
             ? FetchResult.Failed(TooLarge("the answer is larger"), head.Status)
-            : FetchResult.Succeeded(head.Status, buffer, bodyStart, bodyLength);
+            : FetchResult.Succeeded(head.Status, buffer, bodyStart, bodyLength, head.ContentType);
     }
 
     private static bool LooksLikeHttp(ReadOnlySpan<byte> start) =>

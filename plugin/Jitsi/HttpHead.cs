@@ -3,8 +3,11 @@ using System.Text;
 
 namespace ExecdJvb.Jitsi;
 
-/// <summary>What the plugin needs of an HTTP/1.x answer's head: the status, its reason phrase and how the body is framed.</summary>
-internal readonly record struct HttpHead(int Status, string Reason, long? ContentLength, bool Chunked)
+/// <summary>
+/// What the plugin needs of an HTTP/1.x answer's head: the status, its reason phrase, how the body is framed and what it
+/// is (the Content-Type, which decides how a /metrics answer is read, as it does for Telegraf).
+/// </summary>
+internal readonly record struct HttpHead(int Status, string Reason, long? ContentLength, bool Chunked, string? ContentType = null)
 {
     /// <summary>Reads the status line and headers (each ending in CRLF, without the empty line that ends them).</summary>
     public static bool TryParse(ReadOnlySpan<byte> head, out HttpHead parsed)
@@ -28,6 +31,7 @@ internal readonly record struct HttpHead(int Status, string Reason, long? Conten
         string reason = statusLine.Length > 13 ? Encoding.ASCII.GetString(statusLine[13..]).Trim() : string.Empty;
         long? contentLength = null;
         bool chunked = false;
+        string? contentType = null;
         for (ReadOnlySpan<byte> rest = head[(lineEnd + 2)..]; !rest.IsEmpty;)
         {
             int end = rest.IndexOf("\r\n"u8);
@@ -54,10 +58,14 @@ internal readonly record struct HttpHead(int Status, string Reason, long? Conten
             {
                 chunked = Ascii.EqualsIgnoreCase(value, "chunked"u8);
             }
+            else if (Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
+            {
+                contentType = Encoding.Latin1.GetString(value);
+            }
         }
 
         // A chunked body's length is in its chunks, whatever a Content-Length says (RFC 9112, 6.3).
-        parsed = new HttpHead(status, reason, chunked ? null : contentLength, chunked);
+        parsed = new HttpHead(status, reason, chunked ? null : contentLength, chunked, contentType);
         return true;
     }
 }

@@ -51,8 +51,8 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
         Assert.Empty(stdout);
         Assert.Equal(
             [
-                "I! no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi), nor on this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Jigasi 8788)",
-                $"E! no Jitsi component answered (Docker at {_docker.Endpoint}, Jitsi = label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi; else this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Jigasi 8788))",
+                "I! no Jitsi container found (label com.docker.compose.service=jvb|jicofo|prosody|jigasi or image [*/]jitsi/jvb|jicofo|prosody|jigasi), nor on this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi 8788)",
+                $"E! no Jitsi component answered (Docker at {_docker.Endpoint}, Jitsi = label com.docker.compose.service=jvb|jicofo|prosody|jigasi or image [*/]jitsi/jvb|jicofo|prosody|jigasi; else this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi 8788))",
             ],
             stderr);
     }
@@ -107,7 +107,7 @@ public sealed partial class DiscoveryTests(DockerEngineFixture fixture) : IAsync
 
         await _docker.DockerAsync("rm", "-f", "wa-jitsi-jvb");
         await plugin.TriggerAsync();
-        Assert.Equal("I! JVB wa-jitsi-jvb is gone; no Jitsi container found (label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi), nor on this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Jigasi 8788)", await plugin.NextStderrLineAsync(Wait));
+        Assert.Equal("I! JVB wa-jitsi-jvb is gone; no Jitsi container found (label com.docker.compose.service=jvb|jicofo|prosody|jigasi or image [*/]jitsi/jvb|jicofo|prosody|jigasi), nor on this host's 127.0.0.1 (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi 8788)", await plugin.NextStderrLineAsync(Wait));
         for (int i = 0; i < 5; i++)
         {
             await plugin.TriggerAsync();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests;
 
@@ -13,6 +14,9 @@ public sealed class ComponentGatherTests : IAsyncDisposable
     private static readonly StubResponse HealthOk = new(200, "OK", [], "application/json");
 
     private readonly JvbHttpServer _server = new(StubResponse.NotFound());
+    /// <summary>The gather time of <see cref="_clock"/>, in nanoseconds.</summary>
+    private const long Timestamp = 1717243200000000000;
+
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly StringWriter _stderr = new();
 
@@ -165,6 +169,58 @@ public sealed class ComponentGatherTests : IAsyncDisposable
         Assert.Empty(await GatherTextAsync(url));
 
         Assert.Equal([$"W! JVB {url}: connection refused (is it running and listening on that port?)"], StderrLines());
+    }
+
+    [Theory]
+    [InlineData("application/openmetrics-text; version=0.0.4", true)]
+    [InlineData("text/plain; version=0.0.4; charset=utf-8", false)]
+    public async Task Prosodys_metrics_are_read_by_the_parser_Telegraf_chooses_by_their_Content_Type_and_its_host_label_is_kept(string contentType, bool openMetrics)
+    {
+        byte[] capture = TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt");
+        _server.Route("/metrics", new StubResponse(200, "OK", capture, contentType));
+        TargetTag[] tags = [new("container_name", "docker-jitsi-meet-prosody-1")];
+
+        string written = await GatherProsodyAsync(tags);
+
+        var expected = new LineProtocolWriter();
+        MapOutcome outcome = openMetrics
+            ? new OpenMetricsSchemaMapper().Map(capture, tags, Timestamp, expected)
+            : new PrometheusSchemaMapper().Map(capture, tags, Timestamp, expected);
+        Assert.True(outcome.Written);
+        Assert.Equal(Encoding.UTF8.GetString(expected.WrittenMemory.Span), written);
+        Assert.Contains("prosody_mod_c2s__connections,container_name=docker-jitsi-meet-prosody-1,host=meet.jitsi,", written, StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestsTo("/metrics"));
+        Assert.Equal(0, _server.RequestsTo("/about/health") + _server.RequestsTo("/about/version"));
+        Assert.Empty(StderrLines());
+    }
+
+    [Theory]
+    [InlineData("metrics-0.12.3-403", 403, "Forbidden", "PROSODY_METRICS_ALLOWED_CIDR")]
+    [InlineData("metrics-0.12.3-module-not-loaded-404", 404, "Not Found", "PROSODY_ENABLE_METRICS=true")]
+    public async Task A_Prosody_that_refuses_its_metrics_says_once_which_setting_opens_them(string capture, int status, string reason, string setting)
+    {
+        _server.Route("/metrics", new StubResponse(status, reason, TestData.Bytes("prosody", capture + ".html"), "text/html; charset=utf-8"));
+
+        Assert.Empty(await GatherProsodyAsync([new("container_name", "docker-jitsi-meet-prosody-1")]));
+
+        string warning = Assert.Single(StderrLines());
+        Assert.StartsWith($"W! Prosody docker-jitsi-meet-prosody-1: HTTP {status} {reason}: Prosody ", warning, StringComparison.Ordinal);
+        Assert.Contains(setting, warning, StringComparison.Ordinal);
+    }
+
+    private async Task<string> GatherProsodyAsync(TargetTag[] tags)
+    {
+        var log = new StderrLog(_stderr, debug: false);
+        var targets = new SettableTargets
+        {
+            Current = [new ComponentTarget(ComponentProfile.Prosody, "docker-jitsi-meet-prosody-1", new Uri($"{_server.BaseUrl}/metrics"), tags, "prosody-id", "test")],
+        };
+        var gatherer = new Gatherer(targets, new BlockingHttpClient(TimeSpan.FromSeconds(5), 1024 * 1024), new PluginSettings(), new TargetStateLog(log), log, _clock);
+        string written = await Task.Run(() => Encoding.UTF8.GetString(gatherer.Gather(CancellationToken.None).Span));
+
+        // The found line is the reader's, said when a discovered component appears.
+        _stderr.GetStringBuilder().Replace("I! found Prosody docker-jitsi-meet-prosody-1 at " + $"{_server.BaseUrl}/metrics (test)\n", string.Empty);
+        return written;
     }
 
     private async Task<IReadOnlyList<DecodedPoint>> GatherAsync(string url, bool tagVersion = true) =>

@@ -37,6 +37,6 @@ public sealed class ComponentProfileTests
 
         Assert.Equal([JitsiComponent.Jvb], jvbOnly.Selection.Components);
         ConfigurationException refused = Assert.Throws<ConfigurationException>(() => SettingsLoader.Load(CommandLine.Parse(["--components", "jvb,web"]), new Hashtable()));
-        Assert.Equal("invalid components entry \"web\": expected jvb, jicofo, jigasi", refused.Message);
+        Assert.Equal("invalid components entry \"web\": expected jvb, jicofo, prosody, jigasi", refused.Message);
     }
 }

@@ -143,7 +143,7 @@ public sealed class ConfigurationTests : IDisposable
         PluginSettings labelled = SettingsLoader.Load(CommandLine.Parse(["--container_label_include", "role=bridge,tier=media"]), new Hashtable());
         PluginSettings imaged = SettingsLoader.Load(CommandLine.Parse(["--container_image_include", "myorg/videobridge"]), new Hashtable());
 
-        Assert.Equal("label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi", builtIn.Selection.ToString());
+        Assert.Equal("label com.docker.compose.service=jvb|jicofo|prosody|jigasi or image [*/]jitsi/jvb|jicofo|prosody|jigasi", builtIn.Selection.ToString());
         Assert.Equal("label role=bridge or tier=media", labelled.Selection.ToString());
         Assert.Equal("image myorg/videobridge", imaged.Selection.ToString());
     }

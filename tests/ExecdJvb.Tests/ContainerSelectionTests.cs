@@ -62,7 +62,7 @@ public sealed class ContainerSelectionTests
     public void Its_description_names_every_rule_for_the_no_jvb_found_line()
     {
         Assert.Equal("label com.docker.compose.service=jvb or image jitsi/jvb or */jitsi/jvb", BuiltIn.ToString());
-        Assert.Equal("label com.docker.compose.service=jvb|jicofo|jigasi or image [*/]jitsi/jvb|jicofo|jigasi", ContainerSelection.BuiltIn.ToString());
+        Assert.Equal("label com.docker.compose.service=jvb|jicofo|prosody|jigasi or image [*/]jitsi/jvb|jicofo|prosody|jigasi", ContainerSelection.BuiltIn.ToString());
     }
 
     [Theory]

@@ -46,6 +46,7 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
     [Theory]
     [InlineData("jvb", "jvb-metrics", "metrics-master.txt")]
     [InlineData("jicofo", "jicofo", "metrics-master.txt")]
+    [InlineData("prosody", "prosody", "metrics-0.12.3-openmetrics.txt")]
     public void A_component_without_about_version_proves_itself_by_its_own_metric_families(string key, string folder, string file)
     {
         _server.Route("/metrics", new StubResponse(200, "OK", TestData.Bytes(folder, file), "text/plain; version=0.0.4"));
