@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using ExecdJvb.Configuration;
@@ -38,6 +39,8 @@ internal sealed class Gatherer
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
+    private readonly GatherTally? _tally;
+    private readonly bool _reportUnreachable;
     private long _timestamp;
 
     public Gatherer(ITargetSource targets, BlockingHttpClient client, PluginSettings settings, TargetStateLog states, StderrLog log, TimeProvider time)
@@ -55,26 +58,40 @@ internal sealed class Gatherer
         _jicofo = new StatsMapper(ComponentProfile.Jicofo.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _jigasi = new StatsMapper(ComponentProfile.Jigasi.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _metrics = new MetricsStatsMapper(settings.Measurement, settings.JsonStringFields, ComponentReading.HealthyField);
+        _reportUnreachable = settings.ReportUnreachable;
+        _tally = settings.SelfMeasurement is { } self ? new GatherTally(self, targets is StaticTargets ? "urls" : "discovery") : null;
     }
 
     public ReadOnlyMemory<byte> Gather(CancellationToken stopping)
     {
         _batch.Clear();
+        long started = Stopwatch.GetTimestamp();
         DateTimeOffset now = _time.GetUtcNow();
+        _tally?.Start();
 
         // One timestamp per gather, as Telegraf gives all metrics of one interval the same time.
         _timestamp = (now - DateTimeOffset.UnixEpoch).Ticks * 100;
 
+        IReadOnlyList<ComponentTarget>? targets = _targets.GetTargets(stopping);
+        _tally?.Docker(_targets.DockerAnswered);
+
         // No list (Docker did not answer): what is known of the components is kept for when it answers again.
-        if (_targets.GetTargets(stopping) is not { } targets)
+        if (targets is not null)
         {
-            return ReadOnlyMemory<byte>.Empty;
+            _reader.Track(targets, _targets.NoneFound);
+            _tally?.Found(targets.Count);
+            ReadAll(targets, now, stopping);
         }
 
-        _reader.Track(targets, _targets.NoneFound);
+        _tally?.Write(_batch, Stopwatch.GetElapsedTime(started).TotalSeconds, _timestamp);
+        return _batch.WrittenMemory;
+    }
+
+    private void ReadAll(IReadOnlyList<ComponentTarget> targets, DateTimeOffset now, CancellationToken stopping)
+    {
         if (targets.Count == 0)
         {
-            return ReadOnlyMemory<byte>.Empty;
+            return;
         }
 
         var readings = new ComponentReading[targets.Count];
@@ -99,7 +116,8 @@ internal sealed class Gatherer
 
             for (int i = 0; i < targets.Count; i++)
             {
-                Write(targets[i], readings[i]);
+                TargetOutcome outcome = Write(targets[i], readings[i]);
+                _tally?.Add(outcome);
             }
         }
         finally
@@ -109,11 +127,9 @@ internal sealed class Gatherer
                 reading?.Release();
             }
         }
-
-        return _batch.WrittenMemory;
     }
 
-    private void Write(ComponentTarget target, ComponentReading reading)
+    private TargetOutcome Write(ComponentTarget target, ComponentReading reading)
     {
         string name = target.Name;
         JitsiComponent component = target.Profile.Component;
@@ -135,12 +151,16 @@ internal sealed class Gatherer
             }
 
             _states.Failed(name, failure.Cause, $"{target.Profile.Name} {name}: {failure.Message}");
-            if (!prometheus)
+
+            // On request, a component found but silent is healthy=0 in its own measurement, so an alert can tell it
+            // from the plugin or Telegraf being down; Prosody has no measurement of its own to write it in.
+            double healthy = reading.Silent && _reportUnreachable && target.Profile.JsonStatsPath is not null ? 0 : reading.Healthy;
+            if (!prometheus || reading.Silent)
             {
-                WriteHealthPoint(measurement, reading.Tags, reading.Healthy);
+                WriteHealthPoint(measurement, reading.Tags, healthy);
             }
 
-            return;
+            return OutcomeOf(failure);
         }
 
         ReadOnlySpan<byte> body = reading.Stats!.Body;
@@ -173,7 +193,7 @@ internal sealed class Gatherer
                 WriteHealthPoint(measurement, reading.Tags, reading.Healthy);
             }
 
-            return;
+            return TargetOutcome.Unreadable;
         }
 
         if (outcome.SkippedValues > 0)
@@ -182,6 +202,22 @@ internal sealed class Gatherer
         }
 
         _states.Succeeded(name, $"{target.Profile.Name} {name} answers again");
+        return TargetOutcome.Answered;
+    }
+
+    /// <summary>The kind of a failure, from its cause; for a JVB asked both endpoints, the last one asked.</summary>
+    private static TargetOutcome OutcomeOf(FetchFailure failure)
+    {
+        string cause = failure.Cause;
+        int last = cause.LastIndexOf("metrics-", StringComparison.Ordinal);
+        cause = last >= 0 ? cause[(last + "metrics-".Length)..] : cause;
+        return cause switch
+        {
+            "refused" or "timeout" or "unreachable" or "dns" or "closed" or "broken" or "tls" => TargetOutcome.NoConnection,
+            _ when cause.StartsWith("socket-", StringComparison.Ordinal) => TargetOutcome.NoConnection,
+            _ when cause.StartsWith("http-", StringComparison.Ordinal) => TargetOutcome.HttpStatus,
+            _ => TargetOutcome.Unreadable,
+        };
     }
 
     /// <summary>The healthy field alone with the component's tags: for the prometheus schema, and for one whose stats gave nothing.</summary>

@@ -34,6 +34,8 @@ internal static class OptionCatalog
         new("poll_interval", "0s", "also gather on this timer, for signal = \"none\" (0s = only on stdin newlines)"),
         new("tag_keys", "(none)", "globs of flattened JSON keys written as tags, as in Telegraf's json parser"),
         new("json_string_fields", "(none)", "globs of flattened JSON keys whose strings or booleans are kept as fields"),
+        new("report_unreachable", "false", "a component found (a running container, a listed URL) that gives no answer at all writes healthy=0 in its measurement with its usual tags (JVB, Jicofo, Jigasi)"),
+        new("self_measurement", "(none)", "write one point per gather about the plugin itself in this measurement (e.g. execd_jvb): targets found and answered, failures by kind, gather time, whether Docker answered"),
         new("debug", "false", "also write D! lines (repeated failures, skipped values)"),
     ];
 

@@ -62,4 +62,10 @@ internal sealed class PluginOptions
 
     [ConfigurationKeyName("loopback")]
     public string? Loopback { get; set; }
+
+    [ConfigurationKeyName("report_unreachable")]
+    public string? ReportUnreachable { get; set; }
+
+    [ConfigurationKeyName("self_measurement")]
+    public string? SelfMeasurement { get; set; }
 }

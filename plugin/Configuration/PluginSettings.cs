@@ -32,6 +32,12 @@ internal sealed record PluginSettings
 
     public bool Debug { get; init; }
 
+    /// <summary>Whether a component found but giving no answer at all writes healthy=0 in its measurement.</summary>
+    public bool ReportUnreachable { get; init; }
+
+    /// <summary>The measurement of the plugin's own point per gather, or null for none.</summary>
+    public string? SelfMeasurement { get; init; }
+
     /// <summary>Whether a component Docker lists no container of is looked for on this host's loopback.</summary>
     public bool Loopback { get; init; } = true;
 

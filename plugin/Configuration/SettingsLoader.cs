@@ -50,6 +50,8 @@ internal static class SettingsLoader
             JsonStringFields = Globs("json_string_fields", ReadList(root, "json_string_fields")),
             Debug = Boolean("debug", options.Debug),
             Loopback = Boolean("loopback", options.Loopback, fallback: defaults.Loopback),
+            ReportUnreachable = Boolean("report_unreachable", options.ReportUnreachable),
+            SelfMeasurement = string.IsNullOrWhiteSpace(options.SelfMeasurement) ? null : Measurement(options.SelfMeasurement, "self_measurement"),
             Source = Source(options.Source),
             MetricsSchema = Schema(options.MetricsSchema),
             TagVersion = Boolean("tag_version", options.TagVersion, fallback: defaults.TagVersion),
@@ -243,13 +245,13 @@ internal static class SettingsLoader
         [.. entries.Select(entry => ContainerSelection.TryParseLabel(entry)
             ?? throw new ConfigurationException($"invalid container_label_include \"{entry}\": expected key=value, such as {ContainerSelection.DefaultLabelInclude[0]}"))];
 
-    private static string Measurement(string value)
+    private static string Measurement(string value, string key = "measurement")
     {
         // The writer's rule, the one place that knows which names line protocol carries unchanged.
         byte[] name = System.Text.Encoding.UTF8.GetBytes(value);
         if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl) || LineProtocolWriter.TrimName(name).Length != name.Length || !LineProtocolWriter.IsMeasurementName(name))
         {
-            throw new ConfigurationException($"invalid measurement \"{value}\": expected a name such as jitsi_stats (no control characters, not starting with # or ending in a backslash)");
+            throw new ConfigurationException($"invalid {key} \"{value}\": expected a name such as {(key == "measurement" ? "jitsi_stats" : "execd_jvb")} (no control characters, not starting with # or ending in a backslash)");
         }
 
         return value;

@@ -44,5 +44,7 @@ internal sealed class DeploymentTargets(DockerTargets docker, LoopbackTargets lo
         return local.Count == 0 ? fromDocker : [.. fromDocker, .. local];
     }
 
+    public bool? DockerAnswered => docker.DockerAnswered;
+
     public void Unanswered(ComponentTarget target) => loopback.Unanswered(target);
 }

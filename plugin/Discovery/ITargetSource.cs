@@ -14,6 +14,9 @@ internal interface ITargetSource
     /// <summary>The components there are now, or null when the source could not tell this time (it has said why).</summary>
     IReadOnlyList<ComponentTarget>? GetTargets(CancellationToken cancellationToken);
 
+    /// <summary>Whether Docker answered this gather's list, or null for a source that does not ask Docker.</summary>
+    bool? DockerAnswered => null;
+
     /// <summary>Told after a gather when one of its components gave no answer at all (refused, timed out).</summary>
     void Unanswered(ComponentTarget target)
     {

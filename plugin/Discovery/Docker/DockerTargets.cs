@@ -60,6 +60,9 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     /// <summary>Whether Docker has answered since the plugin started.</summary>
     public bool Answered => _answered;
 
+    /// <summary>Whether Docker answered the last list request.</summary>
+    public bool? DockerAnswered { get; private set; }
+
     private bool Optional { get; }
 
     /// <summary>The containers found by the last gather, with how their address was chosen (for --discover).</summary>
@@ -92,6 +95,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            DockerAnswered = false;
             (string cause, string message) = DockerFailure.Describe(ex, _endpoint, _timeout);
             if (_dockerFailure != cause)
             {
@@ -115,6 +119,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         }
 
         _answered = true;
+        DockerAnswered = true;
         if (_dockerFailure is not null)
         {
             _log.Info($"Docker at {UrlText.Redacted(_endpoint)} answers again");

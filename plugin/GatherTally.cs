@@ -1,0 +1,65 @@
+using System.Text;
+using ExecdJvb.LineProtocol;
+
+namespace ExecdJvb;
+
+/// <summary>
+/// The plugin's own point for one gather (the self_measurement option): how many components were found and answered,
+/// the failures by kind, how long the gather took and whether Docker answered. Every field is a float, always, so each
+/// keeps one type in InfluxDB whatever the gather gave.
+/// </summary>
+internal sealed class GatherTally(string measurement, string source)
+{
+    private static readonly byte[] SourceKey = "source"u8.ToArray();
+    private static readonly byte[] TargetsFound = "targets_found"u8.ToArray();
+    private static readonly byte[] TargetsAnswered = "targets_answered"u8.ToArray();
+    private static readonly byte[] FailuresDocker = "failures_docker"u8.ToArray();
+    private static readonly byte[] FailuresConnect = "failures_connect"u8.ToArray();
+    private static readonly byte[] FailuresHttp = "failures_http"u8.ToArray();
+    private static readonly byte[] FailuresUnreadable = "failures_unreadable"u8.ToArray();
+    private static readonly byte[] GatherSeconds = "gather_seconds"u8.ToArray();
+    private static readonly byte[] DockerAnsweredField = "docker_answered"u8.ToArray();
+
+    private readonly byte[] _measurement = Encoding.UTF8.GetBytes(measurement);
+    private readonly byte[] _source = Encoding.UTF8.GetBytes(source);
+    private readonly int[] _outcomes = new int[Enum.GetValues<TargetOutcome>().Length];
+    private int _found;
+    private bool? _dockerAnswered;
+
+    public void Start()
+    {
+        Array.Clear(_outcomes);
+        _found = 0;
+        _dockerAnswered = null;
+    }
+
+    /// <summary>Whether Docker answered this gather's list; null where Docker is not asked (static urls).</summary>
+    public void Docker(bool? answered) => _dockerAnswered = answered;
+
+    public void Found(int count) => _found = count;
+
+    public void Add(TargetOutcome outcome) => _outcomes[(int)outcome]++;
+
+    public void Write(LineProtocolWriter batch, double seconds, long timestamp)
+    {
+        if (!batch.BeginLine(_measurement, distinctFieldKeys: true))
+        {
+            return;
+        }
+
+        batch.AddTag(SourceKey, _source);
+        batch.AddField(TargetsFound, _found);
+        batch.AddField(TargetsAnswered, _outcomes[(int)TargetOutcome.Answered]);
+        batch.AddField(FailuresDocker, _dockerAnswered == false ? 1 : 0);
+        batch.AddField(FailuresConnect, _outcomes[(int)TargetOutcome.NoConnection]);
+        batch.AddField(FailuresHttp, _outcomes[(int)TargetOutcome.HttpStatus]);
+        batch.AddField(FailuresUnreadable, _outcomes[(int)TargetOutcome.Unreadable]);
+        batch.AddField(GatherSeconds, seconds);
+        if (_dockerAnswered is { } answered)
+        {
+            batch.AddField(DockerAnsweredField, answered ? 1 : 0);
+        }
+
+        batch.EndLine(timestamp);
+    }
+}
