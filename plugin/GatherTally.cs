@@ -1,11 +1,12 @@
 using System.Text;
+using ExecdJvb.Configuration;
 using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb;
 
 /// <summary>
-/// The plugin's own point for one gather (the self_measurement option): how many components were found and answered,
-/// the failures by kind, how long the gather took and whether Docker answered. Every field is a float, always, so each
+/// The plugin's own point for one gather (the self_measurement option): how many components were found and answered
+/// (and of them, JVBs), the failures by kind, how long the gather took and whether Docker answered. Every field is a float, always, so each
 /// keeps one type in InfluxDB whatever the gather gave.
 /// </summary>
 internal sealed class GatherTally(string measurement, string source)
@@ -13,6 +14,8 @@ internal sealed class GatherTally(string measurement, string source)
     private static readonly byte[] SourceKey = "source"u8.ToArray();
     private static readonly byte[] TargetsFound = "targets_found"u8.ToArray();
     private static readonly byte[] TargetsAnswered = "targets_answered"u8.ToArray();
+    private static readonly byte[] JvbsFound = "jvbs_found"u8.ToArray();
+    private static readonly byte[] JvbsAnswered = "jvbs_answered"u8.ToArray();
     private static readonly byte[] FailuresDocker = "failures_docker"u8.ToArray();
     private static readonly byte[] FailuresConnect = "failures_connect"u8.ToArray();
     private static readonly byte[] FailuresHttp = "failures_http"u8.ToArray();
@@ -24,12 +27,16 @@ internal sealed class GatherTally(string measurement, string source)
     private readonly byte[] _source = Encoding.UTF8.GetBytes(source);
     private readonly int[] _outcomes = new int[Enum.GetValues<TargetOutcome>().Length];
     private int _found;
+    private int _jvbsFound;
+    private int _jvbsAnswered;
     private bool? _dockerAnswered;
 
     public void Start()
     {
         Array.Clear(_outcomes);
         _found = 0;
+        _jvbsFound = 0;
+        _jvbsAnswered = 0;
         _dockerAnswered = null;
     }
 
@@ -38,7 +45,16 @@ internal sealed class GatherTally(string measurement, string source)
 
     public void Found(int count) => _found = count;
 
-    public void Add(TargetOutcome outcome) => _outcomes[(int)outcome]++;
+    /// <summary>One component's outcome; the JVBs are also counted apart, as the bridges are what an operator alerts on first.</summary>
+    public void Add(JitsiComponent component, TargetOutcome outcome)
+    {
+        _outcomes[(int)outcome]++;
+        if (component == JitsiComponent.Jvb)
+        {
+            _jvbsFound++;
+            _jvbsAnswered += outcome == TargetOutcome.Answered ? 1 : 0;
+        }
+    }
 
     public void Write(LineProtocolWriter batch, double seconds, long timestamp)
     {
@@ -50,6 +66,8 @@ internal sealed class GatherTally(string measurement, string source)
         batch.AddTag(SourceKey, _source);
         batch.AddField(TargetsFound, _found);
         batch.AddField(TargetsAnswered, _outcomes[(int)TargetOutcome.Answered]);
+        batch.AddField(JvbsFound, _jvbsFound);
+        batch.AddField(JvbsAnswered, _jvbsAnswered);
         batch.AddField(FailuresDocker, _dockerAnswered == false ? 1 : 0);
         batch.AddField(FailuresConnect, _outcomes[(int)TargetOutcome.NoConnection]);
         batch.AddField(FailuresHttp, _outcomes[(int)TargetOutcome.HttpStatus]);

@@ -117,7 +117,7 @@ internal sealed class Gatherer
             for (int i = 0; i < targets.Count; i++)
             {
                 TargetOutcome outcome = Write(targets[i], readings[i]);
-                _tally?.Add(outcome);
+                _tally?.Add(targets[i].Profile.Component, outcome);
             }
         }
         finally

@@ -57,15 +57,20 @@ public sealed class SelfMeasurementTests : IAsyncDisposable
         string[] urls = [_answering.StatsUrl, _silent.StatsUrl, _notFound.StatsUrl, _html.StatsUrl];
 
         string written = await GatherAsync(urls, new PluginSettings { SelfMeasurement = "execd_jvb" });
+        string withJicofo = await GatherAsync([.. urls, $"http://127.0.0.1:{_answering.Port}/stats"], new PluginSettings { SelfMeasurement = "execd_jvb" });
 
         DecodedPoint self = LineProtocolDecoder.Decode(written).Single(point => point.Measurement == "execd_jvb");
         Assert.Equal([new("source", "urls")], self.Tags);
         Assert.Equal(
-            ["targets_found", "targets_answered", "failures_docker", "failures_connect", "failures_http", "failures_unreadable", "gather_seconds"],
+            ["targets_found", "targets_answered", "jvbs_found", "jvbs_answered", "failures_docker", "failures_connect", "failures_http", "failures_unreadable", "gather_seconds"],
             self.Fields.Select(field => field.Key));
-        Assert.Equal([4.0, 1.0, 0.0, 1.0, 1.0, 1.0], self.Fields.Take(6).Select(field => field.Value));
-        Assert.InRange((double)self.Fields[6].Value, 0.0, 30.0);
+        Assert.Equal([4.0, 1.0, 4.0, 1.0, 0.0, 1.0, 1.0, 1.0], self.Fields.Take(8).Select(field => field.Value));
+        Assert.InRange((double)self.Fields[8].Value, 0.0, 30.0);
         Assert.Single(LineProtocolDecoder.Decode(written), point => point.Measurement == "jitsi_stats");
+
+        // A Jicofo that answers counts among the targets, not among the JVBs.
+        DecodedPoint both = LineProtocolDecoder.Decode(withJicofo).Single(point => point.Measurement == "execd_jvb");
+        Assert.Equal([5.0, 2.0, 4.0, 1.0], both.Fields.Take(4).Select(field => field.Value));
     }
 
     [Fact]
