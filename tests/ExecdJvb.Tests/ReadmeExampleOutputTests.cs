@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using System.Text.RegularExpressions;
+using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Tests;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using ExecdJvb.Tests.Integration;
 
-namespace ExecdJvb.Tests;
+namespace ExecdJvb.Tests.Integration;
 
 /// <summary>A Markdown file of the repository, read by the tests that hold its text to the code: its sections and fenced blocks.</summary>
 internal sealed partial class MarkdownFile(string text)
