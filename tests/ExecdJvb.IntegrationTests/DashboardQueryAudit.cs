@@ -3,63 +3,98 @@ using System.Text.Json;
 namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
-/// Runs every query of a dashboard against a jitsi_stats database fed with known JVBs, with the variables set
-/// as a user would set them and substituted as Grafana does (<see cref="GrafanaInfluxQl"/>), and lists what a
-/// user would see go wrong: a variable listing the wrong names, a panel empty for a JVB that reports its field,
-/// a panel showing numbers other than the JVB's, or a panel for a field one era lacks that does not say so.
-/// Each panel query must select one field and group by "host" and "container_name" (one series per JVB).
+/// Runs every query of one kind of component on a dashboard (the targets reading its measurement) against a database
+/// fed with known components, with the variables set as a user would set them and substituted as Grafana does
+/// (<see cref="GrafanaInfluxQl"/>), and lists what a user would see go wrong: a variable listing the wrong names, a
+/// panel empty for a component that reports its field, a panel showing numbers other than the component's, or a
+/// panel for a field one source (a JVB era) lacks that does not say so. Each panel query must select one field and
+/// group by "host" and "container_name" (one series per component). The <c>server</c> variable picks hosts; the
+/// row's own variable (<c>jvb</c>, <c>jicofo</c>) the containers on them.
 /// </summary>
-internal sealed class DashboardQueryAudit(InfluxDb influx, IReadOnlyList<FedJvb> fed, GrafanaTimeRange range)
+internal sealed class DashboardQueryAudit
 {
+    private readonly InfluxDb _influx;
+    private readonly GrafanaTimeRange _range;
+    private readonly string _measurement;
+    private readonly string _variableName;
+    private readonly string _kind;
+    private readonly bool _serversAreTheseHosts;
+    private readonly IReadOnlyList<Fed> _fed;
+
+    private DashboardQueryAudit(InfluxDb influx, GrafanaTimeRange range, string measurement, string variableName, string kind, bool serversAreTheseHosts, IReadOnlyList<Fed> fed)
+    {
+        _influx = influx;
+        _range = range;
+        _measurement = measurement;
+        _variableName = variableName;
+        _kind = kind;
+        _serversAreTheseHosts = serversAreTheseHosts;
+        _fed = fed;
+    }
+
+    /// <summary>The jitsi_stats panels; the server variable lists exactly these JVBs' hosts.</summary>
+    public static DashboardQueryAudit ForJvbs(InfluxDb influx, IReadOnlyList<FedJvb> jvbs, GrafanaTimeRange range) =>
+        new(influx, range, "jitsi_stats", "jvb", "JVB era", serversAreTheseHosts: true,
+            [.. jvbs.Select(jvb => new Fed(jvb.ToString(), jvb.Host, jvb.ContainerName, jvb.Era.Fixture, jvb.Era.Fields, jvb.Era.NotReportedNote))]);
+
+    /// <summary>The jicofo_stats panels; the server variable (JVB hosts) must list these Jicofos' hosts among others.</summary>
+    public static DashboardQueryAudit ForJicofos(InfluxDb influx, IReadOnlyList<FedJicofo> jicofos, GrafanaTimeRange range) =>
+        new(influx, range, "jicofo_stats", "jicofo", "Jicofo payload", serversAreTheseHosts: false,
+            [.. jicofos.Select(jicofo => new Fed(jicofo.ToString(), jicofo.Host, jicofo.ContainerName, jicofo.Payload, jicofo.Fields, $"Not reported by {jicofo.Payload}"))]);
+
     public int QueriesRun { get; private set; }
 
-    private IReadOnlyList<string> Hosts => [.. fed.Select(jvb => jvb.Host).Distinct().Order(StringComparer.Ordinal)];
+    /// <summary>The dashboard's targets this audit covers: those reading its measurement.</summary>
+    public IReadOnlyList<GrafanaTarget> TargetsOf(GrafanaDashboard dashboard) => [.. dashboard.Targets.Where(target => target.Measurement == _measurement)];
 
-    private IReadOnlyList<string> Containers => [.. fed.Select(jvb => jvb.ContainerName).Where(name => name.Length > 0).Distinct().Order(StringComparer.Ordinal)];
+    private IReadOnlyList<string> Hosts => [.. _fed.Select(one => one.Host).Distinct().Order(StringComparer.Ordinal)];
 
-    /// <summary><c>server</c> lists every host; <c>jvb</c> lists the containers of the servers picked.</summary>
+    private IReadOnlyList<string> Containers => [.. _fed.Select(one => one.ContainerName).Where(name => name.Length > 0).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary><c>server</c> lists every host; the row's variable lists the containers of the servers picked.</summary>
     public async Task<IReadOnlyList<string>> CheckVariablesAsync(GrafanaDashboard dashboard)
     {
         var problems = new List<string>();
         GrafanaVariable server = dashboard.Variable("server");
-        GrafanaVariable jvb = dashboard.Variable("jvb");
+        GrafanaVariable component = dashboard.Variable(_variableName);
         IReadOnlyList<string> servers = await OptionsAsync(server.Query, [], problems);
-        Expect(problems, $"server lists {Join(servers)} instead of {Join(Hosts)}", servers.SequenceEqual(Hosts));
+        Expect(problems, $"server lists {Join(servers)} instead of {(_serversAreTheseHosts ? "" : "at least ")}{Join(Hosts)}",
+            _serversAreTheseHosts ? servers.SequenceEqual(Hosts) : Hosts.All(servers.Contains));
 
         foreach (VariableSelection picked in ServerSelections(server, servers))
         {
-            IReadOnlyList<string> expected = [.. fed.Where(jvb => Covers(picked, jvb.Host)).Select(jvb => jvb.ContainerName)
+            IReadOnlyList<string> expected = [.. _fed.Where(one => Covers(picked, one.Host)).Select(one => one.ContainerName)
                 .Where(name => name.Length > 0).Distinct().Order(StringComparer.Ordinal)];
-            IReadOnlyList<string> listed = await OptionsAsync(jvb.Query, [picked], problems);
-            Expect(problems, $"jvb with {picked} lists {Join(listed)} instead of {Join(expected)}", listed.SequenceEqual(expected));
+            IReadOnlyList<string> listed = await OptionsAsync(component.Query, [picked], problems);
+            Expect(problems, $"{_variableName} with {picked} lists {Join(listed)} instead of {Join(expected)}", listed.SequenceEqual(expected));
         }
 
         return problems;
     }
 
-    /// <summary>Every panel query, for "All", for each JVB picked alone and for every name ticked.</summary>
+    /// <summary>Every panel query of the measurement, for "All", for each component picked alone and for every name ticked.</summary>
     public async Task<IReadOnlyList<string>> CheckTargetsAsync(GrafanaDashboard dashboard)
     {
         var problems = new List<string>();
         GrafanaVariable server = dashboard.Variable("server");
-        GrafanaVariable jvb = dashboard.Variable("jvb");
+        GrafanaVariable component = dashboard.Variable(_variableName);
         IReadOnlyList<string> servers = await OptionsAsync(server.Query, [], problems);
         VariableSelection allServers = VariableSelection.All(server, servers);
-        var scenarios = new List<(IReadOnlyList<VariableSelection> Selections, IReadOnlyList<FedJvb> Shown)>
+        var scenarios = new List<(IReadOnlyList<VariableSelection> Selections, IReadOnlyList<Fed> Shown)>
         {
-            ([allServers, VariableSelection.All(jvb, await OptionsAsync(jvb.Query, [allServers], problems))], fed),
-            ([VariableSelection.Of(server, [.. Hosts]), VariableSelection.Of(jvb, [.. Containers])], [.. fed.Where(one => one.ContainerName.Length > 0)]),
+            ([allServers, VariableSelection.All(component, await OptionsAsync(component.Query, [allServers], problems))], _fed),
+            ([VariableSelection.Of(server, [.. Hosts]), VariableSelection.Of(component, [.. Containers])], [.. _fed.Where(one => one.ContainerName.Length > 0)]),
         };
-        foreach (FedJvb one in fed)
+        foreach (Fed one in _fed)
         {
             VariableSelection host = VariableSelection.Of(server, one.Host);
             VariableSelection container = one.ContainerName.Length > 0
-                ? VariableSelection.Of(jvb, one.ContainerName)
-                : VariableSelection.All(jvb, await OptionsAsync(jvb.Query, [host], problems));
+                ? VariableSelection.Of(component, one.ContainerName)
+                : VariableSelection.All(component, await OptionsAsync(component.Query, [host], problems));
             scenarios.Add(([host, container], [one]));
         }
 
-        foreach (GrafanaTarget target in dashboard.Targets)
+        foreach (GrafanaTarget target in TargetsOf(dashboard))
         {
             if (target.Fields is not [string field])
             {
@@ -67,26 +102,26 @@ internal sealed class DashboardQueryAudit(InfluxDb influx, IReadOnlyList<FedJvb>
                 continue;
             }
 
-            ColibriEra[] eras = [.. fed.Select(one => one.Era).Distinct()];
-            Expect(problems, $"{target}: no JVB era reports {field}", eras.Any(era => era.Fields.ContainsKey(field)));
-            foreach (ColibriEra lacking in eras.Where(era => !era.Fields.ContainsKey(field)))
+            Fed[] sources = [.. _fed.DistinctBy(one => one.Source)];
+            Expect(problems, $"{target}: no {_kind} reports {field}", sources.Any(source => source.Fields.ContainsKey(field)));
+            foreach (Fed lacking in sources.Where(source => !source.Fields.ContainsKey(field)))
             {
-                Expect(problems, $"{target}: {field} is missing from {lacking.Fixture}, and the panel description does not say \"{lacking.NotReportedNote}\"",
+                Expect(problems, $"{target}: {field} is missing from {lacking.Source}, and the panel description does not say \"{lacking.NotReportedNote}\"",
                     target.PanelDescription.Contains(lacking.NotReportedNote, StringComparison.Ordinal));
             }
 
-            foreach ((IReadOnlyList<VariableSelection> selections, IReadOnlyList<FedJvb> shown) in scenarios)
+            foreach ((IReadOnlyList<VariableSelection> selections, IReadOnlyList<Fed> shown) in scenarios)
             {
-                await CheckTargetAsync(target, field, selections, [.. shown.Where(one => one.Era.Fields.ContainsKey(field))], problems);
+                await CheckTargetAsync(target, field, selections, [.. shown.Where(one => one.Fields.ContainsKey(field))], problems);
             }
         }
 
         return problems;
     }
 
-    private async Task CheckTargetAsync(GrafanaTarget target, string field, IReadOnlyList<VariableSelection> selections, IReadOnlyList<FedJvb> expected, List<string> problems)
+    private async Task CheckTargetAsync(GrafanaTarget target, string field, IReadOnlyList<VariableSelection> selections, IReadOnlyList<Fed> expected, List<string> problems)
     {
-        string query = GrafanaInfluxQl.Interpolate(target.Query, selections, range);
+        string query = GrafanaInfluxQl.Interpolate(target.Query, selections, _range);
         string where = $"{target} with {string.Join(", ", selections)} ({query})";
         IReadOnlyList<(string Host, string Container, double[] Values)> series;
         try
@@ -109,8 +144,8 @@ internal sealed class DashboardQueryAudit(InfluxDb influx, IReadOnlyList<FedJvb>
 
         foreach ((string host, string container, double[] values) in series.Where(one => one.Values.Length > 0))
         {
-            double reported = expected.Single(one => one.Host == host && one.ContainerName == container).Era.Fields[field];
-            Expect(problems, $"{where}: {host}/{container} shows {Join(values.Select(value => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}, the JVB reports {field}={reported:R}",
+            double reported = expected.Single(one => one.Host == host && one.ContainerName == container).Fields[field];
+            Expect(problems, $"{where}: {host}/{container} shows {Join(values.Select(value => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}, its source reports {field}={reported:R}",
                 values.All(value => Math.Abs(value - reported) <= 1e-9 * Math.Max(1, Math.Abs(reported))));
         }
     }
@@ -118,11 +153,11 @@ internal sealed class DashboardQueryAudit(InfluxDb influx, IReadOnlyList<FedJvb>
     /// <summary>The names a variable's query lists (SHOW TAG VALUES answers key/value rows).</summary>
     private async Task<IReadOnlyList<string>> OptionsAsync(string variableQuery, IReadOnlyList<VariableSelection> selections, List<string> problems)
     {
-        string query = GrafanaInfluxQl.Interpolate(variableQuery, selections, range);
+        string query = GrafanaInfluxQl.Interpolate(variableQuery, selections, _range);
         try
         {
             QueriesRun++;
-            JsonElement result = await influx.QueryAsync(query);
+            JsonElement result = await _influx.QueryAsync(query);
             return [.. InfluxDb.Rows(result).Select(row => row[1].GetString()!).Order(StringComparer.Ordinal)];
         }
         catch (InvalidOperationException failure)
@@ -136,7 +171,7 @@ internal sealed class DashboardQueryAudit(InfluxDb influx, IReadOnlyList<FedJvb>
     private async Task<IReadOnlyList<(string Host, string Container, double[] Values)>> SeriesAsync(string query)
     {
         QueriesRun++;
-        JsonElement result = await influx.QueryAsync(query);
+        JsonElement result = await _influx.QueryAsync(query);
         if (!result.TryGetProperty("series", out JsonElement series))
         {
             return [];
@@ -182,5 +217,11 @@ internal sealed class DashboardQueryAudit(InfluxDb influx, IReadOnlyList<FedJvb>
         {
             problems.Add(problem);
         }
+    }
+
+    /// <summary>A component in the database: where its points are (host, container_name) and the fields its source gives.</summary>
+    private sealed record Fed(string Name, string Host, string ContainerName, string Source, IReadOnlyDictionary<string, double> Fields, string NotReportedNote)
+    {
+        public override string ToString() => Name;
     }
 }

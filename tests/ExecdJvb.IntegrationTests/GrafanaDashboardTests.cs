@@ -5,7 +5,8 @@ namespace ExecdJvb.Tests.Integration;
 /// <summary>
 /// The shipped Grafana dashboard (plugin/grafana/jitsi-stats-dashboard.json) against a real InfluxDB fed by the
 /// published plugin through Docker discovery: every query, as Grafana would send it, returns each JVB's own
-/// numbers, for both colibri eras, and the variables list the servers and containers written.
+/// numbers, for both colibri eras, each Jicofo's own numbers, and the Prosody capture's numbers as the plugin writes
+/// them; the variables list the servers and containers written.
 /// </summary>
 [Collection(DockerCollection.Name)]
 public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStatsFeed feed) : IClassFixture<JitsiStatsFeed>
@@ -29,7 +30,13 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         Assert.Contains("grafana:grafana", required);
         Assert.Contains("datasource:influxdb", required);
         Assert.All(panels.Select(panel => panel.GetProperty("type").GetString()).Distinct(), type => Assert.Contains($"panel:{type}", required));
-        Assert.Equal(panels.Length, panels.Select(panel => panel.GetProperty("id").GetInt32()).Distinct().Count());
+        JsonElement[] all = [.. json.GetProperty("panels").EnumerateArray()];
+        Assert.Equal(all.Length, all.Select(panel => panel.GetProperty("id").GetInt32()).Distinct().Count());
+        Assert.Equal(["Now", "Over time", "Jicofo", "Prosody"], all.Where(panel => panel.GetProperty("type").GetString() == "row").Select(row => row.GetProperty("title").GetString()!));
+        Assert.All(["jitsi_stats", "jicofo_stats"], measurement => Assert.Equal(
+            ["stat", "timeseries"],
+            panels.Where(panel => Reads(panel, measurement)).Select(panel => panel.GetProperty("type").GetString()!).Distinct().Order(StringComparer.Ordinal)));
+        Assert.Equal(["stat", "timeseries"], panels.Where(panel => Reads(panel, "prosody_")).Select(panel => panel.GetProperty("type").GetString()!).Distinct().Order(StringComparer.Ordinal));
 
         // Every use of a data source is the input, so import asks for it once and binds everything to it.
         IEnumerable<JsonElement> sources = panels.Select(panel => panel.GetProperty("datasource"))
@@ -43,22 +50,39 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     }
 
     [Fact]
-    public void The_variables_are_the_servers_host_tags_and_the_JVBs_container_names_on_them()
+    public void The_variables_are_the_servers_host_tags_and_the_JVBs_Jicofos_and_Prosodys_container_names()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
 
         GrafanaVariable server = dashboard.Variable("server");
         GrafanaVariable jvb = dashboard.Variable("jvb");
+        GrafanaVariable jicofo = dashboard.Variable("jicofo");
+        GrafanaVariable prosody = dashboard.Variable("prosody");
+        Assert.Equal(["server", "jvb", "jicofo", "prosody"], dashboard.Variables.Select(variable => variable.Name));
         Assert.Equal("SHOW TAG VALUES FROM \"jitsi_stats\" WITH KEY = \"host\"", server.Query);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jitsi_stats" WITH KEY = "container_name" WHERE""", jvb.Query, StringComparison.Ordinal);
-        Assert.Contains("$server", jvb.Query, StringComparison.Ordinal);
-        Assert.All([server, jvb], variable => Assert.True(variable.Multi && variable.IncludeAll, $"{variable.Name} offers several values and All"));
+        Assert.StartsWith("""SHOW TAG VALUES FROM "jicofo_stats" WITH KEY = "container_name" WHERE""", jicofo.Query, StringComparison.Ordinal);
+        Assert.Equal("SHOW TAG VALUES FROM /^prosody_/ WITH KEY = \"container_name\"", prosody.Query);
+        Assert.All([jvb, jicofo], variable => Assert.Contains("$server", variable.Query, StringComparison.Ordinal));
+        Assert.All([server, jvb, jicofo, prosody], variable => Assert.True(variable.Multi && variable.IncludeAll && variable.AllValue == ".*", $"{variable.Name} offers several values and All, written .*"));
+
+        // Each row's queries use the variables that pick its components, and only those.
         Assert.All(dashboard.Targets, target =>
         {
-            Assert.Contains("$server", target.Query, StringComparison.Ordinal);
-            Assert.Contains("$jvb", target.Query, StringComparison.Ordinal);
-            Assert.Contains("$timeFilter", target.Query, StringComparison.Ordinal);
+            (string[] uses, string[] never) = target.Measurement switch
+            {
+                "jitsi_stats" => (new[] { "$server", "$jvb" }, new[] { "$jicofo", "$prosody" }),
+                "jicofo_stats" => (new[] { "$server", "$jicofo" }, new[] { "$jvb", "$prosody" }),
+                string other when other.StartsWith("prosody_", StringComparison.Ordinal) => (new[] { "$prosody" }, new[] { "$server", "$jvb", "$jicofo" }),
+                string other => throw new Xunit.Sdk.XunitException($"{target} reads {other}, which no row of the dashboard is for"),
+            };
+            Assert.All(uses.Append("$timeFilter"), name => Assert.Contains(name, target.Query, StringComparison.Ordinal));
+            Assert.All(never, name => Assert.DoesNotContain(name, target.Query, StringComparison.Ordinal));
         });
+
+        // Prosody's host tag is its XMPP domain: its panels say why Server does not filter them.
+        Assert.All(ProsodyQueryAudit.TargetsOf(dashboard), target => Assert.Contains("XMPP domain", target.PanelDescription, StringComparison.Ordinal));
+        Assert.NotEmpty(ProsodyQueryAudit.TargetsOf(dashboard));
     }
 
     [Fact]
@@ -73,27 +97,104 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     }
 
     [Fact]
+    public async Task The_jicofo_variable_lists_the_Jicofo_containers_of_the_servers_picked()
+    {
+        DashboardQueryAudit audit = await JicofoAuditAsync();
+
+        IReadOnlyList<string> problems = await audit.CheckVariablesAsync(GrafanaDashboard.Load(DashboardPath));
+
+        Assert.Empty(problems);
+        Assert.True(audit.QueriesRun >= 6, $"only {audit.QueriesRun} variable queries ran");
+    }
+
+    [Fact]
+    public async Task Every_Jicofo_panel_query_shows_each_Jicofos_own_numbers()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        DashboardQueryAudit audit = await JicofoAuditAsync();
+        IReadOnlyList<GrafanaTarget> targets = audit.TargetsOf(dashboard);
+
+        IReadOnlyList<string> problems = await audit.CheckTargetsAsync(dashboard);
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.Equal(
+            ["bridge_selector_bridge_count", "bridge_selector_operational_bridge_count", "conferences", "jibri_detector_available", "jibri_detector_count", "participants"],
+            targets.SelectMany(target => target.Fields).Distinct().Order(StringComparer.Ordinal));
+        Assert.True(audit.QueriesRun >= targets.Count * 5, $"only {audit.QueriesRun} queries ran for {targets.Count} targets");
+    }
+
+    [Fact]
+    public async Task A_Jicofo_panel_for_a_field_Jicofo_never_writes_fails_the_audit()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        DashboardQueryAudit audit = await JicofoAuditAsync();
+        GrafanaTarget operational = audit.TargetsOf(dashboard).First(target => target.Fields.SequenceEqual(["bridge_selector_operational_bridge_count"]));
+        GrafanaDashboard broken = dashboard with
+        {
+            Targets = [operational with { Query = operational.Query.Replace("\"bridge_selector_operational_bridge_count\"", "\"operational_bridges\"", StringComparison.Ordinal) }],
+        };
+
+        IReadOnlyList<string> problems = await audit.CheckTargetsAsync(broken);
+
+        Assert.Contains($"{operational}: no Jicofo payload reports operational_bridges", problems);
+    }
+
+    [Fact]
+    public async Task Every_Prosody_panel_query_shows_the_captures_connections_and_rooms_for_any_interval()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        ProsodyQueryAudit audit = await ProsodyAuditAsync();
+
+        IReadOnlyList<string> problems = await audit.CheckAsync(dashboard);
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.Equal(["prosody_mod_c2s__connections", "prosody_mod_muc__live_room"], ProsodyQueryAudit.TargetsOf(dashboard).Select(target => target.Measurement).Distinct().Order(StringComparer.Ordinal));
+        Assert.True(audit.QueriesRun >= 1 + (ProsodyQueryAudit.TargetsOf(dashboard).Count * 4), $"only {audit.QueriesRun} queries ran");
+    }
+
+    [Fact]
+    public async Task Summing_Prosodys_connections_without_taking_each_ip_familys_last_value_first_fails_the_audit_once_a_bucket_holds_several_gathers()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTarget connections = ProsodyQueryAudit.TargetsOf(dashboard).First(target => target.Measurement == "prosody_mod_c2s__connections");
+        GrafanaDashboard broken = dashboard with
+        {
+            Targets = [connections with
+            {
+                Query = """SELECT sum("gauge") FROM "prosody_mod_c2s__connections" WHERE "container_name" =~ /^$prosody$/ AND $timeFilter GROUP BY time($__interval), "host", "container_name" fill(null)""",
+            }],
+        };
+
+        IReadOnlyList<string> problems = await (await ProsodyAuditAsync()).CheckAsync(broken);
+
+        Assert.NotEmpty(problems);
+        Assert.All(problems, problem => Assert.Contains(" every 1m ", problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_panel_query_shows_each_JVBs_own_numbers_for_both_colibri_eras()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
         DashboardQueryAudit audit = await AuditAsync();
 
+        IReadOnlyList<GrafanaTarget> targets = audit.TargetsOf(dashboard);
+
         IReadOnlyList<string> problems = await audit.CheckTargetsAsync(dashboard);
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
-        string[] fields = [.. dashboard.Targets.SelectMany(target => target.Fields).Distinct()];
+        string[] fields = [.. targets.SelectMany(target => target.Fields).Distinct()];
         Assert.Superset(
             new HashSet<string>(["conferences", "participants", "endpoints_sending_audio", "endpoints_sending_video", "largest_conference", "stress_level",
                 "bit_rate_download", "bit_rate_upload", "packet_rate_download", "packet_rate_upload", "incoming_loss", "outgoing_loss", "rtt_aggregate"]),
             new HashSet<string>(fields));
-        Assert.True(audit.QueriesRun >= dashboard.Targets.Count * 6, $"only {audit.QueriesRun} queries ran for {dashboard.Targets.Count} targets");
+        Assert.True(audit.QueriesRun >= targets.Count * 6, $"only {audit.QueriesRun} queries ran for {targets.Count} targets");
     }
 
     [Fact]
     public async Task A_panel_for_a_field_the_plugin_never_writes_fails_the_audit()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
-        GrafanaTarget conferences = dashboard.Targets.First(target => target.Fields.SequenceEqual(["conferences"]));
+        GrafanaTarget conferences = dashboard.Targets.First(target => target.Measurement == "jitsi_stats" && target.Fields.SequenceEqual(["conferences"]));
         GrafanaDashboard broken = dashboard with
         {
             Targets = [conferences with { Query = conferences.Query.Replace("\"conferences\"", "\"conference_count\"", StringComparison.Ordinal) }],
@@ -108,7 +209,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     public async Task A_variable_compared_with_a_quoted_string_fails_the_audit_because_Grafana_writes_it_as_a_regex()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
-        GrafanaTarget participants = dashboard.Targets.First(target => target.Fields.SequenceEqual(["participants"]));
+        GrafanaTarget participants = dashboard.Targets.First(target => target.Measurement == "jitsi_stats" && target.Fields.SequenceEqual(["participants"]));
         GrafanaDashboard broken = dashboard with
         {
             Targets = [participants with { Query = participants.Query.Replace("\"host\" =~ /^$server$/", "\"host\" = '$server'", StringComparison.Ordinal) }],
@@ -127,7 +228,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     public async Task A_panel_for_a_field_of_one_era_fails_the_audit_unless_its_description_says_so()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
-        GrafanaTarget rtt = dashboard.Targets.First(target => target.Fields.SequenceEqual(["rtt_aggregate"]));
+        GrafanaTarget rtt = dashboard.Targets.First(target => target.Measurement == "jitsi_stats" && target.Fields.SequenceEqual(["rtt_aggregate"]));
         GrafanaDashboard broken = dashboard with
         {
             Targets = [rtt with { Query = rtt.Query.Replace("\"rtt_aggregate\"", "\"jitter_aggregate\"", StringComparison.Ordinal) }],
@@ -143,6 +244,23 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     {
         IReadOnlyList<FedJvb> fed = await feed.FedAsync(docker.Engine);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        return new DashboardQueryAudit(feed.Influx, fed, new GrafanaTimeRange(now.AddHours(-6), now, TimeSpan.FromSeconds(10)));
+        return DashboardQueryAudit.ForJvbs(feed.Influx, fed, new GrafanaTimeRange(now.AddHours(-6), now, TimeSpan.FromSeconds(10)));
     }
+
+    private async Task<DashboardQueryAudit> JicofoAuditAsync()
+    {
+        await feed.FedAsync(docker.Engine);
+        IReadOnlyList<FedJicofo> jicofos = await feed.JicofosAsync(docker.Engine);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return DashboardQueryAudit.ForJicofos(feed.Influx, jicofos, new GrafanaTimeRange(now.AddHours(-6), now, TimeSpan.FromSeconds(10)));
+    }
+
+    private async Task<ProsodyQueryAudit> ProsodyAuditAsync()
+    {
+        await feed.ProsodyAsync();
+        return new ProsodyQueryAudit(feed.Influx, JitsiStatsFeed.ProsodyContainer, DateTimeOffset.UtcNow);
+    }
+
+    private static bool Reads(JsonElement panel, string measurement) =>
+        panel.GetProperty("targets").EnumerateArray().Any(target => target.GetProperty("query").GetString()!.Contains($"FROM \"{measurement}", StringComparison.Ordinal));
 }

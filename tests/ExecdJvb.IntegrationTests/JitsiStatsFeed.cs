@@ -10,6 +10,10 @@ namespace ExecdJvb.Tests.Integration;
 /// <item>static.example.org: the 2021 JVB listed in urls, so its points carry url instead of container_name.</item>
 /// </list>
 /// The database is fed once, by the first test that asks; the containers are removed afterwards.
+/// <see cref="JicofosAsync"/> adds, on its first call, jicofo_stats the same way: a docker-jitsi-meet Jicofo read through
+/// Docker discovery by meet.example.org and meet2.example.org, and through its /stats URL by static.example.org.
+/// <see cref="ProsodyAsync"/> adds the points the plugin's own OpenMetrics mapper writes for the Prosody capture, as
+/// container docker-jitsi-meet-prosody-1 on meet.example.org, for <see cref="Gathers"/> gathers 10 s apart.
 /// </summary>
 public sealed class JitsiStatsFeed : IAsyncLifetime
 {
@@ -19,6 +23,8 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
     private readonly SemaphoreSlim _once = new(1, 1);
     private InfluxDb? _influx;
     private IReadOnlyList<FedJvb>? _fed;
+    private IReadOnlyList<FedJicofo>? _jicofos;
+    private IReadOnlyList<DateTimeOffset>? _prosodyGathers;
 
     internal InfluxDb Influx => _influx ?? throw new InvalidOperationException("influxd did not start");
 
@@ -46,6 +52,85 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
             _once.Release();
         }
     }
+
+    /// <summary>The Jicofos in the database, each written by <see cref="Gathers"/> gathers; feeds them on the first call.</summary>
+    internal async Task<IReadOnlyList<FedJicofo>> JicofosAsync(DockerEngine engine)
+    {
+        await _once.WaitAsync();
+        try
+        {
+            return _jicofos ??= await FeedJicofosAsync(engine);
+        }
+        finally
+        {
+            _once.Release();
+        }
+    }
+
+    /// <summary>When each Prosody gather was written; writes them on the first call.</summary>
+    internal async Task<IReadOnlyList<DateTimeOffset>> ProsodyAsync()
+    {
+        await _once.WaitAsync();
+        try
+        {
+            return _prosodyGathers ??= await FeedProsodyAsync();
+        }
+        finally
+        {
+            _once.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<FedJicofo>> FeedJicofosAsync(DockerEngine engine)
+    {
+        const string Payload = "stats-stable-jitsi-meet_11146.json";
+        var discovered = new FedJicofo("meet.example.org", DockerJitsiMeet.Jicofo, Payload);
+        var elsewhere = discovered with { Host = "meet2.example.org" };
+        var listed = new FedJicofo("static.example.org", "", Payload);
+
+        await engine.RemoveAllContainersAsync();
+        try
+        {
+            int port = FreePort.Next();
+            await DockerJitsiMeet.RunJicofoAsync(engine, port);
+
+            await GatherAsync(discovered.Host, ["--endpoint", engine.Endpoint], 1);
+            await GatherAsync(elsewhere.Host, ["--endpoint", engine.Endpoint], 1);
+            await GatherAsync(listed.Host, ["--urls", $"http://127.0.0.1:{port}/stats"], 1);
+        }
+        finally
+        {
+            await engine.RemoveAllContainersAsync();
+        }
+
+        return [discovered, elsewhere, listed];
+    }
+
+    /// <summary>
+    /// The Prosody capture mapped in process as the plugin maps it for a container, each line given the host tag as
+    /// Telegraf's agent gives it (only to lines without Prosody's own host label), written 10 s apart ending 30 s ago.
+    /// </summary>
+    private async Task<IReadOnlyList<DateTimeOffset>> FeedProsodyAsync()
+    {
+        byte[] capture = TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt");
+        DateTimeOffset last = DateTimeOffset.UtcNow.AddSeconds(-30);
+        DateTimeOffset[] gathers = [.. Enumerable.Range(0, Gathers).Select(i => last.AddSeconds(-10 * (Gathers - 1 - i)))];
+        var mapper = new ExecdJvb.Mapping.OpenMetrics.OpenMetricsSchemaMapper();
+        foreach (DateTimeOffset gather in gathers)
+        {
+            var writer = new LineProtocolWriter();
+            MapOutcome outcome = mapper.Map(capture, [new TargetTag("container_name", ProsodyContainer)], long.Parse(InfluxDb.Epoch(gather), System.Globalization.CultureInfo.InvariantCulture), writer);
+            Assert.True(outcome.Written, outcome.ToString());
+            string[] lines = System.Text.Encoding.UTF8.GetString(writer.WrittenMemory.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            (System.Net.HttpStatusCode status, string body) = await Influx.WriteAsync(string.Join('\n', lines.Select(line => TelegrafHostTag.Add(line, "meet.example.org"))) + "\n");
+            Assert.True(status == System.Net.HttpStatusCode.NoContent, $"InfluxDB answered {(int)status} {body}");
+        }
+
+        return gathers;
+    }
+
+    /// <summary>The container_name the Prosody points carry, as docker-jitsi-meet names its Prosody.</summary>
+    internal static string ProsodyContainer => DockerJitsiMeet.ContainerName("prosody");
 
     private async Task<IReadOnlyList<FedJvb>> FeedAsync(DockerEngine engine)
     {
