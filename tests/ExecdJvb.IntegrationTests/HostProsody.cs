@@ -87,6 +87,11 @@ internal sealed class HostProsody : IAsyncDisposable
     /// </summary>
     public async Task ConnectClientAsync()
     {
+        if (!File.Exists("/usr/bin/python3"))
+        {
+            throw new InvalidOperationException("/usr/bin/python3 is missing; this test logs a client in to Prosody with tests/testdata/prosody/xmpp_client.py (Debian package python3)");
+        }
+
         var start = new ProcessStartInfo("python3")
         {
             RedirectStandardOutput = true,
