@@ -150,9 +150,12 @@ function Install-Prerequisites([switch] $ReleaseOnly) {
         'qemu-user'                 = { Get-Command qemu-aarch64 -ErrorAction SilentlyContinue }
     }
     if (-not $ReleaseOnly) {
-        # The integration tests start their own dockerd, influxd and a busybox-based image.
+        # The integration tests start their own dockerd, influxd, Prosody (a private instance with its own config on
+        # 127.0.0.1, which a python3 XMPP client logs in to) and a busybox-based image.
         $needed.Insert(0, 'docker.io', { Get-Command dockerd -ErrorAction SilentlyContinue })
         $needed.Insert(1, 'influxdb', { Get-Command influxd -ErrorAction SilentlyContinue })
+        $needed.Insert(2, 'prosody', { Get-Command prosody -ErrorAction SilentlyContinue })
+        $needed.Insert(3, 'python3', { Get-Command python3 -ErrorAction SilentlyContinue })
     }
 
     $missing = @($needed.Keys | Where-Object { -not (& $needed[$_]) })

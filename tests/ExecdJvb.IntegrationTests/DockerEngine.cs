@@ -5,8 +5,8 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// A private dockerd for the tests: no bridge, no iptables, vfs storage, socket and data in its own temp
-/// folder. It holds one tiny image (busybox-static plus the JVB, Jicofo and Jigasi payloads) tagged as the JVB,
-/// Jicofo and Jigasi images of docker-jitsi-meet and as an unrelated image. Containers that serve HTTP use the host
+/// folder. It holds one tiny image (busybox-static plus the JVB, Jicofo, Jigasi and Prosody payloads) tagged as the JVB,
+/// Jicofo, Jigasi and Prosody images of docker-jitsi-meet and as an unrelated image. Containers that serve HTTP use the host
 /// network and listen on 127.0.0.1; others are only inspected, never contacted.
 /// </summary>
 internal sealed class DockerEngine : IAsyncDisposable
@@ -15,6 +15,7 @@ internal sealed class DockerEngine : IAsyncDisposable
     public const string GhcrJvbImage = "ghcr.io/jitsi/jvb:stable-11146";
     public const string GhcrJicofoImage = "ghcr.io/jitsi/jicofo:stable-11146";
     public const string GhcrJigasiImage = "ghcr.io/jitsi/jigasi:stable-11146";
+    public const string GhcrProsodyImage = "ghcr.io/jitsi/prosody:stable-11146";
     public const string OtherImage = "example.org/tools/sidecar:1";
 
     /// <summary>
@@ -37,6 +38,39 @@ internal sealed class DockerEngine : IAsyncDisposable
 
     /// <summary>A Jigasi: /about/stats and /about/version, and nothing else (its health API off, so /about/health is 404).</summary>
     public const string JigasiSite = "jigasi-master";
+
+    /// <summary>
+    /// A Prosody 0.12.3 with mod_http_openmetrics: /metrics answers what the captured Prosody answered, headers and body
+    /// byte for byte (200, <c>Content-Type: application/openmetrics-text; version=0.0.4</c>).
+    /// </summary>
+    public const string ProsodySite = "prosody-0.12.3-openmetrics";
+
+    /// <summary>The same Prosody asked from an address it does not allow: /metrics answers its captured 403 page.</summary>
+    public const string ForbiddenProsodySite = "prosody-0.12.3-403";
+
+    /// <summary>A Prosody without mod_http_openmetrics (docker-jitsi-meet's default): /metrics answers mod_http's captured 404 page.</summary>
+    public const string NoMetricsProsodySite = "prosody-0.12.3-module-not-loaded-404";
+
+    /// <summary>
+    /// Serves one HTTP exchange per connection for busybox nc -ll -e (busybox httpd names a Content-Type after the file
+    /// extension only, so it cannot send Prosody's): the request line, its headers up to the blank line, then the site's
+    /// captured answer to /metrics (status line, headers and body as Prosody sent them), or mod_http's captured 404 for
+    /// any other path. Each path is logged as busybox httpd -vv logs it ("url:/path").
+    /// </summary>
+    private const string ProsodyHttpScript = """
+        #!/bin/busybox sh
+        cr=$(printf '\r')
+        read -r method path version || exit 0
+        echo "prosody: url:$path" >&2
+        while read -r header; do
+            case "$header" in "" | "$cr") break ;; esac
+        done
+        if [ "$path" = /metrics ]; then
+            exec /bin/busybox cat "$SITE/metrics.response"
+        fi
+        exec /bin/busybox cat /www/prosody-not-found.response
+
+        """;
 
     private readonly string[] _daemonArgs;
     private Process? _daemon;
@@ -189,6 +223,18 @@ internal sealed class DockerEngine : IAsyncDisposable
     public Task<string> RunSiteAsync(string name, int port, string site, string image, params string[] extra) =>
         RunHttpdAsync(name, port, site, image, logRequests: true, extra);
 
+    /// <summary>
+    /// A container of <paramref name="image"/> on the host network that answers at 127.0.0.1:<paramref name="port"/>
+    /// as a Prosody serving one of <see cref="ProsodySite"/>, <see cref="ForbiddenProsodySite"/> or
+    /// <see cref="NoMetricsProsodySite"/> (busybox nc, one process per connection, as Prosody sent it), named by its
+    /// execd-jvb.port label, and logs each request's path for <see cref="RequestedPathsAsync"/>.
+    /// </summary>
+    public async Task<string> RunProsodyAsync(string name, int port, string site, string image, params string[] extra)
+    {
+        string id = await RunAsync(["--name", name, "--network", "host", "--label", $"execd-jvb.port={port}", "-e", $"SITE=/www/{site}", .. extra, image, "/bin/busybox", "nc", "-ll", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "127.0.0.1", "-e", "/bin/prosody-http"]);
+        return await WaitUntilListeningAsync(name, port, id);
+    }
+
     /// <summary>The paths the container's busybox httpd was asked for, in order (from its -vv log lines "url:/path").</summary>
     public async Task<IReadOnlyList<string>> RequestedPathsAsync(string container)
     {
@@ -207,6 +253,11 @@ internal sealed class DockerEngine : IAsyncDisposable
     {
         string[] verbose = logRequests ? ["-vv"] : [];
         string id = await RunAsync(["--name", name, "--network", "host", "--label", $"execd-jvb.port={port}", .. extra, image, "/bin/busybox", "httpd", "-f", .. verbose, "-p", $"127.0.0.1:{port}", "-h", $"/www/{site}"]);
+        return await WaitUntilListeningAsync(name, port, id);
+    }
+
+    private async Task<string> WaitUntilListeningAsync(string name, int port, string id)
+    {
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(15))
         {
@@ -374,12 +425,36 @@ internal sealed class DockerEngine : IAsyncDisposable
 
             await tar.WriteEntryAsync(TestData.PathOf("jigasi", "about-stats-master.json"), $"www/{JigasiSite}/about/stats");
             await tar.WriteEntryAsync(TestData.PathOf("jigasi", "about-version.json"), $"www/{JigasiSite}/about/version");
+
+            // Prosody: each captured answer whole (curl's header dump, then the body), and the program that serves them.
+            foreach ((string site, string capture) in new[]
+            {
+                (ProsodySite, "metrics-0.12.3-openmetrics.txt"),
+                (ForbiddenProsodySite, "metrics-0.12.3-403.html"),
+                (NoMetricsProsodySite, "metrics-0.12.3-module-not-loaded-404.html"),
+                ("prosody-not-found", "metrics-0.12.3-module-not-loaded-404.html"),
+            })
+            {
+                string answer = Path.Combine(Folder, site + ".response");
+                await File.WriteAllBytesAsync(answer, [.. TestData.Bytes("prosody", Path.ChangeExtension(capture, ".headers")), .. TestData.Bytes("prosody", capture)]);
+                await tar.WriteEntryAsync(answer, site == "prosody-not-found" ? $"www/{site}.response" : $"www/{site}/metrics.response");
+            }
+
+            string script = Path.Combine(Folder, "prosody-http");
+            await File.WriteAllTextAsync(script, ProsodyHttpScript);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+
+            await tar.WriteEntryAsync(script, "bin/prosody-http");
         }
 
         await DockerAsync("import", tarPath, JvbImage);
         await DockerAsync("tag", JvbImage, GhcrJvbImage);
         await DockerAsync("tag", JvbImage, GhcrJicofoImage);
         await DockerAsync("tag", JvbImage, GhcrJigasiImage);
+        await DockerAsync("tag", JvbImage, GhcrProsodyImage);
         await DockerAsync("tag", JvbImage, OtherImage);
     }
 

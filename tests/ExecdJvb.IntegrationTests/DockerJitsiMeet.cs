@@ -4,7 +4,7 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// Containers named and labelled as docker-jitsi-meet's compose file names them (project docker-jitsi-meet, service
-/// jvb, jicofo or jigasi, container docker-jitsi-meet-&lt;service&gt;-1, image ghcr.io/jitsi/&lt;service&gt;:stable-11146),
+/// jvb, jicofo, prosody or jigasi, container docker-jitsi-meet-&lt;service&gt;-1, image ghcr.io/jitsi/&lt;service&gt;:stable-11146),
 /// each on the host network and on a free port its execd-jvb.port label announces, as several components on one host
 /// cannot all own their usual ports here. The fields each payload should give are read from the payload files.
 /// </summary>
@@ -16,6 +16,7 @@ internal static class DockerJitsiMeet
     public static readonly string Jvb = ContainerName("jvb");
     public static readonly string Jicofo = ContainerName("jicofo");
     public static readonly string Jigasi = ContainerName("jigasi");
+    public static readonly string Prosody = ContainerName("prosody");
 
     public static string ContainerName(string service) => $"{Project}-{service}-1";
 
@@ -33,6 +34,13 @@ internal static class DockerJitsiMeet
 
     public static Task<string> RunJigasiAsync(DockerEngine docker, int port) =>
         docker.RunSiteAsync(Jigasi, port, DockerEngine.JigasiSite, DockerEngine.GhcrJigasiImage, ComposeLabels("jigasi"));
+
+    /// <summary>
+    /// A Prosody whose /metrics answers as <paramref name="site"/> (<see cref="DockerEngine.ProsodySite"/>,
+    /// <see cref="DockerEngine.ForbiddenProsodySite"/> or <see cref="DockerEngine.NoMetricsProsodySite"/>).
+    /// </summary>
+    public static Task<string> RunProsodyAsync(DockerEngine docker, int port, string site = DockerEngine.ProsodySite) =>
+        docker.RunProsodyAsync(Prosody, port, site, DockerEngine.GhcrProsodyImage, ComposeLabels("prosody"));
 
     public static string[] ComposeLabels(string service) =>
         ["--label", $"com.docker.compose.project={Project}", "--label", $"com.docker.compose.service={service}"];

@@ -48,8 +48,14 @@ internal sealed class TelegrafExecd : IAsyncDisposable
     /// <summary>Whether stopping needed SIGTERM because the plugin did not exit within 5 s of stdin closing.</summary>
     public bool NeededSigterm { get; private set; }
 
-    public static TelegrafExecd Start(IEnumerable<string> args, InfluxDb influx, string host) =>
-        new(ExecdProcess.Start(args), influx, host);
+    /// <summary>The lines sent to InfluxDB, host tag added, in order.</summary>
+    public IReadOnlyList<string> WrittenLines
+    {
+        get { lock (_writes) { return [.. _writes.Select(write => write.Line)]; } }
+    }
+
+    public static TelegrafExecd Start(IEnumerable<string> args, InfluxDb influx, string host, IDictionary<string, string>? environment = null) =>
+        new(ExecdProcess.Start(args, environment), influx, host);
 
     /// <summary>One interval: the newline Telegraf writes for signal = "STDIN".</summary>
     public async Task IntervalAsync()
