@@ -187,6 +187,14 @@ function Install-Prerequisites([switch] $ReleaseOnly) {
     if ($still.Count -gt 0) {
         throw "apt-get ran but $($still -join ', ') is still missing"
     }
+
+    # A Prosody installed just now may have been started as a service where an init system runs: the tests run their
+    # own on 127.0.0.1:5280. Only the one installed here is stopped, never a Prosody that was there before.
+    if ($missing -contains 'prosody') {
+        if (Get-Command systemctl -ErrorAction SilentlyContinue) { & systemctl disable --now prosody 2>$null | Out-Null }
+        if (Get-Command invoke-rc.d -ErrorAction SilentlyContinue) { & invoke-rc.d prosody stop 2>$null | Out-Null }
+        $global:LASTEXITCODE = 0
+    }
 }
 
 function Invoke-Test {
