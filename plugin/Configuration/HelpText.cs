@@ -16,12 +16,12 @@ internal static class HelpText
             /about/health and /about/version, and writes InfluxDB line protocol on stdout, one gather
             per newline on stdin (signal = "STDIN"); diagnostics go to stderr with E!/W!/I!/D! prefixes.
 
-            Where: the static urls when set. Else Docker's running containers; a component Docker lists
-            no container of (every component while Docker has not answered since the start) is looked
-            for on this host's 127.0.0.1 at its port (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi
-            8788), read there only once it proves itself: its /about/version names it or its /metrics
-            carries its own families. A component in Docker is never also read through a port it
-            publishes there.
+            Where: the static urls when set. Else Docker's running containers; while Docker runs no
+            Jitsi container (or has not answered since the start: no Docker here), the components are
+            looked for on this host's 127.0.0.1 at their ports (JVB 8080, Jicofo 8888, Prosody 5280,
+            Jigasi 8788), each read there only once it proves itself: its /about/version names it or
+            its /metrics carries its own families. A Jitsi in Docker is never also read through the
+            ports it publishes there.
 
             Usage:
               execd-jvb [--config FILE] [--key value ...]       run under Telegraf (inputs.execd)

@@ -12,7 +12,7 @@ internal static class OptionCatalog
         new("urls", "(none)", "static stats URLs of any component (its path, or for /metrics its port, says which) (comma-separated on the command line and in env); an entry may be a full URL or host[:port]; when set, Docker is not asked"),
         new("endpoint", "DOCKER_HOST, else " + DockerEndpoint.DefaultSocket, "Docker API for discovery: unix:///path or tcp://host:port (e.g. a socket proxy)"),
         new("components", string.Join(",", ComponentProfile.All.Select(profile => profile.Key)), "which Jitsi components discovery reads: jvb, jicofo, prosody, jigasi"),
-        new("loopback", "true", "look for each component Docker lists no container of on this host's 127.0.0.1 at its port (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi 8788), read only once it proves itself there"),
+        new("loopback", "true", "while Docker runs no Jitsi container (or there is no Docker), look for the components on this host's 127.0.0.1 at their ports (JVB 8080, Jicofo 8888, Prosody 5280, Jigasi 8788), each read only once it proves itself there"),
         new("address", "auto", "where a discovered component is read: auto | network | published | host"),
         new("network", "(first network by name)", "Docker network whose container IP is used by address = network (and auto)"),
         new("container_label_include", string.Join(",", ContainerSelection.DefaultLabelInclude), "labels (key=value) that make a running container a Jitsi component (its compose service label or image says which; else a JVB); setting this or container_image_include replaces the built-in rule (label or image default)"),

@@ -1,4 +1,3 @@
-using ExecdJvb.Configuration;
 using ExecdJvb.Discovery.Docker;
 using ExecdJvb.Discovery.Loopback;
 using ExecdJvb.Jitsi;
@@ -6,17 +5,14 @@ using ExecdJvb.Jitsi;
 namespace ExecdJvb.Discovery;
 
 /// <summary>
-/// Zero-config discovery of a whole deployment: Docker first; each component Docker lists no container of is looked for
-/// on this host's loopback at its well-known port, so a Jitsi installed from packages is found as one in Docker is, and a
-/// component Docker runs is never read a second time through a port it publishes there. While Docker has never
-/// answered (no Docker on this host) only the loopback is looked at; once it has, an outage keeps the last list, as
-/// Docker alone does.
+/// Zero-config discovery of a whole deployment: Docker first; while Docker runs no Jitsi container, or has not answered
+/// since the start (no Docker on this host), the components are looked for on this host's loopback at their well-known
+/// ports, so a Jitsi installed from packages is found as one in Docker is. A Jitsi in Docker is never also read through
+/// the ports it publishes there, and costs no probe. Once Docker has answered, an outage keeps the last list, as Docker
+/// alone does.
 /// </summary>
 internal sealed class DeploymentTargets(DockerTargets docker, LoopbackTargets loopback) : ITargetSource
 {
-    private static readonly HashSet<JitsiComponent> NoneElsewhere = [];
-
-    private readonly HashSet<JitsiComponent> _inDocker = [];
     private bool _dockerAnswered;
 
     public string Description { get; } = $"{docker.Description}; else {loopback.Description}";
@@ -30,18 +26,17 @@ internal sealed class DeploymentTargets(DockerTargets docker, LoopbackTargets lo
         IReadOnlyList<ComponentTarget>? fromDocker = docker.GetTargets(cancellationToken);
         if (fromDocker is null)
         {
-            return _dockerAnswered ? null : loopback.Find(NoneElsewhere, cancellationToken);
+            return _dockerAnswered ? null : loopback.Find(cancellationToken);
         }
 
         _dockerAnswered = true;
-        _inDocker.Clear();
-        foreach ((DiscoveredContainer container, _) in docker.LastFound)
+        if (docker.LastFound.Count > 0)
         {
-            _inDocker.Add(container.Component);
+            loopback.Forget();
+            return fromDocker;
         }
 
-        List<ComponentTarget> local = loopback.Find(_inDocker, cancellationToken);
-        return local.Count == 0 ? fromDocker : [.. fromDocker, .. local];
+        return loopback.Find(cancellationToken);
     }
 
     public bool? DockerAnswered => docker.DockerAnswered;

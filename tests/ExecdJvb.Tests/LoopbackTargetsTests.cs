@@ -6,8 +6,8 @@ namespace ExecdJvb.Tests;
 
 /// <summary>
 /// Components installed on the host, each served on 127.0.0.1 (on a free port standing for its well-known one): a port
-/// counts only when the component proves itself there, whatever else answers is never listed, and a component Docker
-/// lists is never looked for there.
+/// counts only when the component proves itself there, whatever else answers is never listed, and none is looked for
+/// there while Docker runs Jitsi.
 /// </summary>
 public sealed class LoopbackTargetsTests : IAsyncDisposable
 {
@@ -33,7 +33,7 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
         _server.Route("/about/version", StubResponse.Json(TestData.Bytes(folder, file)));
         ComponentProfile profile = On(ComponentProfile.ByKey(key)!);
 
-        ComponentTarget target = Assert.Single(Loopback(profile).Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+        ComponentTarget target = Assert.Single(Loopback(profile).Find(CancellationToken.None));
 
         Assert.Equal(profile, target.Profile);
         Assert.Equal($"http://127.0.0.1:{_server.Port}{profile.JsonStatsPath}", target.StatsUri.ToString());
@@ -51,7 +51,7 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
     {
         _server.Route("/metrics", new StubResponse(200, "OK", TestData.Bytes(folder, file), "text/plain; version=0.0.4"));
 
-        ComponentTarget target = Assert.Single(Loopback(On(ComponentProfile.ByKey(key)!)).Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+        ComponentTarget target = Assert.Single(Loopback(On(ComponentProfile.ByKey(key)!)).Find(CancellationToken.None));
 
         Assert.Equal($"its /metrics carries {ComponentProfile.ByKey(key)!.MetricsPrefix}* families", target.Found);
     }
@@ -66,7 +66,7 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
 
         for (int i = 0; i < 5; i++)
         {
-            Assert.Empty(loopback.Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+            Assert.Empty(loopback.Find(CancellationToken.None));
         }
 
         Assert.Equal(1, _server.RequestsTo("/about/version"));
@@ -81,9 +81,9 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
     {
         _server.Route("/about/version", JicofoVersion);
 
-        Assert.Empty(Loopback(On(ComponentProfile.Jvb)).Find(new HashSet<JitsiComponent>(), CancellationToken.None));
-        Assert.Empty(Loopback(On(ComponentProfile.Jigasi)).Find(new HashSet<JitsiComponent>(), CancellationToken.None));
-        Assert.Single(Loopback(On(ComponentProfile.Jicofo)).Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+        Assert.Empty(Loopback(On(ComponentProfile.Jvb)).Find(CancellationToken.None));
+        Assert.Empty(Loopback(On(ComponentProfile.Jigasi)).Find(CancellationToken.None));
+        Assert.Single(Loopback(On(ComponentProfile.Jicofo)).Find(CancellationToken.None));
     }
 
     [Fact]
@@ -93,21 +93,10 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
         await _server.StopAsync();
         LoopbackTargets loopback = Loopback(ComponentProfile.Jvb with { Port = port }, debug: true);
 
-        Assert.Empty(loopback.Find(new HashSet<JitsiComponent>(), CancellationToken.None));
-        Assert.Empty(loopback.Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+        Assert.Empty(loopback.Find(CancellationToken.None));
+        Assert.Empty(loopback.Find(CancellationToken.None));
 
         Assert.Empty(Lines());
-    }
-
-    [Fact]
-    public void A_component_Docker_lists_is_not_looked_for_on_the_loopback()
-    {
-        _server.Route("/about/version", JvbVersion);
-        LoopbackTargets loopback = Loopback(On(ComponentProfile.Jvb));
-
-        Assert.Empty(loopback.Find(new HashSet<JitsiComponent> { JitsiComponent.Jvb }, CancellationToken.None));
-
-        Assert.Equal(0, _server.Requests);
     }
 
     [Fact]
@@ -116,14 +105,14 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
         _server.Route("/about/version", JvbVersion);
         LoopbackTargets loopback = Loopback(On(ComponentProfile.Jvb));
 
-        ComponentTarget first = Assert.Single(loopback.Find(new HashSet<JitsiComponent>(), CancellationToken.None));
-        Assert.Single(loopback.Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+        ComponentTarget first = Assert.Single(loopback.Find(CancellationToken.None));
+        Assert.Single(loopback.Find(CancellationToken.None));
         Assert.Equal(1, _server.RequestsTo("/about/version"));
 
         // The JVB stopped and another program took the port: it is asked again, and not listed.
         loopback.Unanswered(first);
         _server.Route("/about/version", StubResponse.NotFound());
-        Assert.Empty(loopback.Find(new HashSet<JitsiComponent>(), CancellationToken.None));
+        Assert.Empty(loopback.Find(CancellationToken.None));
         Assert.Equal(2, _server.RequestsTo("/about/version"));
     }
 
@@ -145,7 +134,7 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Once_Docker_has_answered_an_outage_keeps_the_last_list_and_the_loopback_adds_only_what_Docker_lacks()
+    public async Task A_Docker_that_runs_Jitsi_leaves_the_loopback_alone_and_an_outage_keeps_its_last_list()
     {
         _server.Route("/about/version", JvbVersion);
         await using var dockerApi = new JvbHttpServer(StubResponse.Json(JvbContainerList()));
@@ -161,8 +150,25 @@ public sealed class LoopbackTargetsTests : IAsyncDisposable
 
         Assert.Equal("docker-jitsi-meet-jvb-1", fromDocker.Name);
         Assert.Null(duringOutage);
+        Assert.Equal(0, _server.Requests + _server.RequestsTo("/metrics"));
         Assert.Equal(0, _server.RequestsTo("/about/version"));
         Assert.Contains($"E! cannot reach Docker at tcp://127.0.0.1:{port}", string.Join('\n', Lines()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Docker_that_runs_no_Jitsi_container_leaves_the_components_to_the_loopback()
+    {
+        _server.Route("/about/version", JvbVersion);
+        await using var dockerApi = new JvbHttpServer(StubResponse.Json("[]"));
+        var log = new StderrLog(_stderr, debug: false);
+        using var docker = new DockerTargets(new Uri($"tcp://127.0.0.1:{dockerApi.Port}"), null, TimeSpan.FromSeconds(2), ContainerSelection.BuiltIn,
+            new AddressResolver(AddressMode.Auto, null, 8080, "/colibri/stats"), log, new TargetStateLog(log), optional: true);
+        var targets = new DeploymentTargets(docker, Loopback(On(ComponentProfile.Jvb)));
+
+        ComponentTarget found = Assert.Single(targets.GetTargets(CancellationToken.None)!);
+
+        Assert.Equal($"127.0.0.1:{_server.Port}", found.Name);
+        Assert.Equal(1, _server.RequestsTo("/about/version"));
     }
 
     private ComponentProfile On(ComponentProfile profile) => profile with { Port = _server.Port };

@@ -41,21 +41,12 @@ internal sealed class LoopbackTargets
     /// <summary>Every port looked at, with what it was found to be, for --discover.</summary>
     public IReadOnlyList<LoopbackPort> Ports => _ports;
 
-    /// <summary>The components proven on their ports now, leaving out those another source already lists.</summary>
-    /// <param name="elsewhere">Components found elsewhere (Docker lists a container of them): their ports are not looked at.</param>
-    /// <param name="stopping">Cancels the probes.</param>
-    public List<ComponentTarget> Find(IReadOnlySet<JitsiComponent> elsewhere, CancellationToken stopping)
+    /// <summary>The components proven on their ports now.</summary>
+    public List<ComponentTarget> Find(CancellationToken stopping)
     {
         var found = new List<ComponentTarget>();
         foreach (LoopbackPort port in _ports)
         {
-            ComponentProfile profile = port.Target.Profile;
-            if (elsewhere.Contains(profile.Component))
-            {
-                port.Proven = false;
-                continue;
-            }
-
             if (!port.Proven && Environment.TickCount64 >= port.NextProbe)
             {
                 Probe(port, stopping);
@@ -68,6 +59,15 @@ internal sealed class LoopbackTargets
         }
 
         return found;
+    }
+
+    /// <summary>The components are found elsewhere now: should they come back here, each proves itself anew.</summary>
+    public void Forget()
+    {
+        foreach (LoopbackPort port in _ports)
+        {
+            port.Proven = false;
+        }
     }
 
     /// <summary>
