@@ -13,39 +13,54 @@ namespace ExecdJvb.Tests.Integration;
 /// </summary>
 internal sealed class DashboardQueryAudit
 {
+    /// <summary>The row whose panels show health (jitsi_stats' healthy) and the plugin's own execd_jvb.</summary>
+    public const string HealthRow = "Health and plugin";
+
     private readonly InfluxDb _influx;
     private readonly GrafanaTimeRange _range;
-    private readonly string _measurement;
+    private readonly Func<GrafanaTarget, bool> _covers;
     private readonly string _variableName;
     private readonly string _kind;
     private readonly bool _serversAreTheseHosts;
     private readonly IReadOnlyList<Fed> _fed;
 
-    private DashboardQueryAudit(InfluxDb influx, GrafanaTimeRange range, string measurement, string variableName, string kind, bool serversAreTheseHosts, IReadOnlyList<Fed> fed)
+    private DashboardQueryAudit(InfluxDb influx, GrafanaTimeRange range, Func<GrafanaTarget, bool> covers, string variableName, string kind, bool serversAreTheseHosts, IReadOnlyList<Fed> fed)
     {
         _influx = influx;
         _range = range;
-        _measurement = measurement;
+        _covers = covers;
         _variableName = variableName;
         _kind = kind;
         _serversAreTheseHosts = serversAreTheseHosts;
         _fed = fed;
     }
 
-    /// <summary>The jitsi_stats panels; the server variable lists exactly these JVBs' hosts.</summary>
+    /// <summary>The jitsi_stats panels but those of <see cref="HealthRow"/>; the server variable lists exactly these JVBs' hosts.</summary>
     public static DashboardQueryAudit ForJvbs(InfluxDb influx, IReadOnlyList<FedJvb> jvbs, GrafanaTimeRange range) =>
-        new(influx, range, "jitsi_stats", "jvb", "JVB era", serversAreTheseHosts: true,
+        new(influx, range, target => target.Measurement == "jitsi_stats" && target.Row != HealthRow, "jvb", "JVB era", serversAreTheseHosts: true,
             [.. jvbs.Select(jvb => new Fed(jvb.ToString(), jvb.Host, jvb.ContainerName, jvb.Era.Fixture, jvb.Era.Fields, jvb.Era.NotReportedNote))]);
+
+    /// <summary>
+    /// The jitsi_stats panels of <see cref="HealthRow"/>, against JVBs written with report_unreachable: each JVB's
+    /// healthy value (1 answering, 0 silent) is its one field; the server variable lists exactly these JVBs' hosts.
+    /// </summary>
+    public static DashboardQueryAudit ForHealth(InfluxDb influx, IReadOnlyList<(string Host, string ContainerName, double Healthy)> jvbs, GrafanaTimeRange range) =>
+        new(influx, range, target => target.Measurement == "jitsi_stats" && target.Row == HealthRow, "jvb", "JVB", serversAreTheseHosts: true,
+            [.. jvbs.Select(jvb =>
+            {
+                string name = $"{jvb.Host}/{(jvb.ContainerName.Length > 0 ? jvb.ContainerName : "(url)")} healthy={jvb.Healthy}";
+                return new Fed(name, jvb.Host, jvb.ContainerName, name, new Dictionary<string, double> { ["healthy"] = jvb.Healthy }, "");
+            })]);
 
     /// <summary>The jicofo_stats panels; the server variable (JVB hosts) must list these Jicofos' hosts among others.</summary>
     public static DashboardQueryAudit ForJicofos(InfluxDb influx, IReadOnlyList<FedJicofo> jicofos, GrafanaTimeRange range) =>
-        new(influx, range, "jicofo_stats", "jicofo", "Jicofo payload", serversAreTheseHosts: false,
+        new(influx, range, target => target.Measurement == "jicofo_stats", "jicofo", "Jicofo payload", serversAreTheseHosts: false,
             [.. jicofos.Select(jicofo => new Fed(jicofo.ToString(), jicofo.Host, jicofo.ContainerName, jicofo.Payload, jicofo.Fields, $"Not reported by {jicofo.Payload}"))]);
 
     public int QueriesRun { get; private set; }
 
-    /// <summary>The dashboard's targets this audit covers: those reading its measurement.</summary>
-    public IReadOnlyList<GrafanaTarget> TargetsOf(GrafanaDashboard dashboard) => [.. dashboard.Targets.Where(target => target.Measurement == _measurement)];
+    /// <summary>The dashboard's targets this audit covers: those reading its measurement (in its rows).</summary>
+    public IReadOnlyList<GrafanaTarget> TargetsOf(GrafanaDashboard dashboard) => [.. dashboard.Targets.Where(_covers)];
 
     private IReadOnlyList<string> Hosts => [.. _fed.Select(one => one.Host).Distinct().Order(StringComparer.Ordinal)];
 

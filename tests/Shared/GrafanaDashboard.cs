@@ -15,7 +15,7 @@ internal sealed record GrafanaDashboard(JsonElement Json, IReadOnlyList<GrafanaV
         GrafanaVariable[] variables = [.. root.GetProperty("templating").GetProperty("list").EnumerateArray()
             .Where(variable => variable.GetProperty("type").GetString() == "query")
             .Select(ReadVariable)];
-        GrafanaTarget[] targets = [.. Panels(root).SelectMany(ReadTargets)];
+        GrafanaTarget[] targets = [.. PanelsByRow(root).SelectMany(pair => ReadTargets(pair.Panel, pair.Row))];
         return new GrafanaDashboard(root, variables, targets);
     }
 
@@ -41,6 +41,29 @@ internal sealed record GrafanaDashboard(JsonElement Json, IReadOnlyList<GrafanaV
         }
     }
 
+    /// <summary>Every panel with the title of the row it is under (a row's own panels when collapsed, else those after it).</summary>
+    private static IEnumerable<(JsonElement Panel, string Row)> PanelsByRow(JsonElement dashboard)
+    {
+        string row = "";
+        foreach (JsonElement panel in dashboard.GetProperty("panels").EnumerateArray())
+        {
+            if (panel.GetProperty("type").GetString() != "row")
+            {
+                yield return (panel, row);
+                continue;
+            }
+
+            row = panel.GetProperty("title").GetString()!;
+            if (panel.TryGetProperty("panels", out JsonElement nested))
+            {
+                foreach (JsonElement inner in nested.EnumerateArray())
+                {
+                    yield return (inner, row);
+                }
+            }
+        }
+    }
+
     private static GrafanaVariable ReadVariable(JsonElement variable)
     {
         JsonElement query = variable.GetProperty("query");
@@ -53,7 +76,7 @@ internal sealed record GrafanaDashboard(JsonElement Json, IReadOnlyList<GrafanaV
             variable.TryGetProperty("allValue", out JsonElement allValue) && allValue.ValueKind == JsonValueKind.String ? allValue.GetString()! : "");
     }
 
-    private static IEnumerable<GrafanaTarget> ReadTargets(JsonElement panel)
+    private static IEnumerable<GrafanaTarget> ReadTargets(JsonElement panel, string row)
     {
         if (!panel.TryGetProperty("targets", out JsonElement targets))
         {
@@ -70,7 +93,7 @@ internal sealed record GrafanaDashboard(JsonElement Json, IReadOnlyList<GrafanaV
                 throw new NotSupportedException($"{title} [{refId}] is a query-builder target; only raw InfluxQL is modelled here");
             }
 
-            yield return new GrafanaTarget(title, description, refId, target.GetProperty("query").GetString()!);
+            yield return new GrafanaTarget(title, description, refId, target.GetProperty("query").GetString()!, row);
         }
     }
 
