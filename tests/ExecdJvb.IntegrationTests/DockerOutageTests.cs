@@ -56,7 +56,7 @@ public sealed class DockerOutageTests
             if (i == 0)
             {
                 // Docker has never answered: this host's loopback alone says which components there are, here none.
-                Assert.StartsWith("I! no Jitsi container found (", await plugin.NextStderrLineAsync(Wait));
+                Assert.StartsWith("I! no Jitsi component found on this host's 127.0.0.1 (", await plugin.NextStderrLineAsync(Wait));
             }
         }
 

@@ -125,7 +125,8 @@ public sealed class NoDockerTests : IAsyncLifetime
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
 
         Assert.Equal(2, plugin.StdoutLines.Count);
-        Assert.Equal(4, jvb.RequestsTo("/about/version"));
+        // Back, it proved itself again before it was read (the version tag may then be asked once more).
+        Assert.InRange(jvb.RequestsTo("/about/version"), 3, 4);
         Assert.Single(plugin.StderrLines, line => line.StartsWith("W! ", StringComparison.Ordinal));
         Assert.Equal(2, plugin.StderrLines.Count(line => line.StartsWith("I! found JVB", StringComparison.Ordinal)));
     }
