@@ -113,11 +113,6 @@ public sealed class NoDockerTests : IAsyncLifetime
         Assert.Equal($"W! JVB 127.0.0.1:8080: connection refused (is it running and listening on that port?)", await plugin.WaitForStderrAsync("W! ", Wait));
         await plugin.TriggerAsync();
         Assert.Equal("I! JVB 127.0.0.1:8080 is gone; no Jitsi component found on this host's 127.0.0.1 (JVB 8080)", await plugin.WaitForStderrAsync("I! JVB", Wait));
-        for (int i = 0; i < 3; i++)
-        {
-            await plugin.TriggerAsync();
-        }
-
         jvb.Restart();
         await plugin.TriggerAsync();
         Assert.Equal($"I! found JVB 127.0.0.1:8080 at {Stats} (its /about/version names it JVB)", await plugin.WaitForStderrAsync("I! found", Wait));
