@@ -51,7 +51,8 @@ internal sealed class DiscoveryReport(ITargetSource targets, DockerTargets docke
     private string NotFound(ComponentProfile profile)
     {
         string inDocker = docker.Answered ? "no container" : "no Docker";
-        LoopbackPort? port = loopback?.Ports.FirstOrDefault(p => p.Target.Profile == profile);
+        // While Docker runs Jitsi, the loopback is not looked at.
+        LoopbackPort? port = docker.LastFound.Count > 0 ? null : loopback?.Ports.FirstOrDefault(p => p.Target.Profile == profile);
         return port is null ? inDocker
             : port.Other is { } other ? $"{inDocker}; 127.0.0.1:{profile.Port} answers but not as {profile.Name} ({other})"
             : $"{inDocker}; nothing on 127.0.0.1:{profile.Port}";

@@ -74,6 +74,29 @@ public sealed class NoDockerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Discover_lists_the_components_proven_on_the_host_and_says_where_it_looked_for_the_others()
+    {
+        JvbHttpServer jvb = On(8080, StubResponse.Json(TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json")));
+        jvb.Route("/about/version", StubResponse.Json(TestData.Bytes("jvb", "about-version.json")));
+        JvbHttpServer other = On(8888, StubResponse.Json("""{"status":"ok"}"""));
+        // A socket that does not exist, whatever Docker this machine runs: the host without Docker.
+        var noDocker = new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix:///tmp/ejd-none-{Guid.NewGuid():N}/docker.sock" };
+        await using ExecdProcess discover = ExecdProcess.Start(["--discover"], noDocker);
+
+        Assert.Equal(0, await discover.WaitForExitAsync(Wait));
+
+        Assert.Equal(
+            [
+                "JVB\t127.0.0.1:8080\t-\thttp://127.0.0.1:8080/colibri/stats\tits /about/version names it JVB",
+                "Jicofo\t-\t-\t-\tno Docker; 127.0.0.1:8888 answers but not as Jicofo (/about/version answers HTTP 404 Not Found, /metrics answers HTTP 404 Not Found)",
+                "Prosody\t-\t-\t-\tno Docker; nothing on 127.0.0.1:5280",
+                "Jigasi\t-\t-\t-\tno Docker; nothing on 127.0.0.1:8788",
+            ],
+            discover.StdoutLines);
+        Assert.Equal(0, jvb.Requests + other.Requests);
+    }
+
+    [Fact]
     public async Task Another_program_on_8080_that_even_answers_colibri_stats_with_JSON_is_never_written()
     {
         // An application server with a /metrics of its own and a JSON answer on every path, /colibri/stats too.
