@@ -39,6 +39,16 @@ public sealed class KubernetesSidecarTests
         }
 
         File.Copy(PublishedBinary.Path, Path.Combine(context, "execd-jvb"));
+
+        // Modes a umask of 077 leaves: the image's modes must come from the Dockerfile, not from the context.
+        foreach (string file in Directory.GetFiles(context))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
         string version = (await RunAsync(PublishedBinary.Path, ["--version"], [])).Stdout.Trim();
         Assert.StartsWith("execd-jvb ", version, StringComparison.Ordinal);
 
