@@ -48,6 +48,12 @@
              plugin/ExecdJvb.csproj. Fails on an AOT warning, on a glibc symbol version newer than 2.34,
              or when an unpacked binary (arm64 under qemu-aarch64) does not print that version or does
              not map every JVB fixture, served by busybox httpd on 127.0.0.1, to its golden line.
+             Each binary is also packed as execd-jvb_<version>_<amd64|arm64>.deb (dpkg-deb) and
+             execd-jvb-<version>-1.<x86_64|aarch64>.rpm (rpmbuild; installs rpm and lintian as root), from
+             plugin/packaging, all in SHA256SUMS. Fails when lintian reports an error or a warning, when the amd64
+             .deb, installed here with dpkg, does not run as above, keep an edited configuration file across a
+             reinstall and dpkg -r or leave nothing after dpkg -P (refused where execd-jvb is already installed),
+             or when an .rpm read back with rpm -qp, or installed into a scratch root, is not what was packed.
 #>
 [CmdletBinding()]
 param(
