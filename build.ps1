@@ -48,6 +48,12 @@
              plugin/ExecdJvb.csproj. Fails on an AOT warning, on a glibc symbol version newer than 2.34,
              or when an unpacked binary (arm64 under qemu-aarch64) does not print that version or does
              not map every JVB fixture, served by busybox httpd on 127.0.0.1, to its golden line.
+             Each binary is also packed as execd-jvb_<version>_<amd64|arm64>.deb (dpkg-deb) and
+             execd-jvb-<version>-1.<x86_64|aarch64>.rpm (rpmbuild; installs rpm and lintian as root), from
+             plugin/packaging, all in SHA256SUMS. Fails when lintian reports an error or a warning, when the amd64
+             .deb, installed here with dpkg, does not run as above, keep an edited configuration file across a
+             reinstall and dpkg -r or leave nothing after dpkg -P (refused where execd-jvb is already installed),
+             or when an .rpm read back with rpm -qp, or installed into a scratch root, is not what was packed.
 #>
 [CmdletBinding()]
 param(
@@ -138,7 +144,8 @@ function Test-Root {
 function Install-Prerequisites([switch] $ReleaseOnly) {
     # The release cross-compiles linux-arm64 with clang and lld against Debian's arm64 cross libraries
     # (llvm-objcopy strips it), reads glibc symbol versions with objdump and llvm-objdump, runs the arm64
-    # binary under qemu-user, and serves the JVB fixtures with busybox httpd.
+    # binary under qemu-user, and serves the JVB fixtures with busybox httpd. It packs the .deb with dpkg-deb (dpkg)
+    # and checks it with lintian, and builds the .rpm with Debian's rpm (rpmbuild).
     $needed = [ordered]@{
         'busybox-static'            = { (Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked') }
         'clang'                     = { Get-Command clang -ErrorAction SilentlyContinue }
@@ -148,6 +155,8 @@ function Install-Prerequisites([switch] $ReleaseOnly) {
         'libc6-dev-arm64-cross'     = { Test-Path /usr/aarch64-linux-gnu/lib/crt1.o }
         'libgcc-12-dev-arm64-cross' = { Test-Path /usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a }
         'qemu-user'                 = { Get-Command qemu-aarch64 -ErrorAction SilentlyContinue }
+        'rpm'                       = { Get-Command rpmbuild -ErrorAction SilentlyContinue }
+        'lintian'                   = { Get-Command lintian -ErrorAction SilentlyContinue }
     }
     if (-not $ReleaseOnly) {
         # The integration tests start their own dockerd, influxd, Prosody (a private instance with its own config on
@@ -508,9 +517,10 @@ function Invoke-Bench {
 # release: linux-x64 is built natively, linux-arm64 cross-compiled on the same x64 host (clang with lld,
 # which links any target, against Debian's arm64 cross libraries; ILCompiler's default bfd linker is the
 # host's x86-only ld) and run under qemu-user. Objdump reads each binary's glibc symbol versions.
+# DebArch and RpmArch name the rid's machine in the .deb and .rpm built from its binary.
 $ReleaseTargets = [ordered]@{
-    'linux-x64'   = @{ Properties = @(); Runner = @(); Objdump = 'objdump' }
-    'linux-arm64' = @{ Properties = @('-p:CppCompilerAndLinker=clang', '-p:LinkerFlavor=lld'); Runner = @('qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'); Objdump = 'llvm-objdump' }
+    'linux-x64'   = @{ Properties = @(); Runner = @(); Objdump = 'objdump'; DebArch = 'amd64'; RpmArch = 'x86_64' }
+    'linux-arm64' = @{ Properties = @('-p:CppCompilerAndLinker=clang', '-p:LinkerFlavor=lld'); Runner = @('qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'); Objdump = 'llvm-objdump'; DebArch = 'arm64'; RpmArch = 'aarch64' }
 }
 
 # The newest glibc symbol version a release binary may need: 2.34 is Debian 12, Ubuntu 22.04 and RHEL 9.
@@ -713,6 +723,304 @@ function Test-ReleaseBinary([string] $Binary, [string] $TargetRid, [string[]] $R
     }
 }
 
+# The .deb and .rpm: one layout, from plugin/packaging. Telegraf's drop-in names the packaged binary; it is
+# telegraf-sample.conf with the path changed, derived here so the two never drift.
+$Packaging = Join-Path $Root 'plugin/packaging'
+$PackagedBinary = '/usr/bin/execd-jvb'
+$PackagedFiles = @(
+    '/usr/bin/execd-jvb'
+    '/etc/telegraf/execd-jvb.json'
+    '/etc/telegraf/telegraf.d/execd-jvb.conf'
+    '/usr/share/doc/execd-jvb/README.md'
+    '/usr/share/doc/execd-jvb/copyright'
+    '/usr/share/doc/execd-jvb/jitsi-stats-dashboard.json'
+    '/usr/share/man/man1/execd-jvb.1.gz'
+)
+$PackagedConfigFiles = @('/etc/telegraf/execd-jvb.json', '/etc/telegraf/telegraf.d/execd-jvb.conf')
+
+function Get-PackageVersion([string] $Version) {
+    # 0.2.0-rc.1 is 0.2.0~rc.1 in both formats: it sorts before 0.2.0, and a .deb's version has no revision.
+    return $Version.Replace('-', '~')
+}
+
+function ConvertTo-PackagedText([string] $Text, [string] $Source, [int] $Minimum) {
+    # The tarball's files name /usr/local/bin/execd-jvb, where its README installs the binary.
+    $shipped = '/usr/local/bin/execd-jvb'
+    $count = ([regex]::Matches($Text, [regex]::Escape($shipped))).Count
+    if ($count -lt $Minimum) {
+        throw "$Source names $shipped $count time(s); the packages change that path to $PackagedBinary"
+    }
+
+    return $Text.Replace($shipped, $PackagedBinary)
+}
+
+function New-PackageRoot([string] $Binary, [string] $Version, [string[]] $Runner, [string] $Folder) {
+    # The files both packages install, laid out under $Folder as under /, with their installed modes.
+    Remove-Item -Recurse -Force $Folder -ErrorAction SilentlyContinue
+    $doc = Join-Path $Folder 'usr/share/doc/execd-jvb'
+    foreach ($directory in 'usr/bin', 'etc/telegraf/telegraf.d', 'usr/share/doc/execd-jvb', 'usr/share/man/man1') {
+        New-Item -ItemType Directory -Force -Path (Join-Path $Folder $directory) | Out-Null
+    }
+
+    Copy-Item -LiteralPath $Binary -Destination (Join-Path $Folder 'usr/bin/execd-jvb')
+    $sample = [System.IO.File]::ReadAllText((Join-Path $Root 'telegraf-sample.conf'))
+    [System.IO.File]::WriteAllText((Join-Path $Folder 'etc/telegraf/telegraf.d/execd-jvb.conf'), (ConvertTo-PackagedText $sample 'telegraf-sample.conf' 1))
+    $example = [System.IO.File]::ReadAllText((Join-Path $Root 'plugin/execd-jvb.example.json'))
+    [System.IO.File]::WriteAllText((Join-Path $Folder 'etc/telegraf/execd-jvb.json'), (ConvertTo-PackagedText $example 'plugin/execd-jvb.example.json' 0))
+    Copy-Item -LiteralPath (Join-Path $Root 'README.md') -Destination (Join-Path $doc 'README.md')
+    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination (Join-Path $doc 'copyright')
+    Copy-Item -LiteralPath (Join-Path $Root 'plugin/grafana/jitsi-stats-dashboard.json') -Destination (Join-Path $doc 'jitsi-stats-dashboard.json')
+
+    # man execd-jvb: the binary's own --help, so the page says what that binary does.
+    $help = Invoke-Captured (@($Runner) + @($Binary, '--help'))
+    if ($help.ExitCode -ne 0 -or -not $help.Stdout.StartsWith("execd-jvb $Version ")) {
+        throw "$Binary --help exited $($help.ExitCode) and printed '$($help.Stdout)': no man page from that"
+    }
+
+    $date = [DateTimeOffset]::FromUnixTimeSeconds([long](Get-ReleaseEpoch)).ToString('yyyy-MM-dd')
+    $body = ($help.Stdout.TrimEnd("`n") -split "`n" | ForEach-Object { $_.Replace('\', '\e') -replace "^([.'])", '\&$1' }) -join "`n"
+    $page = Join-Path $Folder 'usr/share/man/man1/execd-jvb.1'
+    $roff = @(
+        ".TH EXECD-JVB 1 $date `"execd-jvb $Version`" `"User Commands`""
+        '.SH NAME'
+        "execd-jvb \- Jitsi statistics for Telegraf's inputs.execd"
+        '.SH DESCRIPTION'
+        '.nf'
+        $body
+        '.fi'
+        '.SH FILES'
+        '.nf'
+        "$PackagedBinary, /etc/telegraf/execd-jvb.json, /etc/telegraf/telegraf.d/execd-jvb.conf"
+        '.fi'
+        '.SH SEE ALSO'
+        '/usr/share/doc/execd-jvb/README.md'
+    ) -join "`n"
+    [System.IO.File]::WriteAllText($page, "$roff`n")
+    & gzip -9n $page
+
+    & find $Folder -type d -exec chmod 0755 '{}' +
+    & find $Folder -type f -exec chmod 0644 '{}' +
+    & chmod 0755 (Join-Path $Folder 'usr/bin/execd-jvb')
+    $laid = @(& find $Folder -type f -printf '/%P\n' | Sort-Object)
+    if (Compare-Object ($PackagedFiles | Sort-Object) $laid) {
+        throw "the package root $Folder holds`n$($laid -join "`n")`nexpected`n$($PackagedFiles -join "`n")"
+    }
+}
+
+function New-DebPackage([string] $Binary, [string] $Version, [string] $DebArch, [string[]] $Runner, [string] $Work, [string] $Destination) {
+    $packageVersion = Get-PackageVersion $Version
+    $folder = Join-Path $Work "deb/$DebArch"
+    New-PackageRoot -Binary $Binary -Version $Version -Runner $Runner -Folder $folder
+    $control = [System.IO.File]::ReadAllText((Join-Path $Packaging 'deb/control'))
+    $maintainer = [regex]::Match($control, '(?m)^Maintainer: (?<who>.+)$').Groups['who'].Value
+
+    # A Debian package's changelog: this release's one entry, dated by the last commit.
+    $date = [DateTimeOffset]::FromUnixTimeSeconds([long](Get-ReleaseEpoch)).ToString('ddd, dd MMM yyyy HH:mm:ss +0000', [cultureinfo]::InvariantCulture)
+    $changelog = Join-Path $folder 'usr/share/doc/execd-jvb/changelog'
+    [System.IO.File]::WriteAllText($changelog, "execd-jvb ($packageVersion) stable; urgency=medium`n`n  * Release $Version.`n`n -- $maintainer  $date`n")
+    & gzip -9n $changelog
+    & chmod 0644 "$changelog.gz"
+
+    $size = "$(& du -sk $folder)".Split("`t")[0]
+    $meta = Join-Path $folder 'DEBIAN'
+    New-Item -ItemType Directory -Force -Path $meta | Out-Null
+    $control = $control.Replace('@VERSION@', $packageVersion).Replace('@ARCH@', $DebArch).Replace('@INSTALLED_SIZE@', $size)
+    [System.IO.File]::WriteAllText((Join-Path $meta 'control'), $control)
+    Copy-Item -LiteralPath (Join-Path $Packaging 'deb/conffiles') -Destination (Join-Path $meta 'conffiles')
+    Copy-Item -LiteralPath (Join-Path $Packaging 'postinst') -Destination (Join-Path $meta 'postinst')
+    Push-Location $folder
+    try {
+        $files = @(& find usr etc -type f | Sort-Object)
+        [System.IO.File]::WriteAllText((Join-Path $meta 'md5sums'), ((& md5sum @files) -join "`n") + "`n")
+    }
+    finally {
+        Pop-Location
+    }
+
+    & chmod 0644 (Join-Path $meta 'control') (Join-Path $meta 'conffiles') (Join-Path $meta 'md5sums')
+    & chmod 0755 $meta (Join-Path $meta 'postinst')
+    $deb = Join-Path $Destination "execd-jvb_${packageVersion}_$DebArch.deb"
+    $env:SOURCE_DATE_EPOCH = Get-ReleaseEpoch
+    try {
+        & dpkg-deb --root-owner-group -Zxz --build $folder $deb | Write-Host
+    }
+    finally {
+        Remove-Item Env:SOURCE_DATE_EPOCH
+    }
+
+    return Get-Item $deb
+}
+
+function New-RpmPackage([string] $Binary, [string] $Version, [string] $RpmArch, [string[]] $Runner, [string] $Work, [string] $Destination) {
+    $packageVersion = Get-PackageVersion $Version
+    $folder = Join-Path $Work "rpm/$RpmArch"
+    New-PackageRoot -Binary $Binary -Version $Version -Runner $Runner -Folder $folder
+
+    # One postinst for both packages: the spec's %post is plugin/packaging/postinst as it is.
+    $spec = [System.IO.File]::ReadAllText((Join-Path $Packaging 'rpm/execd-jvb.spec'))
+    $spec = $spec.Replace('@POSTINST@', [System.IO.File]::ReadAllText((Join-Path $Packaging 'postinst')).TrimEnd("`n"))
+    $specFile = Join-Path $Work "rpm/execd-jvb-$RpmArch.spec"
+    [System.IO.File]::WriteAllText($specFile, $spec)
+    $env:SOURCE_DATE_EPOCH = Get-ReleaseEpoch
+    try {
+        & rpmbuild -bb --quiet --target $RpmArch --define "_topdir $(Join-Path $Work 'rpm/top')" --define "_rpmdir $Destination" `
+            --define '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' --define "pkg_version $packageVersion" `
+            --define "pkg_root $folder" --define 'use_source_date_epoch_as_buildtime 1' --define 'clamp_mtime_to_source_epoch 1' `
+            --define '_buildhost reproducible' $specFile | Write-Host
+    }
+    finally {
+        Remove-Item Env:SOURCE_DATE_EPOCH
+    }
+
+    return Get-Item (Join-Path $Destination "execd-jvb-$packageVersion-1.$RpmArch.rpm")
+}
+
+function Test-DebLintian([System.IO.FileInfo[]] $Debs) {
+    Write-Step "lintian $($Debs.Name -join ' ')"
+    $PSNativeCommandUseErrorActionPreference = $false
+    # Lintian warns about running as root, which the release does for apt-get and dpkg; it reads the files only.
+    $output = @(& lintian --display-info --fail-on error,warning @($Debs.FullName) 2>&1 | ForEach-Object { "$_" } |
+        Where-Object { $_ -ne 'running with root privileges is not recommended!' })
+    $exit = $LASTEXITCODE
+    $PSNativeCommandUseErrorActionPreference = $true
+    $output | ForEach-Object { Write-Host "lintian: $_" }
+    $bad = @($output | Where-Object { $_ -match '^[EW]: ' })
+    if ($exit -ne 0 -or $bad.Count -gt 0) {
+        throw "lintian found $($bad.Count) error(s) or warning(s) (exit $exit)"
+    }
+}
+
+function Get-DebStatus {
+    $PSNativeCommandUseErrorActionPreference = $false
+    $status = & dpkg-query -W -f '${db:Status-Status}' execd-jvb 2>$null
+    $global:LASTEXITCODE = 0
+    return $status ? "$status" : 'not-installed'
+}
+
+function Invoke-Dpkg([string[]] $Arguments) {
+    $result = Invoke-Captured (@('dpkg') + $Arguments)
+    @($result.Stdout -split "`n") + @($result.Stderr -split "`n") | Where-Object { $_ } | ForEach-Object { Write-Host "dpkg: $_" }
+    if ($result.ExitCode -ne 0) {
+        throw "dpkg $($Arguments -join ' ') exited $($result.ExitCode)"
+    }
+}
+
+function Test-DebInstall([System.IO.FileInfo] $Deb, [string] $Version, [int] $Port, [hashtable] $Golden) {
+    Write-Step "install, reinstall, remove and purge $($Deb.Name) on this machine"
+    # This machine's own execd-jvb is never touched: an installed package or a file at a packaged path stops here.
+    $status = Get-DebStatus
+    if ($status -ne 'not-installed') {
+        throw "execd-jvb is already a package on this machine (dpkg status '$status'): the release's install check would replace it; remove it (dpkg -P execd-jvb) or build the release elsewhere"
+    }
+
+    $present = @($PackagedFiles | Where-Object { Test-Path -LiteralPath $_ })
+    if ($present.Count -gt 0) {
+        throw "$($present -join ', ') already exist(s) on this machine: the release's install check would replace and then purge them; move them away or build the release elsewhere"
+    }
+
+    $hadTelegrafFolder = Test-Path /etc/telegraf
+    $json = '/etc/telegraf/execd-jvb.json'
+    $dropIn = '/etc/telegraf/telegraf.d/execd-jvb.conf'
+    try {
+        Invoke-Dpkg @('-i', $Deb.FullName)
+        $missing = @($PackagedFiles | Where-Object { -not (Test-Path -LiteralPath $_) })
+        if ((Get-DebStatus) -ne 'installed' -or $missing.Count -gt 0) {
+            throw "after dpkg -i the status is '$(Get-DebStatus)' and $($missing -join ', ') is missing"
+        }
+
+        $conffiles = @(& dpkg-query -W -f '${Conffiles}\n' execd-jvb | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim().Split(' ')[0] })
+        if (Compare-Object $PackagedConfigFiles $conffiles) {
+            throw "dpkg lists the conffiles $($conffiles -join ', '); expected $($PackagedConfigFiles -join ', ')"
+        }
+
+        $command = "  command = [`"$PackagedBinary`", `"--config`", `"$json`"]"
+        if (-not (Get-Content $dropIn).Contains($command)) {
+            throw "$dropIn has no line '$command'"
+        }
+
+        Write-Host "installed: $PackagedBinary, $json and $dropIn ($command)"
+        Test-ReleaseBinary -Binary $PackagedBinary -TargetRid "$($Deb.Name) installed" -Runner @() -Version $Version -Config $json -Port $Port -Golden $Golden
+
+        # An operator's edit survives a reinstall and a remove; purge deletes it.
+        $edit = '// edited on this machine'
+        [System.IO.File]::WriteAllText($json, "$edit`n" + [System.IO.File]::ReadAllText($json))
+        Invoke-Dpkg @('-i', $Deb.FullName)
+        if (-not (Get-Content $json -TotalCount 1).Equals($edit)) {
+            throw "reinstalling $($Deb.Name) did not keep the edit of $json"
+        }
+
+        Invoke-Dpkg @('-r', 'execd-jvb')
+        if ((Get-DebStatus) -ne 'config-files' -or (Test-Path $PackagedBinary) -or -not (Test-Path $dropIn) -or -not (Get-Content $json -TotalCount 1).Equals($edit)) {
+            throw "after dpkg -r the status is '$(Get-DebStatus)'; expected the binary gone and both configuration files kept, $json with its edit"
+        }
+
+        Write-Host "dpkg -r: $PackagedBinary gone, $json (edited) and $dropIn kept"
+        Invoke-Dpkg @('-P', 'execd-jvb')
+        $left = @($PackagedFiles + '/usr/share/doc/execd-jvb' | Where-Object { Test-Path -LiteralPath $_ })
+        if ((Get-DebStatus) -ne 'not-installed' -or $left.Count -gt 0 -or ((Test-Path /etc/telegraf) -ne $hadTelegrafFolder)) {
+            throw "after dpkg -P the status is '$(Get-DebStatus)', $($left -join ', ') left, /etc/telegraf there: $(Test-Path /etc/telegraf) (before: $hadTelegrafFolder)"
+        }
+
+        Write-Host "dpkg -P: every file gone, both configuration files too; /etc/telegraf as before (there: $hadTelegrafFolder)"
+    }
+    finally {
+        # A failed check leaves nothing behind either: the package was not here before.
+        if ((Get-DebStatus) -ne 'not-installed') {
+            $PSNativeCommandUseErrorActionPreference = $false
+            & dpkg -P execd-jvb
+            $global:LASTEXITCODE = 0
+        }
+    }
+}
+
+function Test-RpmPackage([System.IO.FileInfo] $Rpm, [string] $Version, [string] $RpmArch, [string] $Work) {
+    Write-Step "rpm -qp $($Rpm.Name)"
+    $packageVersion = Get-PackageVersion $Version
+    $query = { param([string[]] $Arguments) @(& rpm -qp @Arguments $Rpm.FullName | ForEach-Object { "$_" }) }
+    $nvra = & $query '--queryformat', '%{NAME} %{VERSION} %{RELEASE} %{ARCH}\n'
+    $requires = & $query '--requires'
+    $suggests = & $query '--suggests'
+    $list = & $query '--list'
+    $config = & $query '--configfiles'
+    $scripts = & $query '--scripts'
+    & $query '--info' | Where-Object { $_ -match '^(Name|Version|Release|Architecture|Size|License|Summary) ' } | ForEach-Object { Write-Host "rpm --info: $_" }
+    Write-Host "rpm --requires: $($requires -join ', '); --suggests: $($suggests -join ', ')"
+    Write-Host "rpm --configfiles: $($config -join ', ')"
+    Write-Host "rpm --scripts: $($scripts[0]) ($($scripts.Count) lines)"
+    $directories = @('/etc/telegraf', '/etc/telegraf/telegraf.d', '/usr/share/doc/execd-jvb')
+    $problems = @(
+        if ("$nvra" -cne "execd-jvb $packageVersion 1 $RpmArch") { "name, version, release, arch are '$nvra'" }
+        if ($requires -notcontains 'glibc >= 2.34' -or $requires -notcontains "glibc >= $ReleaseGlibcMax") { "requires $($requires -join ', '), not glibc >= $ReleaseGlibcMax" }
+        if ($suggests -notcontains 'telegraf') { "suggests $($suggests -join ', '), not telegraf" }
+        if (Compare-Object (@($PackagedFiles) + $directories | Sort-Object) ($list | Sort-Object)) { "lists $($list -join ', ')" }
+        if (Compare-Object $PackagedConfigFiles $config) { "marks $($config -join ', ') as configuration" }
+        if ($scripts[0] -ne 'postinstall scriptlet (using /bin/sh):' -or -not ($scripts -match 'usermod -aG docker telegraf')) { 'has no %post that names usermod -aG docker telegraf' }
+    )
+    if ($problems.Count -gt 0) {
+        throw "$($Rpm.Name): $($problems -join '; ')"
+    }
+
+    # Into an empty root, without dependencies (it has no glibc) and without %post (it has no /bin/sh to run it);
+    # Debian's rpm says it would rather have alien do this, and does it.
+    $scratch = Join-Path $Work "rpm/root-$RpmArch"
+    Remove-Item -Recurse -Force $scratch -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force -Path $scratch | Out-Null
+    $result = Invoke-Captured @('rpm', '-i', '--root', $scratch, '--nodeps', '--noscripts', '--ignorearch', $Rpm.FullName)
+    $result.Stderr -split "`n" | Where-Object { $_ } | ForEach-Object { Write-Host "rpm -i: $_" }
+    if ($result.ExitCode -ne 0) {
+        throw "rpm -i --root $scratch $($Rpm.Name) exited $($result.ExitCode): $($result.Stderr)"
+    }
+
+    $expected = @(@($PackagedFiles | ForEach-Object { ($_ -eq $PackagedBinary ? '755' : '644') + " root:root $_" }) + @($directories | ForEach-Object { "755 root:root $_" }))
+    $modes = @($PackagedFiles + $directories | ForEach-Object { "$(& stat -c '%a %U:%G' (Join-Path $scratch $_)) $_" })
+    if (Compare-Object $expected $modes) {
+        throw "rpm -i --root put into $scratch`n$($modes -join "`n")`nexpected`n$($expected -join "`n")"
+    }
+
+    Write-Host "rpm -i --root: $($PackagedFiles.Count) files with their modes, $(& rpm --root $scratch -q execd-jvb)"
+    Remove-Item -Recurse -Force $scratch
+}
+
 function Invoke-Release {
     if ((Get-HostRid) -ne 'linux-x64') {
         throw 'release builds on an x64 Linux host: linux-arm64 is cross-compiled from there with Debian''s arm64 cross packages'
@@ -727,16 +1035,21 @@ function Invoke-Release {
     Remove-Item -Recurse -Force $release -ErrorAction SilentlyContinue
     $work = Join-Path $release 'work'
     $archives = [ordered]@{}
+    $debs = [ordered]@{}
+    $rpms = [ordered]@{}
     foreach ($rid in $ReleaseTargets.Keys) {
         $target = $ReleaseTargets[$rid]
         $binary = Invoke-AotPublish -TargetRid $rid -Output (Join-Path $work "publish/$rid") -BuildRoot (Join-Path $work 'build') -Properties $target.Properties
         Assert-GlibcVersions -Binary $binary -TargetRid $rid -Objdump $target.Objdump
         $archives[$rid] = New-ReleaseArchive -Binary $binary -Name "execd-jvb-$version-$rid" -Stage (Join-Path $work 'stage') -Destination $release
+        Write-Step "packages of the $rid binary: .deb ($($target.DebArch)) and .rpm ($($target.RpmArch))"
+        $debs[$rid] = New-DebPackage -Binary $binary -Version $version -DebArch $target.DebArch -Runner $target.Runner -Work $work -Destination $release
+        $rpms[$rid] = New-RpmPackage -Binary $binary -Version $version -RpmArch $target.RpmArch -Runner $target.Runner -Work $work -Destination $release
     }
 
     # sha256sum's own format, checked with sha256sum -c as an operator would.
     $sums = Join-Path $release 'SHA256SUMS'
-    $text = ($archives.Values | ForEach-Object { "$((Get-FileHash -Algorithm SHA256 -LiteralPath $_.FullName).Hash.ToLowerInvariant())  $($_.Name)`n" }) -join ''
+    $text = (@($archives.Values) + @($debs.Values) + @($rpms.Values) | ForEach-Object { "$((Get-FileHash -Algorithm SHA256 -LiteralPath $_.FullName).Hash.ToLowerInvariant())  $($_.Name)`n" }) -join ''
     [System.IO.File]::WriteAllText($sums, $text)
     Push-Location $release
     try {
@@ -761,6 +1074,13 @@ function Invoke-Release {
             Test-ReleaseBinary -Binary (Join-Path $folder 'execd-jvb') -TargetRid $rid -Runner $ReleaseTargets[$rid].Runner -Version $version `
                 -Config (Join-Path $folder 'execd-jvb.example.json') -Port $standIn.Port -Golden $golden
         }
+
+        # The packages: lintian on each .deb, the host's .deb installed here, each .rpm read back and unpacked.
+        Test-DebLintian -Debs @($debs.Values)
+        Test-DebInstall -Deb $debs['linux-x64'] -Version $version -Port $standIn.Port -Golden $golden
+        foreach ($rid in $rpms.Keys) {
+            Test-RpmPackage -Rpm $rpms[$rid] -Version $version -RpmArch $ReleaseTargets[$rid].RpmArch -Work $work
+        }
     }
     finally {
         $standIn.Process.Kill()
@@ -772,6 +1092,10 @@ function Invoke-Release {
         $binary = Join-Path $work "publish/$rid/execd-jvb"
         Write-Host ("{0}  {1:N1} MB (binary {2:N1} MB)" -f $archives[$rid].Name, ($archives[$rid].Length / 1MB), ((Get-Item $binary).Length / 1MB))
         & tar -tvzf $archives[$rid].FullName | Write-Host
+    }
+
+    foreach ($package in @($debs.Values) + @($rpms.Values)) {
+        Write-Host ("{0}  {1:N1} MB" -f $package.Name, ($package.Length / 1MB))
     }
 
     Get-Content $sums | Write-Host

@@ -142,6 +142,31 @@ public sealed partial class ReadmeTests
     }
 
     [Fact]
+    public void The_package_commands_of_the_readme_install_the_files_build_ps1_release_builds()
+    {
+        string install = Readme.Section("Install");
+        string csproj = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "plugin", "ExecdJvb.csproj"));
+        string version = Regex.Match(csproj, "<Version>(?<version>[^<]+)</Version>").Groups["version"].Value.Replace('-', '~');
+
+        Assert.Contains($"\nsudo apt install ./execd-jvb_{version}_amd64.deb\n", install, StringComparison.Ordinal);
+        Assert.Contains($"\nsudo dnf install ./execd-jvb-{version}-1.x86_64.rpm\n", install, StringComparison.Ordinal);
+        Assert.Contains("Join-Path $Destination \"execd-jvb_${packageVersion}_$DebArch.deb\"", BuildScript, StringComparison.Ordinal);
+        Assert.Contains("Join-Path $Destination \"execd-jvb-$packageVersion-1.$RpmArch.rpm\"", BuildScript, StringComparison.Ordinal);
+        Assert.Matches("\n    'linux-x64' += @\\{[^\n]*; DebArch = 'amd64'; RpmArch = 'x86_64' \\}\n", BuildScript);
+        Assert.Matches("\n    'linux-arm64' += @\\{[^\n]*; DebArch = 'arm64'; RpmArch = 'aarch64' \\}\n", BuildScript);
+        foreach (string path in new[] { "/usr/bin/execd-jvb", "/etc/telegraf/execd-jvb.json", "/etc/telegraf/telegraf.d/execd-jvb.conf" })
+        {
+            Assert.Contains($"`{path}`", install, StringComparison.Ordinal);
+            Assert.Contains($"\n    '{path}'\n", BuildScript, StringComparison.Ordinal);
+        }
+
+        foreach (string command in new[] { "sudo apt remove execd-jvb", "sudo apt purge execd-jvb", "sudo dnf remove execd-jvb" })
+        {
+            Assert.Contains($"`{command}`", install, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void The_glibc_the_readme_asks_for_is_the_newest_build_ps1_release_allows()
     {
         string allowed = Regex.Match(BuildScript, @"\$ReleaseGlibcMax = \[version\]'(?<version>[0-9.]+)'").Groups["version"].Value;
