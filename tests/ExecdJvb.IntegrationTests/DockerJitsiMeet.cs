@@ -64,40 +64,6 @@ internal static class DockerJitsiMeet
     /// <summary>Jigasi's /about/stats as fields: every number of the payload (no healthy: its health API is off).</summary>
     public static IReadOnlyList<DecodedField> JigasiFields() => NumbersOf(TestData.Bytes("jigasi", "about-stats-master.json"));
 
-    /// <summary>
-    /// Telegraf's json flattening, from its documentation and apart from the plugin's mapper: every number, named by its
-    /// path (nested keys joined with _, array elements by index), as a float; strings, booleans and nulls left out.
-    /// </summary>
-    public static IReadOnlyList<DecodedField> NumbersOf(byte[] document)
-    {
-        using JsonDocument json = JsonDocument.Parse(document);
-        var fields = new List<DecodedField>();
-        Flatten(json.RootElement, string.Empty, fields);
-        return fields;
-    }
-
-    private static void Flatten(JsonElement element, string prefix, List<DecodedField> fields)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (JsonProperty property in element.EnumerateObject())
-                {
-                    Flatten(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}_{property.Name}", fields);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                int index = 0;
-                foreach (JsonElement item in element.EnumerateArray())
-                {
-                    Flatten(item, $"{prefix}_{index++}", fields);
-                }
-
-                break;
-            case JsonValueKind.Number:
-                fields.Add(new DecodedField(prefix, element.GetDouble()));
-                break;
-        }
-    }
+    /// <summary>Every number of a JSON document as Telegraf's json parser writes it.</summary>
+    public static IReadOnlyList<DecodedField> NumbersOf(byte[] document) => JsonNumbers.Of(document);
 }

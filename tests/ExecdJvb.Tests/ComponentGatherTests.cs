@@ -96,39 +96,11 @@ public sealed class ComponentGatherTests : IAsyncDisposable
 
         DecodedPoint point = Assert.Single(await GatherAsync(_server.BaseUrl + path));
 
-        using JsonDocument json = JsonDocument.Parse(document);
-        var expected = new List<DecodedField>();
-        Flatten(json.RootElement, string.Empty, expected);
+        IReadOnlyList<DecodedField> expected = JsonNumbers.Of(document);
         Assert.Equal(measurement, point.Measurement);
         Assert.Equal(JsonDocument.Parse(TestData.Bytes(folder, "about-version.json")).RootElement.GetProperty("version").GetString(), point.Tags.Single(t => t.Key == "version").Value);
         Assert.Equal(expected, point.Fields);
         Assert.True(expected.Count > 20);
-    }
-
-    /// <summary>Telegraf's json flattening, read from its documentation, written here apart from the mapper: numbers only, keys joined with _.</summary>
-    private static void Flatten(JsonElement element, string prefix, List<DecodedField> fields)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (JsonProperty property in element.EnumerateObject())
-                {
-                    Flatten(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}_{property.Name}", fields);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                int index = 0;
-                foreach (JsonElement item in element.EnumerateArray())
-                {
-                    Flatten(item, $"{prefix}_{index++}", fields);
-                }
-
-                break;
-            case JsonValueKind.Number:
-                fields.Add(new DecodedField(prefix, element.GetDouble()));
-                break;
-        }
     }
 
     [Theory]
