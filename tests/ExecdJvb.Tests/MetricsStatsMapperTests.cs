@@ -429,7 +429,9 @@ public sealed partial class MetricsStatsMapperTests
         byte[] body = MetricsBytes(era);
         var mapper = new MetricsStatsMapper("jitsi_stats", []);
         var writer = new LineProtocolWriter();
-        for (int i = 0; i < 3; i++)
+
+        // Past the runtime's tier-up call count too, so recompiling the mapper's methods is not counted as mapping.
+        for (int i = 0; i < 100; i++)
         {
             writer.Clear();
             Assert.True(mapper.Map(body, NameTag, Timestamp, writer).Written);
