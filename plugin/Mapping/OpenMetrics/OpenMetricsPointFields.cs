@@ -10,9 +10,6 @@ namespace ExecdJvb.Mapping.OpenMetrics;
 /// </summary>
 internal static class OpenMetricsPointFields
 {
-    /// <summary>2^64: Telegraf keeps counts as uint64, and converts only values below this exactly.</summary>
-    private const double Uint64Limit = 18446744073709551616.0;
-
     public static void Write(OpenMetricsMetricType type, in OpenMetricsPoint point, OpenMetricsPointEntry[] entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
     {
         switch (type)
@@ -51,7 +48,7 @@ internal static class OpenMetricsPointFields
     /// </summary>
     private static void WriteDistribution(in OpenMetricsPoint point, bool holdsValue, bool histogram, OpenMetricsPointEntry[] entries, LineProtocolWriter writer, ref int skipped)
     {
-        AddField("count"u8, holdsValue ? AsCount(point.Count) : 0, writer, ref skipped);
+        AddField("count"u8, holdsValue ? GoNumberRules.AsCount(point.Count) : 0, writer, ref skipped);
         if (!holdsValue)
         {
             return;
@@ -86,7 +83,7 @@ internal static class OpenMetricsPointFields
                 continue;
             }
 
-            AddField(name[..FormatBound(entry.Bound, name)], histogram ? AsCount(entry.Value) : entry.Value, writer, ref skipped);
+            AddField(name[..GoNumberRules.FormatBound(entry.Bound, name)], histogram ? GoNumberRules.AsCount(entry.Value) : entry.Value, writer, ref skipped);
         }
     }
 
@@ -140,39 +137,5 @@ internal static class OpenMetricsPointFields
         {
             skipped++;
         }
-    }
-
-
-    /// <summary>
-    /// Telegraf keeps counts as uint64(value): whole numbers, truncated. Outside [0, 2^64) that conversion gives a
-    /// different number on each CPU (amd64 wraps, arm64 saturates), so such a count is not written (NaN).
-    /// </summary>
-    private static double AsCount(double value)
-    {
-        if (!(value > -1 && value < Uint64Limit))
-        {
-            return double.NaN;
-        }
-
-        double whole = Math.Truncate(value);
-        return whole == 0 ? 0 : whole;
-    }
-
-    /// <summary>The field name of a bucket or quantile: Go's strconv.FormatFloat(bound, 'g', -1, 64).</summary>
-    private static int FormatBound(double bound, Span<byte> destination)
-    {
-        ReadOnlySpan<byte> text = bound switch
-        {
-            double.PositiveInfinity => "+Inf"u8,
-            double.NegativeInfinity => "-Inf"u8,
-            _ => double.IsNaN(bound) ? "NaN"u8 : default,
-        };
-        if (text.IsEmpty)
-        {
-            return GoFloatFormat.FormatG(bound, destination);
-        }
-
-        text.CopyTo(destination);
-        return text.Length;
     }
 }

@@ -17,9 +17,6 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// </summary>
 internal sealed class PrometheusSchemaMapper
 {
-    /// <summary>2^64: the Go parser stores counts as uint64, and converts only values below this exactly.</summary>
-    private const double Uint64Limit = 18446744073709551616.0;
-
     private readonly PrometheusReaderBuffers _readerBuffers = new();
     private readonly SeriesLabels _labels = new();
 
@@ -271,15 +268,15 @@ internal sealed class PrometheusSchemaMapper
             _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), writer);
             for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
             {
-                double value = histogram ? AsCount(_bounds[b].Count) : _bounds[b].Count;
-                if (!writer.AddField(name[..FormatBound(_bounds[b].Value, name)], value))
+                double value = histogram ? GoNumberRules.AsCount(_bounds[b].Count) : _bounds[b].Count;
+                if (!writer.AddField(name[..GoNumberRules.FormatBound(_bounds[b].Value, name)], value))
                 {
                     _skipped++;
                 }
             }
 
             // A series always has count and sum, 0 when its lines lack them, as the Go parser's getters return.
-            if (!writer.AddField("count"u8, AsCount(series.Count)))
+            if (!writer.AddField("count"u8, GoNumberRules.AsCount(series.Count)))
             {
                 _skipped++;
             }
@@ -305,34 +302,6 @@ internal sealed class PrometheusSchemaMapper
         _lastSeries = 0;
         _boundCount = 0;
         _labels.Clear();
-    }
-
-    /// <summary>
-    /// The Go parser keeps counts as uint64(value): whole numbers, truncated. Outside [0, 2^64) that conversion
-    /// gives a different number on each CPU (amd64 wraps, arm64 saturates), so such a count is not written (NaN).
-    /// </summary>
-    private static double AsCount(double value)
-    {
-        if (!(value > -1 && value < Uint64Limit))
-        {
-            return double.NaN;
-        }
-
-        double whole = Math.Truncate(value);
-        return whole == 0 ? 0 : whole;
-    }
-
-    /// <summary>The field name of a bucket or quantile: Go's strconv.FormatFloat(bound, 'g', -1, 64).</summary>
-    private static int FormatBound(double bound, Span<byte> destination)
-    {
-        if (double.IsInfinity(bound))
-        {
-            ReadOnlySpan<byte> text = bound > 0 ? "+Inf"u8 : "-Inf"u8;
-            text.CopyTo(destination);
-            return text.Length;
-        }
-
-        return GoFloatFormat.FormatG(bound, destination);
     }
 
     /// <summary>The point's time: the sample's when above zero (as extractMetricsV1 decides), else the gather's.</summary>
