@@ -1,3 +1,4 @@
+using ExecdJvb.Http;
 using System.Collections;
 using ExecdJvb.Configuration;
 using ExecdJvb.Discovery.Docker;

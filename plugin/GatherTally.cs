@@ -1,5 +1,5 @@
+using ExecdJvb.Jitsi;
 using System.Text;
-using ExecdJvb.Configuration;
 using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb;

@@ -1,3 +1,4 @@
+using ExecdJvb.Http;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
@@ -7,7 +8,7 @@ using ExecdJvb.Execd;
 using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;
 using ExecdJvb.Mapping;
-using ExecdJvb.Mapping.Colibri;
+using ExecdJvb.Mapping.Json;
 using ExecdJvb.Mapping.OpenMetrics;
 using ExecdJvb.Mapping.Prometheus;
 
@@ -30,9 +31,9 @@ internal sealed class Gatherer
     private readonly StderrLog _log;
     private readonly TimeProvider _time;
     private readonly bool _prometheusSchema;
-    private readonly StatsMapper _colibri;
-    private readonly StatsMapper _jicofo;
-    private readonly StatsMapper _jigasi;
+    private readonly JsonFlattener _colibri;
+    private readonly JsonFlattener _jicofo;
+    private readonly JsonFlattener _jigasi;
     private readonly MetricsStatsMapper _metrics;
     private readonly PrometheusSchemaMapper _prometheus = new();
     private readonly OpenMetricsSchemaMapper _openMetrics = new();
@@ -54,9 +55,9 @@ internal sealed class Gatherer
         _measurements = ComponentProfile.All.ToDictionary(
             profile => profile.Component,
             profile => Encoding.UTF8.GetBytes(profile.Component == JitsiComponent.Jvb ? settings.Measurement : profile.Measurement));
-        _colibri = new StatsMapper(settings.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
-        _jicofo = new StatsMapper(ComponentProfile.Jicofo.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
-        _jigasi = new StatsMapper(ComponentProfile.Jigasi.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
+        _colibri = new JsonFlattener(settings.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
+        _jicofo = new JsonFlattener(ComponentProfile.Jicofo.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
+        _jigasi = new JsonFlattener(ComponentProfile.Jigasi.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _metrics = new MetricsStatsMapper(settings.Measurement, settings.JsonStringFields, ComponentReading.HealthyField);
         _reportUnreachable = settings.ReportUnreachable;
         _tally = settings.SelfMeasurement is { } self ? new GatherTally(self, targets is StaticTargets ? "urls" : "discovery") : null;
@@ -205,20 +206,11 @@ internal sealed class Gatherer
         return TargetOutcome.Answered;
     }
 
-    /// <summary>The kind of a failure, from its cause; for a JVB asked both endpoints, the last one asked.</summary>
-    private static TargetOutcome OutcomeOf(FetchFailure failure)
-    {
-        string cause = failure.Cause;
-        int last = cause.LastIndexOf("metrics-", StringComparison.Ordinal);
-        cause = last >= 0 ? cause[(last + "metrics-".Length)..] : cause;
-        return cause switch
-        {
-            "refused" or "timeout" or "unreachable" or "dns" or "closed" or "broken" or "tls" => TargetOutcome.NoConnection,
-            _ when cause.StartsWith("socket-", StringComparison.Ordinal) => TargetOutcome.NoConnection,
-            _ when cause.StartsWith("http-", StringComparison.Ordinal) => TargetOutcome.HttpStatus,
-            _ => TargetOutcome.Unreadable,
-        };
-    }
+    /// <summary>The kind of a failure; for a JVB asked both endpoints, of the last one asked.</summary>
+    private static TargetOutcome OutcomeOf(FetchFailure failure) =>
+        failure.NoConnection ? TargetOutcome.NoConnection
+        : failure.Kind == FetchFailureKind.HttpStatus ? TargetOutcome.HttpStatus
+        : TargetOutcome.Unreadable;
 
     /// <summary>The healthy field alone with the component's tags: for the prometheus schema, and for one whose stats gave nothing.</summary>
     private void WriteHealthPoint(byte[] measurement, IReadOnlyList<TargetTag> tags, double healthy)

@@ -1,3 +1,5 @@
+using ExecdJvb.Discovery.Docker;
+using ExecdJvb.Jitsi;
 using System.Globalization;
 
 namespace ExecdJvb.Configuration;

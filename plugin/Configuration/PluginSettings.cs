@@ -1,3 +1,5 @@
+using ExecdJvb.Discovery.Docker;
+
 namespace ExecdJvb.Configuration;
 
 /// <summary>Validated configuration: every value parsed and in range.</summary>

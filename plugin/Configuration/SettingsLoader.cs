@@ -1,3 +1,5 @@
+using ExecdJvb.Discovery.Docker;
+using ExecdJvb.Jitsi;
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;

@@ -1,4 +1,4 @@
-using ExecdJvb.Configuration;
+using ExecdJvb.Http;
 
 namespace ExecdJvb.Jitsi;
 
@@ -17,7 +17,7 @@ internal static class ApiSettingHint
     public static FetchFailure Add(ComponentProfile profile, Uri url, int status, FetchFailure failure)
     {
         // No answer at all, as opposed to a name that does not resolve, a failed handshake or something that is not HTTP.
-        bool silent = status == 0 && failure.Cause is "refused" or "timeout" or "closed" or "broken" or "unreachable";
+        bool silent = status == 0 && failure.Silent;
         string? hint = For(profile, url.AbsolutePath, silent ? 0 : status == 0 ? -1 : status);
         return hint is null ? failure : failure with { Message = $"{failure.Message}: {hint}" };
     }

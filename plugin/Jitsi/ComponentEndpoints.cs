@@ -1,4 +1,3 @@
-using ExecdJvb.Configuration;
 
 namespace ExecdJvb.Jitsi;
 

@@ -1,3 +1,4 @@
+using ExecdJvb.Http;
 using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.Execd;
@@ -158,7 +159,7 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
 
             // Neither answers: say so for both, and ask colibri first again next time, so whichever is turned on is found at once.
             FetchFailure colibriFailure = ApiSettingHint.Add(instance.Profile, instance.Endpoints.Json!, colibri404.Status, colibri404Failure);
-            return new FetchFailure($"{colibriFailure.Cause}+metrics-{failure.Cause}", $"{colibriFailure.Message}; and its /metrics: {failure.Message}");
+            return failure with { Before = colibriFailure, Message = $"{colibriFailure.Message}; and its /metrics: {failure.Message}" };
         }
 
         if (!fromMetrics && failure is null && instance.ReadingMetrics)

@@ -1,3 +1,4 @@
+using ExecdJvb.Http;
 using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb.Jitsi;

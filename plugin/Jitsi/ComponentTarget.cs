@@ -1,4 +1,3 @@
-using ExecdJvb.Configuration;
 using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb.Jitsi;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ExecdJvb.LineProtocol;
-using ExecdJvb.Mapping.Colibri;
+using ExecdJvb.Mapping.Json;
 using ExecdJvb.Mapping;
 
 namespace ExecdJvb.Benchmarks;
@@ -12,7 +12,7 @@ public class MapperBenchmarks
     private const long Timestamp = 1_732_492_800_000_000_000;
 
     private byte[] _json = [];
-    private StatsMapper _mapper = null!;
+    private JsonFlattener _mapper = null!;
     private TargetTag[] _tags = [];
     private LineProtocolWriter _writer = null!;
 
@@ -25,7 +25,7 @@ public class MapperBenchmarks
     public void Setup()
     {
         _json = JvbFixtures.ColibriStatsBytes(Fixture);
-        _mapper = new StatsMapper("jitsi_stats", [], []);
+        _mapper = new JsonFlattener("jitsi_stats", [], []);
         _tags = [new TargetTag("url", "http://127.0.0.1:8080/colibri/stats")];
         _writer = new LineProtocolWriter();
         _writer.Clear();

@@ -8,7 +8,7 @@ using ExecdJvb.Tests.Integration;
 namespace ExecdJvb.Tests;
 
 /// <summary>
-/// Generated JSON documents and generated points through StatsMapper and LineProtocolWriter, judged by the
+/// Generated JSON documents and generated points through JsonFlattener and LineProtocolWriter, judged by the
 /// corpus-checked <see cref="LineProtocolDecoder"/> and by a model of Telegraf's json parser written here
 /// without the plugin's code. A sample also goes to a real InfluxDB 1.x.
 /// </summary>
@@ -127,8 +127,8 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                     GlobPattern[] strings = [.. stringFields[fields].Select(pattern => new GlobPattern(pattern))];
                     var streamed = new LineProtocolWriter();
                     var buffered = new LineProtocolWriter();
-                    MapOutcome viaStream = new StatsMapper("m", [], strings).Map(body, TargetTags[0], Timestamp, streamed);
-                    MapOutcome viaBuffer = new StatsMapper("m", [new GlobPattern("zz_no_generated_name")], strings).Map(body, TargetTags[0], Timestamp, buffered);
+                    MapOutcome viaStream = new JsonFlattener("m", [], strings).Map(body, TargetTags[0], Timestamp, streamed);
+                    MapOutcome viaBuffer = new JsonFlattener("m", [new GlobPattern("zz_no_generated_name")], strings).Map(body, TargetTags[0], Timestamp, buffered);
                     Assert.Equal(viaBuffer.Status, viaStream.Status);
                     Assert.Equal(viaBuffer.SkippedValues, viaStream.SkippedValues);
                     Assert.Equal(Encoding.UTF8.GetString(buffered.WrittenMemory.Span), Encoding.UTF8.GetString(streamed.WrittenMemory.Span));
@@ -151,7 +151,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                     _ => [.. bytes[..at], b, .. bytes[at..]],
                 };
                 var writer = new LineProtocolWriter(64);
-                var mapper = new StatsMapper("jitsi_stats", [new GlobPattern("a*")], [new GlobPattern("b*")]);
+                var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("a*")], [new GlobPattern("b*")]);
 
                 MapOutcome outcome = mapper.Map(bytes, TargetTags[0], Timestamp, writer);
 
@@ -219,7 +219,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                     }
                 }
 
-                var mapper = new StatsMapper("jitsi_stats", [new GlobPattern("a*")], []);
+                var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("a*")], []);
                 for (int i = 0; i < documents.Length; i++)
                 {
                     writer.Clear();
@@ -258,7 +258,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     /// <summary>Maps one document and checks the line against the model; true when a line was written.</summary>
     private static bool AssertMapsToModel(string json, (string[] TagKeys, string[] StringFields) configuration, TargetTag[] targets)
     {
-        var mapper = new StatsMapper(
+        var mapper = new JsonFlattener(
             "jitsi_stats",
             [.. configuration.TagKeys.Select(pattern => new GlobPattern(pattern))],
             [.. configuration.StringFields.Select(pattern => new GlobPattern(pattern))]);
@@ -285,7 +285,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     }
 
     /// <summary>
-    /// Telegraf's json parser as inputs.http applies it, written from its rules rather than from StatsMapper:
+    /// Telegraf's json parser as inputs.http applies it, written from its rules rather than from JsonFlattener:
     /// object keys joined with "_", array elements by index, every number a float (one that does not fit a
     /// float is skipped, as the README documents), strings and booleans only where tag_keys or
     /// json_string_fields name them, nulls dropped, a later leaf of the same flattened name winning in the place

@@ -64,20 +64,20 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"a\":1}", "closed", "the connection closed before a complete answer")]
-    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", "closed", "the connection closed before a complete answer")]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Le", "closed", "the connection closed before a complete answer")]
-    [InlineData("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", "not-http", "the answer is not HTTP")]
-    [InlineData("HTTP/1.1 abc OK\r\n\r\n", "not-http", "the answer is not HTTP")]
-    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "not-http", "the answer is not HTTP")]
-    [InlineData("", "closed", "the connection closed before a complete answer")]
-    public async Task An_answer_that_is_cut_short_or_not_HTTP_says_so(string raw, string cause, string message)
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"a\":1}", nameof(FetchFailureKind.Closed), "the connection closed before a complete answer")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", nameof(FetchFailureKind.Closed), "the connection closed before a complete answer")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Le", nameof(FetchFailureKind.Closed), "the connection closed before a complete answer")]
+    [InlineData("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", nameof(FetchFailureKind.NotHttp), "the answer is not HTTP")]
+    [InlineData("HTTP/1.1 abc OK\r\n\r\n", nameof(FetchFailureKind.NotHttp), "the answer is not HTTP")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", nameof(FetchFailureKind.NotHttp), "the answer is not HTTP")]
+    [InlineData("", nameof(FetchFailureKind.Closed), "the connection closed before a complete answer")]
+    public async Task An_answer_that_is_cut_short_or_not_HTTP_says_so(string raw, string kind, string message)
     {
         _jvb.Response = Raw(raw);
 
         FetchResult result = await FetchAsync(_jvb.StatsUrl);
 
-        Assert.Equal(new FetchFailure(cause, message), result.Failure);
+        Assert.Equal(new FetchFailure(Enum.Parse<FetchFailureKind>(kind), message), result.Failure);
         Assert.True(result.Body.IsEmpty);
     }
 
@@ -89,9 +89,9 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
         _jvb.Response = new StubResponse(200, "OK", [], StreamedLength: 4 * 1024 * 1024);
         FetchResult streamed = await FetchAsync(_jvb.StatsUrl, maxBodySize: 1024);
 
-        Assert.Equal("too-large", announced.Failure?.Cause);
+        Assert.Equal(FetchFailureKind.TooLarge, announced.Failure?.Kind);
         Assert.Contains("announces 2048 bytes, more than max_body_size (1024 bytes)", announced.Failure?.Message, StringComparison.Ordinal);
-        Assert.Equal("too-large", streamed.Failure?.Cause);
+        Assert.Equal(FetchFailureKind.TooLarge, streamed.Failure?.Kind);
         Assert.True(_jvb.StreamedBytes < 4 * 1024 * 1024, $"{_jvb.StreamedBytes} bytes were sent: the answer was read whole");
     }
 
@@ -102,7 +102,7 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
 
         FetchResult result = await FetchAsync(_jvb.StatsUrl);
 
-        Assert.Equal(new FetchFailure("headers", "the answer's headers are too large"), result.Failure);
+        Assert.Equal(new FetchFailure(FetchFailureKind.HeadersTooLarge, "the answer's headers are too large"), result.Failure);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
         FetchResult dropped = await FetchAsync(_jvb.StatsUrl);
         FetchResult kept = await Task.Run(() => new BlockingHttpClient(TimeSpan.FromSeconds(5), 1024).Fetch(new Uri(_jvb.StatsUrl), BlockingHttpClient.JsonAccept, keepErrorBody: true, CancellationToken.None));
 
-        Assert.Equal(new FetchFailure("http-503", "HTTP 503 Service Unavailable"), dropped.Failure);
+        Assert.Equal(new FetchFailure(FetchFailureKind.HttpStatus, "HTTP 503 Service Unavailable") { Status = 503 }, dropped.Failure);
         Assert.Equal(503, dropped.Status);
         Assert.True(dropped.Body.IsEmpty);
         Assert.Equal("Failed to allocate: ICE", Encoding.UTF8.GetString(kept.Body));
@@ -131,7 +131,7 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
 
         FetchResult result = await FetchAsync(_jvb.BaseUrl + path);
 
-        Assert.Equal(new FetchFailure("http-404", "HTTP 404 Not Found"), result.Failure);
+        Assert.Equal(new FetchFailure(FetchFailureKind.HttpStatus, "HTTP 404 Not Found") { Status = 404 }, result.Failure);
         Assert.Equal(404, result.Status);
     }
 
@@ -144,9 +144,9 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
         FetchResult refused = await FetchAsync($"http://127.0.0.1:{port}/colibri/stats");
         FetchResult unnamed = await FetchAsync("http://no-such-host.invalid:8080/colibri/stats");
 
-        Assert.Equal(new FetchFailure("refused", "connection refused (is it running and listening on that port?)"), refused.Failure);
+        Assert.Equal(new FetchFailure(FetchFailureKind.Refused, "connection refused (is it running and listening on that port?)"), refused.Failure);
         Assert.Equal(0, refused.Status);
-        Assert.Equal(new FetchFailure("dns", "the host name does not resolve"), unnamed.Failure);
+        Assert.Equal(new FetchFailure(FetchFailureKind.Dns, "the host name does not resolve"), unnamed.Failure);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
 
         FetchResult result = await Task.Run(() => new BlockingHttpClient(TimeSpan.FromMilliseconds(200), 1024 * 1024).Fetch(new Uri(_jvb.StatsUrl), BlockingHttpClient.JsonAccept, keepErrorBody: false, CancellationToken.None));
 
-        Assert.Equal(new FetchFailure("timeout", "no complete answer within 200ms (timeout)"), result.Failure);
+        Assert.Equal(new FetchFailure(FetchFailureKind.TimedOut, "no complete answer within 200ms (timeout)"), result.Failure);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class BlockingHttpClientTests : IAsyncDisposable
         await server.WaitAsync(TimeSpan.FromSeconds(10));
         listener.Stop();
 
-        Assert.Equal("tls", result.Failure?.Cause);
+        Assert.Equal(FetchFailureKind.Tls, result.Failure?.Kind);
         Assert.StartsWith("the TLS handshake failed", result.Failure?.Message, StringComparison.Ordinal);
     }
 

@@ -70,9 +70,9 @@ public sealed class FuzzRegressionTests
 
     private static (MapOutcome Outcome, byte[] Output) Map(string input, bool tagKeysAndStringFields)
     {
-        StatsMapper mapper = tagKeysAndStringFields
-            ? new StatsMapper("jitsi_stats", [new GlobPattern("*_id"), new GlobPattern("region")], [new GlobPattern("version")])
-            : new StatsMapper("jitsi_stats", [], []);
+        JsonFlattener mapper = tagKeysAndStringFields
+            ? new JsonFlattener("jitsi_stats", [new GlobPattern("*_id"), new GlobPattern("region")], [new GlobPattern("version")])
+            : new JsonFlattener("jitsi_stats", [], []);
         var writer = new LineProtocolWriter();
         MapOutcome outcome = mapper.Map(TestData.Bytes("fuzz-regressions", input), tagKeysAndStringFields ? UrlTag : [], Timestamp, writer);
         return (outcome, writer.WrittenMemory.Span.ToArray());

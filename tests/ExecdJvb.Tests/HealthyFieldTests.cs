@@ -19,7 +19,7 @@ public sealed class HealthyFieldTests
     {
         // tag_keys make the mapper read the whole document before writing; without them it streams.
         GlobPattern[] tagKeys = wholeDocument ? [new("region")] : [];
-        var mapper = new StatsMapper("jitsi_stats", tagKeys, HealthyAndDrain, ComponentReading.HealthyField);
+        var mapper = new JsonFlattener("jitsi_stats", tagKeys, HealthyAndDrain, ComponentReading.HealthyField);
 
         string line = Map(mapper, """{"conferences":1,"healthy":true,"drain":false,"region":"eu"}""", 1);
 
@@ -30,7 +30,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void Without_a_health_answer_the_point_has_no_healthy_field_and_still_none_from_the_document()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
+        var mapper = new JsonFlattener("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
 
         string line = Map(mapper, """{"healthy":true,"conferences":2,"healthy":1}""", double.NaN);
 
@@ -40,7 +40,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void An_unhealthy_JVB_is_a_zero()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], [], ComponentReading.HealthyField);
+        var mapper = new JsonFlattener("jitsi_stats", [], [], ComponentReading.HealthyField);
 
         Assert.Contains(" healthy=0,conferences=3 ", Map(mapper, """{"conferences":3}""", 0), StringComparison.Ordinal);
     }
@@ -51,7 +51,7 @@ public sealed class HealthyFieldTests
     [InlineData("{}")]
     public void A_document_that_gives_nothing_but_healthy_is_no_stats_and_writes_nothing(string json)
     {
-        var mapper = new StatsMapper("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
+        var mapper = new JsonFlattener("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map(Encoding.UTF8.GetBytes(json), Tags, Timestamp, writer, 1);
@@ -63,7 +63,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void Without_a_leading_field_the_mapper_writes_a_numeric_healthy_as_the_json_parser_does()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], []);
+        var mapper = new JsonFlattener("jitsi_stats", [], []);
 
         Assert.Contains(" healthy=1,conferences=1 ", Map(mapper, """{"healthy":1,"conferences":1}""", double.NaN), StringComparison.Ordinal);
     }
@@ -95,7 +95,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void The_2_3_168_colibri_and_metrics_fixtures_give_one_healthy_float_each()
     {
-        var colibri = new StatsMapper("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
+        var colibri = new JsonFlattener("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
         var metrics = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
 
         DecodedPoint fromColibri = Assert.Single(LineProtocolDecoder.Decode(Map(colibri, TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json"), 1)));
@@ -115,7 +115,7 @@ public sealed class HealthyFieldTests
     public void Streaming_with_the_healthy_field_allocates_nothing_once_warmed_up()
     {
         byte[] body = TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json");
-        var mapper = new StatsMapper("jitsi_stats", [], [], ComponentReading.HealthyField);
+        var mapper = new JsonFlattener("jitsi_stats", [], [], ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
         for (int i = 0; i < 3; i++)
         {
@@ -133,9 +133,9 @@ public sealed class HealthyFieldTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private static string Map(StatsMapper mapper, string json, double healthy) => Map(mapper, Encoding.UTF8.GetBytes(json), healthy);
+    private static string Map(JsonFlattener mapper, string json, double healthy) => Map(mapper, Encoding.UTF8.GetBytes(json), healthy);
 
-    private static string Map(StatsMapper mapper, byte[] json, double healthy)
+    private static string Map(JsonFlattener mapper, byte[] json, double healthy)
     {
         var writer = new LineProtocolWriter();
         MapOutcome outcome = mapper.Map(json, Tags, Timestamp, writer, healthy);

@@ -226,7 +226,7 @@ public sealed partial class MetricsStatsMapperTests
     public void Booleans_named_by_json_string_fields_are_boolean_fields_as_the_colibri_path_writes_them()
     {
         var metrics = new MetricsStatsMapper("jitsi_stats", [new GlobPattern("healthy"), new GlobPattern("drain")]);
-        var colibri = new StatsMapper("jitsi_stats", [], [new GlobPattern("healthy"), new GlobPattern("drain")]);
+        var colibri = new JsonFlattener("jitsi_stats", [], [new GlobPattern("healthy"), new GlobPattern("drain")]);
 
         string fromMetrics = Line("jitsi_jvb_healthy 1.0\njitsi_jvb_drain_mode 0.0\njitsi_jvb_shutting_down 1.0\n", metrics);
         string fromColibri = Map(colibri, """{"healthy":true,"drain":false,"shutting_down":true}"""u8);
@@ -491,7 +491,7 @@ public sealed partial class MetricsStatsMapperTests
         double.Parse(Assert.Single(File.ReadLines(TestData.PathOf("jvb-metrics", $"metrics-{era}.txt")), l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     private static DecodedPoint ColibriPoint(string era) =>
-        Assert.Single(LineProtocolDecoder.Decode(Map(new StatsMapper("jitsi_stats", [], []), ColibriBytes(era))));
+        Assert.Single(LineProtocolDecoder.Decode(Map(new JsonFlattener("jitsi_stats", [], []), ColibriBytes(era))));
 
     private static DecodedPoint MetricsPoint(string era) =>
         Assert.Single(LineProtocolDecoder.Decode(Map(new MetricsStatsMapper("jitsi_stats", []), MetricsBytes(era))));
@@ -510,7 +510,7 @@ public sealed partial class MetricsStatsMapperTests
         return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 
-    private static string Map(StatsMapper mapper, ReadOnlySpan<byte> body)
+    private static string Map(JsonFlattener mapper, ReadOnlySpan<byte> body)
     {
         var writer = new LineProtocolWriter();
         Assert.True(mapper.Map(body, NameTag, Timestamp, writer).Written);

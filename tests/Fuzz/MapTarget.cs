@@ -3,12 +3,12 @@ using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.Mapping;
 using ExecdJvb.LineProtocol;
-using ExecdJvb.Mapping.Colibri;
+using ExecdJvb.Mapping.Json;
 
 namespace ExecdJvb.Fuzz;
 
 /// <summary>
-/// One fuzz input through StatsMapper twice, as the plugin is configured by default and with tag_keys
+/// One fuzz input through JsonFlattener twice, as the plugin is configured by default and with tag_keys
 /// and json_string_fields, each into a cleared writer, then <see cref="LineInvariants"/> on the result.
 /// Mappers and writer live as long as the process, as in the plugin, so state left over from one input
 /// can break the next.
@@ -19,8 +19,8 @@ internal sealed class MapTarget
 
     private static readonly byte[] TimestampText = Encoding.ASCII.GetBytes(Timestamp.ToString(CultureInfo.InvariantCulture));
 
-    private readonly StatsMapper _plain = new("jitsi_stats", [], []);
-    private readonly StatsMapper _tagged = new("jitsi_stats", [new GlobPattern("*_id"), new GlobPattern("region")], [new GlobPattern("version")]);
+    private readonly JsonFlattener _plain = new("jitsi_stats", [], []);
+    private readonly JsonFlattener _tagged = new("jitsi_stats", [new GlobPattern("*_id"), new GlobPattern("region")], [new GlobPattern("version")]);
     private readonly TargetTag[] _noTargetTags = [];
     private readonly TargetTag[] _urlTag = [new TargetTag("url", "http://127.0.0.1:8080/colibri/stats")];
     private readonly LineProtocolWriter _writer = new();
@@ -55,7 +55,7 @@ internal sealed class MapTarget
         Check(json, _tagged, _urlTag, textFieldsAllowed: true, "tag_keys [\"*_id\", \"region\"], json_string_fields [\"version\"], a url tag");
     }
 
-    private void Check(ReadOnlySpan<byte> json, StatsMapper mapper, TargetTag[] targetTags, bool textFieldsAllowed, string configuration)
+    private void Check(ReadOnlySpan<byte> json, JsonFlattener mapper, TargetTag[] targetTags, bool textFieldsAllowed, string configuration)
     {
         _writer.Clear();
         MapOutcome outcome;
@@ -65,7 +65,7 @@ internal sealed class MapTarget
         }
         catch (Exception ex)
         {
-            throw new InvariantViolationException($"StatsMapper.Map threw {ex.GetType().Name} ({configuration})", ex);
+            throw new InvariantViolationException($"JsonFlattener.Map threw {ex.GetType().Name} ({configuration})", ex);
         }
 
         string? violation = LineInvariants.Violation(_writer.WrittenMemory.Span, outcome, textFieldsAllowed, TimestampText);

@@ -1,3 +1,4 @@
+using ExecdJvb.Jitsi;
 using System.Globalization;
 using System.Net;
 using ExecdJvb.Configuration;

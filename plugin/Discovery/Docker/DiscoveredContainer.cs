@@ -1,4 +1,4 @@
-using ExecdJvb.Configuration;
+using ExecdJvb.Jitsi;
 
 namespace ExecdJvb.Discovery.Docker;
 

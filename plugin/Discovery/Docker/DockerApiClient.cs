@@ -1,3 +1,4 @@
+using ExecdJvb.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net;
@@ -6,7 +7,6 @@ using Docker.DotNet.Handler.Abstractions;
 using Docker.DotNet.NativeHttp;
 using Docker.DotNet;
 using ExecdJvb.Configuration;
-using ExecdJvb.Jitsi;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ExecdJvb.Discovery.Docker;
@@ -98,10 +98,10 @@ internal sealed class DockerApiClient : IDisposable
             if (answer.Status == 0 || (answer.Failure is not null && answer.Status is >= 200 and < 300))
             {
                 FetchFailure failure = answer.Failure!;
-                throw failure.Cause switch
+                throw failure.Kind switch
                 {
-                    "timeout" => new TimeoutException(failure.Message),
-                    "not-http" or "headers" => new HttpRequestException(HttpRequestError.InvalidResponse, failure.Message),
+                    FetchFailureKind.TimedOut => new TimeoutException(failure.Message),
+                    FetchFailureKind.NotHttp or FetchFailureKind.HeadersTooLarge => new HttpRequestException(HttpRequestError.InvalidResponse, failure.Message),
                     _ => new IOException(failure.Message),
                 };
             }

@@ -1,3 +1,4 @@
+using ExecdJvb.Http;
 using System.Net.Sockets;
 using System.Net;
 using Docker.DotNet;

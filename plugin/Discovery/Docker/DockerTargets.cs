@@ -1,6 +1,6 @@
+using ExecdJvb.Http;
 using System.Text.Json;
 using Docker.DotNet;
-using ExecdJvb.Configuration;
 using ExecdJvb.Execd;
 using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;

@@ -1,4 +1,4 @@
-using ExecdJvb.Configuration;
+using ExecdJvb.Http;
 using ExecdJvb.Execd;
 using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;

@@ -16,7 +16,7 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// the Prometheus Java client adds for every counter and histogram (when the metric was registered, not a value of
 /// the bridge). Sample timestamps are ignored: the point carries the gather's time, as a colibri point does.
 /// Malformed lines are skipped and counted; an answer that ends inside a line, or has no sample at all, writes nothing.
-/// As <see cref="Colibri.StatsMapper"/>, it takes an optional leading field (the plugin's <c>healthy</c>) that heads the point
+/// As <see cref="Json.JsonFlattener"/>, it takes an optional leading field (the plugin's <c>healthy</c>) that heads the point
 /// and is never written from the answer (<c>jitsi_jvb_healthy</c> under json_string_fields would clash with it).
 /// </summary>
 internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)

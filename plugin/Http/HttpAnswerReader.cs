@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
 
-namespace ExecdJvb.Jitsi;
+namespace ExecdJvb.Http;
 
 /// <summary>
 /// Reads one HTTP/1.x answer from a connection the request was sent on: status line and headers, then the body to its
@@ -48,15 +48,15 @@ internal sealed class HttpAnswerReader(long maxBodySize)
         {
             if (length >= MaxHeaderBytes)
             {
-                return FetchResult.Failed(new FetchFailure("headers", "the answer's headers are too large"));
+                return FetchResult.Failed(new FetchFailure(FetchFailureKind.HeadersTooLarge, "the answer's headers are too large"));
             }
 
             int read = Read(socket, tls, Grow(ref buffer, length, MaxHeaderBytes + 4), length, deadline);
             if (read == 0)
             {
                 return FetchResult.Failed(length == 0 || LooksLikeHttp(buffer.AsSpan(0, length))
-                    ? new FetchFailure("closed", "the connection closed before a complete answer")
-                    : new FetchFailure("not-http", "the answer is not HTTP"));
+                    ? new FetchFailure(FetchFailureKind.Closed, "the connection closed before a complete answer")
+                    : new FetchFailure(FetchFailureKind.NotHttp, "the answer is not HTTP"));
             }
 
             length += read;
@@ -64,7 +64,7 @@ internal sealed class HttpAnswerReader(long maxBodySize)
 
         if (!HttpHead.TryParse(buffer.AsSpan(0, headerEnd + 2), out HttpHead head))
         {
-            return FetchResult.Failed(new FetchFailure("not-http", "the answer is not HTTP"));
+            return FetchResult.Failed(new FetchFailure(FetchFailureKind.NotHttp, "the answer is not HTTP"));
         }
 
         bool success = head.Status is >= 200 and < 300;
@@ -91,7 +91,7 @@ internal sealed class HttpAnswerReader(long maxBodySize)
             {
                 if (head.ContentLength is not null)
                 {
-                    return success ? FetchResult.Failed(new FetchFailure("closed", "the connection closed before a complete answer")) : FetchResult.Failed(failure!, head.Status);
+                    return success ? FetchResult.Failed(new FetchFailure(FetchFailureKind.Closed, "the connection closed before a complete answer")) : FetchResult.Failed(failure!, head.Status);
                 }
 
                 break;
@@ -107,7 +107,7 @@ internal sealed class HttpAnswerReader(long maxBodySize)
             if (bodyLength < 0)
             {
                 return success
-                    ? FetchResult.Failed(length - bodyStart > rawLimit ? TooLarge("the answer is larger") : new FetchFailure("closed", "the connection closed before a complete answer"))
+                    ? FetchResult.Failed(length - bodyStart > rawLimit ? TooLarge("the answer is larger") : new FetchFailure(FetchFailureKind.Closed, "the connection closed before a complete answer"))
                     : FetchResult.Failed(failure!, head.Status);
             }
         }
@@ -141,9 +141,9 @@ internal sealed class HttpAnswerReader(long maxBodySize)
     }
 
     private FetchFailure TooLarge(string what) =>
-        new("too-large", $"{what} than max_body_size ({maxBodySize} bytes); is this really a Jitsi component's stats URL?");
+        new(FetchFailureKind.TooLarge, $"{what} than max_body_size ({maxBodySize} bytes); is this really a Jitsi component's stats URL?");
 
     /// <summary>The status alone: what it means for a component is the reader's to say, as it knows which one it asked.</summary>
     private static FetchFailure StatusFailure(int status, string reason) =>
-        new($"http-{status}", $"HTTP {status} {reason}".TrimEnd());
+        new(FetchFailureKind.HttpStatus, $"HTTP {status} {reason}".TrimEnd()) { Status = status };
 }

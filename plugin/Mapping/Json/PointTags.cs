@@ -1,7 +1,7 @@
 using ExecdJvb.Configuration;
 using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.Colibri;
+namespace ExecdJvb.Mapping.Json;
 
 /// <summary>
 /// The tags of a point: the target tags merged with the leaves of a document that tag_keys names, in key order as

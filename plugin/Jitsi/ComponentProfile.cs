@@ -1,4 +1,5 @@
-namespace ExecdJvb.Configuration;
+using ExecdJvb.Configuration;
+namespace ExecdJvb.Jitsi;
 
 /// <summary>
 /// What the plugin knows of one Jitsi component: how docker-jitsi-meet names it, where its HTTP API listens and what it
@@ -84,4 +85,20 @@ internal sealed record ComponentProfile(
     /// <summary>The component a key of the components option names, or null.</summary>
     public static ComponentProfile? ByKey(string key) =>
         All.FirstOrDefault(profile => string.Equals(profile.Key, key.Trim(), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>The Jitsi components the plugin reads, each with its own API and measurement.</summary>
+internal enum JitsiComponent
+{
+    /// <summary>The Jitsi Videobridge: /colibri/stats or /metrics on port 8080, written as jitsi_stats.</summary>
+    Jvb,
+
+    /// <summary>Jicofo, the conference focus: /stats or /metrics on port 8888, written as jicofo_stats.</summary>
+    Jicofo,
+
+    /// <summary>Prosody, the XMPP server: OpenMetrics text at /metrics on port 5280, written as Telegraf's inputs.prometheus writes it.</summary>
+    Prosody,
+
+    /// <summary>Jigasi, the SIP gateway: /about/stats on port 8788, written as jigasi_stats.</summary>
+    Jigasi,
 }

@@ -3,7 +3,7 @@ using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.Colibri;
+namespace ExecdJvb.Mapping.Json;
 
 /// <summary>
 /// Turns a JVB statistics document into one point with the schema Telegraf's json parser writes
@@ -14,7 +14,7 @@ namespace ExecdJvb.Mapping.Colibri;
 /// /about/health) heads every point; the document's own leaf of that name is never written, so the field
 /// keeps one type and one key whatever the JVB version sends under it.
 /// </summary>
-internal sealed class StatsMapper
+internal sealed class JsonFlattener
 {
     /// <summary>JVB documents nest two levels; anything near this deep is hostile or not a JVB.</summary>
     public const int MaxDepth = 64;
@@ -34,7 +34,7 @@ internal sealed class StatsMapper
     /// With a <paramref name="leadingField"/>, each <see cref="Map"/> may give that float field to head the point, and
     /// the document's leaves of that name are left out, given or not.
     /// </summary>
-    public StatsMapper(string measurement, IReadOnlyList<GlobPattern> tagKeys, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)
+    public JsonFlattener(string measurement, IReadOnlyList<GlobPattern> tagKeys, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)
     {
         _measurement = Encoding.UTF8.GetBytes(measurement);
         _leading = leadingField is null ? [] : Encoding.UTF8.GetBytes(leadingField);

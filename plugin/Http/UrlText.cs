@@ -1,4 +1,4 @@
-namespace ExecdJvb.Configuration;
+namespace ExecdJvb.Http;
 
 /// <summary>URLs as they may appear in a log line or a tag: a password never does.</summary>
 internal static class UrlText

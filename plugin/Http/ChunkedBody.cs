@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace ExecdJvb.Jitsi;
+namespace ExecdJvb.Http;
 
 /// <summary>HTTP/1.1 chunked transfer coding (RFC 9112, 7.1), joined in place.</summary>
 internal static class ChunkedBody

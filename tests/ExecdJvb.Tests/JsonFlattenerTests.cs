@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ExecdJvb.Tests;
 
-public sealed class StatsMapperTests
+public sealed class JsonFlattenerTests
 {
     private const long Timestamp = 1_700_000_000_000_000_000;
     private static readonly TargetTag[] UrlTag = [new("url", "http://127.0.0.1:8080/colibri/stats")];
@@ -72,7 +72,7 @@ public sealed class StatsMapperTests
     [Fact]
     public void Tag_keys_turn_strings_booleans_and_numbers_into_sorted_tags_as_the_json_parser_does()
     {
-        var mapper = new StatsMapper("jitsi_stats", [new GlobPattern("region"), new GlobPattern("a*"), new GlobPattern("big")], []);
+        var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("region"), new GlobPattern("a*"), new GlobPattern("big")], []);
 
         string line = Map("""{"region":"eu west","n":1,"alive":true,"amount":2.5,"big":1e21,"zz":"dropped"}""", mapper);
 
@@ -82,7 +82,7 @@ public sealed class StatsMapperTests
     [Fact]
     public void A_tag_key_set_by_the_document_wins_over_the_url_tag_as_in_inputs_http()
     {
-        var mapper = new StatsMapper("jitsi_stats", [new GlobPattern("url")], []);
+        var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("url")], []);
 
         string line = Map("""{"url":"from-json","n":1}""", mapper);
 
@@ -94,7 +94,7 @@ public sealed class StatsMapperTests
     {
         // "a" + line break and "a\\n" are both written a\n; "url\\" loses its trailing backslash. InfluxDB answers
         // "duplicate tags" to a line that repeats a tag key and drops the whole point.
-        var mapper = new StatsMapper("jitsi_stats", [new GlobPattern("a*"), new GlobPattern("url*")], []);
+        var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("a*"), new GlobPattern("url*")], []);
 
         string line = Map("""{"a\n":"first","a\\n":"second","url\\":"from-json","n":1}""", mapper);
 
@@ -105,7 +105,7 @@ public sealed class StatsMapperTests
     [Fact]
     public void Json_string_fields_keep_strings_and_booleans_as_fields()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], [new GlobPattern("version"), new GlobPattern("heal*")]);
+        var mapper = new JsonFlattener("jitsi_stats", [], [new GlobPattern("version"), new GlobPattern("heal*")]);
 
         string line = Map("""{"version":"2.3.168-g28674f78","healthy":true,"drain":false,"n":1}""", mapper);
 
@@ -115,7 +115,7 @@ public sealed class StatsMapperTests
     [Fact]
     public void A_string_field_with_a_line_break_carriage_return_or_form_feed_is_skipped_so_the_point_stays_one_line()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], [new GlobPattern("s*")]);
+        var mapper = new JsonFlattener("jitsi_stats", [], [new GlobPattern("s*")]);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map("""{"s1":"a\nb","s2":"a\rb","s3":"a\fb","s4":"a\tb \"q\"","n":1}"""u8, UrlTag, Timestamp, writer);
@@ -144,7 +144,7 @@ public sealed class StatsMapperTests
     public void Numbers_out_of_float_range_are_skipped_and_the_rest_is_written()
     {
         var writer = new LineProtocolWriter();
-        var mapper = new StatsMapper("jitsi_stats", [], []);
+        var mapper = new JsonFlattener("jitsi_stats", [], []);
 
         MapOutcome outcome = mapper.Map("""{"huge":1e400,"neg":-0,"tiny":1e-320,"ok":1}"""u8, UrlTag, Timestamp, writer);
 
@@ -173,7 +173,7 @@ public sealed class StatsMapperTests
         writer.BeginLine("earlier"u8);
         writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
-        var mapper = new StatsMapper("jitsi_stats", [], []);
+        var mapper = new JsonFlattener("jitsi_stats", [], []);
 
         MapOutcome outcome = mapper.Map(Encoding.UTF8.GetBytes(body), UrlTag, Timestamp, writer);
 
@@ -188,7 +188,7 @@ public sealed class StatsMapperTests
         string body = "{\"a\":" + string.Concat(Enumerable.Repeat("[", 10_000)) + string.Concat(Enumerable.Repeat("]", 10_000)) + "}";
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new StatsMapper("jitsi_stats", [], []).Map(Encoding.UTF8.GetBytes(body), UrlTag, Timestamp, writer);
+        MapOutcome outcome = new JsonFlattener("jitsi_stats", [], []).Map(Encoding.UTF8.GetBytes(body), UrlTag, Timestamp, writer);
 
         Assert.Equal(MapStatus.NotJson, outcome.Status);
         Assert.Contains("depth", outcome.Detail, StringComparison.OrdinalIgnoreCase);
@@ -201,7 +201,7 @@ public sealed class StatsMapperTests
         byte[] body = [.. "{\""u8, 0xFF, 0xFE, .. "\":1}"u8];
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new StatsMapper("jitsi_stats", [], []).Map(body, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new JsonFlattener("jitsi_stats", [], []).Map(body, UrlTag, Timestamp, writer);
 
         Assert.Equal(MapStatus.NotJson, outcome.Status);
         Assert.Equal(0, writer.WrittenMemory.Span.Length);
@@ -210,7 +210,7 @@ public sealed class StatsMapperTests
     [Fact]
     public void Mapping_the_same_mapper_many_times_gives_the_same_line()
     {
-        var mapper = new StatsMapper("jitsi_stats", [], []);
+        var mapper = new JsonFlattener("jitsi_stats", [], []);
         byte[] active = TestData.Bytes("jvb", "colibri-stats-2.1.508-active.json");
         string first = Map(active, mapper);
         Map("""{"other":1,"x":{"y":[1,2,3]}}""", mapper);
@@ -218,12 +218,12 @@ public sealed class StatsMapperTests
         Assert.Equal(first, Map(active, mapper));
     }
 
-    private static string Map(string json, StatsMapper? mapper = null) => Map(Encoding.UTF8.GetBytes(json), mapper);
+    private static string Map(string json, JsonFlattener? mapper = null) => Map(Encoding.UTF8.GetBytes(json), mapper);
 
-    private static string Map(byte[] json, StatsMapper? mapper = null)
+    private static string Map(byte[] json, JsonFlattener? mapper = null)
     {
         var writer = new LineProtocolWriter();
-        MapOutcome outcome = (mapper ?? new StatsMapper("jitsi_stats", [], [])).Map(json, UrlTag, Timestamp, writer);
+        MapOutcome outcome = (mapper ?? new JsonFlattener("jitsi_stats", [], [])).Map(json, UrlTag, Timestamp, writer);
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
         return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using ExecdJvb.Configuration;
 
-namespace ExecdJvb.Jitsi;
+namespace ExecdJvb.Http;
 
 /// <summary>
 /// GETs a JVB endpoint (or the Docker API on its Unix socket) with blocking calls on the calling thread: connect, send
@@ -118,8 +118,8 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
             return FetchResult.Failed(ex is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } }
                 ? TimedOut()
                 : ex is System.Security.Authentication.AuthenticationException
-                    ? new FetchFailure("tls", $"the TLS handshake failed ({ex.Message})")
-                    : new FetchFailure("broken", $"the connection broke while reading the answer ({(ex.InnerException ?? ex).Message})"));
+                    ? new FetchFailure(FetchFailureKind.Tls, $"the TLS handshake failed ({ex.Message})")
+                    : new FetchFailure(FetchFailureKind.Broken, $"the connection broke while reading the answer ({(ex.InnerException ?? ex).Message})"));
         }
         finally
         {
@@ -133,7 +133,7 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
         }
     }
 
-    private FetchFailure TimedOut() => new("timeout", $"no complete answer within {GoDuration.Format(timeout)} (timeout)");
+    private FetchFailure TimedOut() => new(FetchFailureKind.TimedOut, $"no complete answer within {GoDuration.Format(timeout)} (timeout)");
 
     /// <summary>Connects to the first of the host's addresses that takes the connection, within the deadline.</summary>
     private FetchFailure? Connect(Uri url, long deadline, out Socket? connected)
@@ -152,12 +152,12 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
             }
             catch (SocketException)
             {
-                return new FetchFailure("dns", "the host name does not resolve");
+                return new FetchFailure(FetchFailureKind.Dns, "the host name does not resolve");
             }
 
             if (addresses.Length == 0)
             {
-                return new FetchFailure("dns", "the host name does not resolve");
+                return new FetchFailure(FetchFailureKind.Dns, "the host name does not resolve");
             }
         }
 
@@ -173,7 +173,7 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
             }
 
             socket.Dispose();
-            if (failure.Cause == "timeout")
+            if (failure.Kind == FetchFailureKind.TimedOut)
             {
                 break;
             }
@@ -206,10 +206,10 @@ internal sealed class BlockingHttpClient(TimeSpan timeout, long maxBodySize)
 
     private static FetchFailure Describe(SocketError error) => error switch
     {
-        SocketError.ConnectionRefused => new FetchFailure("refused", "connection refused (is it running and listening on that port?)"),
-        SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown => new FetchFailure("unreachable", "host unreachable"),
-        SocketError.TimedOut => new FetchFailure("timeout", "connecting timed out"),
-        _ => new FetchFailure($"socket-{error}", $"connecting failed ({error})"),
+        SocketError.ConnectionRefused => new FetchFailure(FetchFailureKind.Refused, "connection refused (is it running and listening on that port?)"),
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown => new FetchFailure(FetchFailureKind.Unreachable, "host unreachable"),
+        SocketError.TimedOut => new FetchFailure(FetchFailureKind.TimedOut, "connecting timed out"),
+        _ => new FetchFailure(FetchFailureKind.Socket, $"connecting failed ({error})") { SocketError = error },
     };
 
     private static void Cut(Socket socket)

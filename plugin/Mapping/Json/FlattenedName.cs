@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace ExecdJvb.Mapping.Colibri;
+namespace ExecdJvb.Mapping.Json;
 
 /// <summary>
 /// The name Telegraf's JSON flattener gives the current leaf while a document is read: the keys and array indexes

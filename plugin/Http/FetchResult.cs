@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ExecdJvb.Jitsi;
+namespace ExecdJvb.Http;
 
 /// <summary>
 /// A JVB's answer: its HTTP status, its body (in a pooled buffer) and, unless it is a success, the reason it is

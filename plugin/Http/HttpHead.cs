@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace ExecdJvb.Jitsi;
+namespace ExecdJvb.Http;
 
 /// <summary>
 /// What the plugin needs of an HTTP/1.x answer's head: the status, its reason phrase, how the body is framed and what it

@@ -1,5 +1,6 @@
-
-namespace ExecdJvb.Configuration;
+using ExecdJvb.Configuration;
+using ExecdJvb.Jitsi;
+namespace ExecdJvb.Discovery.Docker;
 
 /// <summary>
 /// Which running containers are Jitsi components, and which component each is. A container is taken when it carries

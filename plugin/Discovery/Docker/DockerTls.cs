@@ -2,8 +2,9 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using Docker.DotNet.Handler.Abstractions;
+using ExecdJvb.Configuration;
 
-namespace ExecdJvb.Configuration;
+namespace ExecdJvb.Discovery.Docker;
 
 /// <summary>
 /// TLS to a tcp:// Docker endpoint, as the docker CLI does it: the daemon's certificate checked against

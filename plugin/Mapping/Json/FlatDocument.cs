@@ -1,4 +1,4 @@
-namespace ExecdJvb.Mapping.Colibri;
+namespace ExecdJvb.Mapping.Json;
 
 /// <summary>
 /// The leaves of one JSON document under their flattened names, in first-seen order, a later duplicate
