@@ -75,3 +75,14 @@ internal sealed partial class DescriptorInput(int descriptor)
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int NativePoll(ref PollDescriptor descriptors, nuint count, int timeoutMilliseconds);
 }
+
+/// <summary>struct pollfd, as poll(2) takes it.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PollDescriptor
+{
+    public const short Readable = 0x001;
+
+    public int Descriptor;
+    public short Events;
+    public short ReturnedEvents;
+}

@@ -1,7 +1,7 @@
-using ExecdJvb.Jitsi;
 using System.Globalization;
 using System.Net;
 using ExecdJvb.Configuration;
+using ExecdJvb.Jitsi;
 
 namespace ExecdJvb.Discovery.Docker;
 
@@ -106,3 +106,12 @@ internal sealed class AddressResolver(AddressMode mode, string? network, int por
     private static string Describe(IReadOnlyDictionary<string, string> networks) =>
         networks.Count == 0 ? "none" : string.Join(", ", networks.Keys.Order(StringComparer.Ordinal));
 }
+
+/// <summary>Where a discovered JVB's stats are, and how that was decided (shown by --discover and in log lines).</summary>
+internal sealed record ResolvedAddress(Uri? StatsUri, string How)
+{
+    public bool Found => StatsUri is not null;
+}
+
+/// <summary>A container port bound on the host, as Docker lists it.</summary>
+internal sealed record PublishedPort(string HostIp, int HostPort, int ContainerPort, string Protocol);
