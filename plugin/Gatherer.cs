@@ -79,6 +79,8 @@ internal sealed class Gatherer
         // No list (Docker did not answer): what is known of the components is kept for when it answers again.
         if (targets is not null)
         {
+            // Discovery's words for an empty list travel with the list, so that the last component's going and the
+            // empty list are said in one line.
             _reader.Track(targets, _targets.NoneFound);
             _tally?.Found(targets.Count);
             ReadAll(targets, now, stopping);

@@ -17,7 +17,11 @@ internal interface ITargetSource
     /// <summary>Whether Docker answered this gather's list, or null for a source that does not ask Docker.</summary>
     bool? DockerAnswered => null;
 
-    /// <summary>Told after a gather when one of its components gave no answer at all (refused, timed out).</summary>
+    /// <summary>
+    /// Told after a gather when one of its components gave no answer at all (refused, timed out). The one way back up the
+    /// flow, as the simplest thing: only a read learns that a port proven on the loopback went silent, and proving every
+    /// port again before each read would cost a request per component per gather.
+    /// </summary>
     void Unanswered(ComponentTarget target)
     {
     }
