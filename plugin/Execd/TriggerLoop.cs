@@ -4,11 +4,11 @@ namespace ExecdJvb.Execd;
 /// Telegraf's execd protocol: every newline on stdin asks for one gather; newlines that arrive while a gather runs
 /// collapse into one pending gather (the next read takes them all, as Telegraf's shim does). The poll_interval timer is
 /// the same loop's wait timeout. stdin EOF or a stop signal ends the loop; a gather in flight then gets a short grace to
-/// finish, so Telegraf still reads what was gathered and the process exits well within 500 ms.
+/// finish, so Telegraf still reads what was gathered and the process exits long before Telegraf would kill it.
 /// </summary>
 /// <remarks>
 /// Gathers run on a thread of their own that also reads stdin: a hand-over from a reading thread to a gathering one costs
-/// a wake-up, measured at about a tenth of a one-JVB gather on 2 cores. As that thread reads stdin only between gathers, a
+/// a wake-up, a visible share of a one-JVB gather (the benchmark table shows it). As that thread reads stdin only between gathers, a
 /// second one waits for stdin's hang-up, to give a long gather its grace at once.
 /// </remarks>
 internal sealed class TriggerLoop(DescriptorInput stdin, TimeSpan pollInterval, StderrLog log)

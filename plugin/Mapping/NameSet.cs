@@ -7,7 +7,7 @@ namespace ExecdJvb.Mapping;
 /// line protocol. Each name is copied into one reusable arena and kept in an open-addressing table under a 64-bit
 /// hash; names of the same hash are compared byte for byte, so only the same name is a repeat. Clearing bumps a
 /// generation instead of wiping the table, so a gather costs no allocation and no O(table) work once warm. (A
-/// HashSet with a comparer over the arena gives the same answers, but made mapping a JVB answer a third slower.)
+/// HashSet with a comparer over the arena gives the same answers, but made mapping a JVB answer clearly slower.)
 /// </summary>
 internal sealed class NameSet
 {

@@ -43,7 +43,7 @@ internal sealed class FlattenedName(int maxDepth)
             _path[prefixLength] = (byte)'_';
         }
 
-        // CopyString unescapes and checks UTF-8 at some 15 ns a name; a plain valid name is only copied. An
+        // CopyString unescapes and checks UTF-8, which costs more than a copy; a plain valid name is only copied. An
         // invalid one still goes through CopyString, so it fails the document the same way.
         ReadOnlySpan<byte> raw = reader.ValueSpan;
         if (!reader.ValueIsEscaped && !reader.HasValueSequence && Utf8.IsValid(raw))
