@@ -44,8 +44,8 @@
     release  the downloads, into artifacts/release: Native-AOT binaries for linux-x64 and linux-arm64
              (cross-compiled with clang and lld; installs Debian's cross packages and qemu-user as root),
              each packed as execd-jvb-<version>-<rid>.tar.gz with README.md, LICENSE, telegraf-sample.conf,
-             execd-jvb.example.json and the Grafana dashboard, plus SHA256SUMS. <version> is <Version> in
-             plugin/ExecdJvb.csproj. Fails on an AOT warning, on a glibc symbol version newer than 2.34,
+             execd-jvb.example.json and the Grafana dashboard with its README, plus SHA256SUMS. <version> is
+             <Version> in plugin/ExecdJvb.csproj. Fails on an AOT warning, on a glibc symbol version newer than 2.34,
              or when an unpacked binary (arm64 under qemu-aarch64) does not print that version or does
              not map every JVB fixture, served by busybox httpd on 127.0.0.1, to its golden line.
              Each binary is also packed as execd-jvb_<version>_<amd64|arm64>.deb (dpkg-deb) and
@@ -599,6 +599,7 @@ function New-ReleaseArchive([string] $Binary, [string] $Name, [string] $Stage, [
     $dashboard = Join-Path $Root 'plugin/grafana/jitsi-stats-dashboard.json'
     if (Test-Path $dashboard) {
         $files['jitsi-stats-dashboard.json'] = $dashboard
+        $files['jitsi-stats-dashboard.md'] = Join-Path $Root 'plugin/grafana/README.md'
     }
 
     foreach ($entry in $files.GetEnumerator()) {
@@ -734,6 +735,7 @@ $PackagedFiles = @(
     '/usr/share/doc/execd-jvb/README.md'
     '/usr/share/doc/execd-jvb/copyright'
     '/usr/share/doc/execd-jvb/jitsi-stats-dashboard.json'
+    '/usr/share/doc/execd-jvb/jitsi-stats-dashboard.md'
     '/usr/share/man/man1/execd-jvb.1.gz'
 )
 $PackagedConfigFiles = @('/etc/telegraf/execd-jvb.json', '/etc/telegraf/telegraf.d/execd-jvb.conf')
@@ -770,6 +772,7 @@ function New-PackageRoot([string] $Binary, [string] $Version, [string[]] $Runner
     Copy-Item -LiteralPath (Join-Path $Root 'README.md') -Destination (Join-Path $doc 'README.md')
     Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination (Join-Path $doc 'copyright')
     Copy-Item -LiteralPath (Join-Path $Root 'plugin/grafana/jitsi-stats-dashboard.json') -Destination (Join-Path $doc 'jitsi-stats-dashboard.json')
+    Copy-Item -LiteralPath (Join-Path $Root 'plugin/grafana/README.md') -Destination (Join-Path $doc 'jitsi-stats-dashboard.md')
 
     # man execd-jvb: the binary's own --help, so the page says what that binary does.
     $help = Invoke-Captured (@($Runner) + @($Binary, '--help'))

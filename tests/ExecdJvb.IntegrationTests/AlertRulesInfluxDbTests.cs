@@ -4,8 +4,8 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// report_unreachable and self_measurement under the Telegraf-like harness, written to a real InfluxDB 1.x beside
-/// jitsi_stats history, and the README's two alert rules run there as Grafana runs an alert query: each fires for what
-/// it names and for nothing else.
+/// jitsi_stats history, and the two alert rules of plugin/grafana/README.md run there as Grafana runs an alert query:
+/// each fires for what it names and for nothing else.
 /// </summary>
 [Collection(DockerCollection.Name)]
 public sealed class AlertRulesInfluxDbTests(DockerEngineFixture fixture, JitsiStatsFeed feed) : IClassFixture<JitsiStatsFeed>, IAsyncLifetime
@@ -79,10 +79,10 @@ public sealed class AlertRulesInfluxDbTests(DockerEngineFixture fixture, JitsiSt
         Assert.Equal(new Dictionary<string, double> { [Host] = 0.0 }, afterwards);
     }
 
-    /// <summary>The README's two alert queries, in its order.</summary>
+    /// <summary>The two alert queries of the dashboard's README (plugin/grafana/README.md), in its order.</summary>
     private static (string Unhealthy, string NoneAnswering) Rules()
     {
-        IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.Readme.Section("Alerts"), "sql");
+        IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
         Assert.Equal(2, queries.Count);
         return (queries[0].Trim(), queries[1].Trim());
     }

@@ -15,16 +15,19 @@ public sealed partial class ReadmeTests
     private static readonly string BuildScript = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "build.ps1")).ReplaceLineEndings("\n");
 
     [Fact]
-    public void The_README_reads_in_minutes_and_speaks_only_of_the_product()
+    public void The_README_and_the_documents_it_links_to_speak_only_of_the_product()
     {
-        byte[] bytes = File.ReadAllBytes(Path.Combine(RepositoryPaths.Root, "README.md"));
-        string text = System.Text.Encoding.UTF8.GetString(bytes);
+        string[] documents = [.. ReadmeAndItsDocuments()];
 
-        // Four components, Docker or host: still a page an operator reads through in minutes.
-        Assert.InRange(bytes.Length, 1, 36_000);
-        foreach (string word in new[] { "seed", "inputs.http setup", "existing jitsi_stats dashboards", "issue " })
+        Assert.Contains("plugin/grafana/README.md", documents);
+        Assert.Contains("tests/README.md", documents);
+        foreach (string document in documents)
         {
-            Assert.DoesNotContain(word, text, StringComparison.OrdinalIgnoreCase);
+            string text = MarkdownFile.At(document).Text;
+            foreach (string word in new[] { "seed", "inputs.http setup", "existing jitsi_stats dashboards", "issue " })
+            {
+                Assert.False(text.Contains(word, StringComparison.OrdinalIgnoreCase), $"{document} says \"{word}\"");
+            }
         }
     }
 
@@ -58,9 +61,9 @@ public sealed partial class ReadmeTests
     }
 
     [Fact]
-    public void Every_json_example_of_the_readme_is_a_configuration_the_plugin_accepts_without_a_warning()
+    public void Every_json_example_of_the_readme_and_its_documents_is_a_configuration_the_plugin_accepts_without_a_warning()
     {
-        IReadOnlyList<string> examples = MarkdownFile.Blocks(Readme.Text, "json");
+        IReadOnlyList<string> examples = [.. ReadmeAndItsDocuments().SelectMany(document => MarkdownFile.Blocks(MarkdownFile.At(document).Text, "json"))];
         string folder = Directory.CreateTempSubdirectory("execd-jvb-readme-").FullName;
         try
         {
@@ -108,10 +111,10 @@ public sealed partial class ReadmeTests
     }
 
     [Fact]
-    public void The_packages_the_readme_names_are_the_ones_build_ps1_installs_for_the_tests()
+    public void The_packages_the_development_readme_names_are_the_ones_build_ps1_installs_for_the_tests()
     {
-        Match list = AptPackageList().Match(Readme.Section("Development"));
-        Assert.True(list.Success, "the Development section names no package list after \"installs what is missing with apt-get\"");
+        Match list = AptPackageList().Match(MarkdownFile.At("tests", "README.md").Section("The two commands"));
+        Assert.True(list.Success, "tests/README.md names no package list after \"installs what is missing with apt-get\"");
         string[] named = [.. Regex.Matches(list.Groups["list"].Value, "`(?<name>[^`]+)`").Select(m => m.Groups["name"].Value)];
 
         string[] installed = [.. PackagesBuildPs1Installs()];
@@ -160,10 +163,35 @@ public sealed partial class ReadmeTests
             Assert.Contains($"\n    '{path}'\n", BuildScript, StringComparison.Ordinal);
         }
 
+    }
+
+    [Fact]
+    public void The_packaging_readme_lists_the_files_build_ps1_packs_and_how_to_remove_them()
+    {
+        MarkdownFile packaging = MarkdownFile.At("plugin", "packaging", "README.md");
+        Match packed = Regex.Match(BuildScript, @"\n\$PackagedFiles = @\((?<items>[^)]*)\)");
+        string[] files = [.. Regex.Matches(packed.Groups["items"].Value, "'(?<path>/[^']+)'").Select(m => m.Groups["path"].Value)];
+        string[] listed = [.. Regex.Matches(packaging.Section("What they install"), @"^\| `(?<path>/[^`]+)` \|", RegexOptions.Multiline).Select(m => m.Groups["path"].Value)];
+
+        Assert.Contains("/usr/bin/execd-jvb", files);
+        Assert.Equal(files.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Contains("](plugin/packaging/README.md)", Readme.Section("Install"), StringComparison.Ordinal);
         foreach (string command in new[] { "sudo apt remove execd-jvb", "sudo apt purge execd-jvb", "sudo dnf remove execd-jvb" })
         {
-            Assert.Contains($"`{command}`", install, StringComparison.Ordinal);
+            Assert.Contains($"`{command}`", packaging.Section("Upgrade and uninstall"), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void The_readme_names_the_main_job_and_the_test_command_that_ci_runs()
+    {
+        const string TestCommand = "dotnet tool restore && dotnet pwsh ./build.ps1 test";
+        IReadOnlyList<string> commands = MarkdownFile.Blocks(Readme.Section("Development"), "sh");
+        string ci = File.ReadAllText(Path.Combine(RepositoryPaths.Root, ".ci", "run")).ReplaceLineEndings("\n");
+
+        Assert.Contains(commands, command => command.StartsWith("dotnet run --project plugin -- --once ", StringComparison.Ordinal));
+        Assert.Contains($"{TestCommand}\n", commands);
+        Assert.Equal(TestCommand, ci.TrimEnd('\n').Split('\n')[^1]);
     }
 
     [Fact]
@@ -194,6 +222,10 @@ public sealed partial class ReadmeTests
         Assert.Contains("healthy", listed);
         Assert.All(listed, name => Assert.Contains(name, written));
     }
+
+    /// <summary>README.md and every Markdown document it links to, as paths from the repository's root.</summary>
+    private static IEnumerable<string> ReadmeAndItsDocuments() =>
+        new[] { "README.md" }.Concat(MarkdownLinks.Targets("README.md").Where(path => path.EndsWith(".md", StringComparison.Ordinal))).Distinct();
 
     /// <summary>The bullet items of the Metrics section, each with its continuation lines joined.</summary>
     private static IEnumerable<string> MetricsItems()
