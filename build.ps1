@@ -93,6 +93,9 @@ function Write-Step([string] $Message) {
     Write-Host "==> $Message" -ForegroundColor Cyan
 }
 
+# Test-Root and Install-Prerequisites: the Debian packages the test and release tasks need.
+. (Join-Path $Root 'tests/Prerequisites.ps1')
+
 function Invoke-Build {
     Write-Step "build $Configuration"
     dotnet build $Solution -c $Configuration -nologo
@@ -135,75 +138,6 @@ function Invoke-Publish {
     }
 
     return $binary
-}
-
-function Test-Root {
-    return ((& id -u) -eq '0')
-}
-
-function Install-Prerequisites([switch] $ReleaseOnly) {
-    # The release cross-compiles linux-arm64 with clang and lld against Debian's arm64 cross libraries
-    # (llvm-objcopy strips it), reads glibc symbol versions with objdump and llvm-objdump, runs the arm64
-    # binary under qemu-user, and serves the JVB fixtures with busybox httpd. It packs the .deb with dpkg-deb (dpkg)
-    # and checks it with lintian, and builds the .rpm with Debian's rpm (rpmbuild).
-    $needed = [ordered]@{
-        'busybox-static'            = { (Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked') }
-        'clang'                     = { Get-Command clang -ErrorAction SilentlyContinue }
-        'lld'                       = { Get-Command ld.lld -ErrorAction SilentlyContinue }
-        'llvm'                      = { (Get-Command llvm-objcopy -ErrorAction SilentlyContinue) -and (Get-Command llvm-objdump -ErrorAction SilentlyContinue) }
-        'binutils'                  = { Get-Command objdump -ErrorAction SilentlyContinue }
-        'libc6-dev-arm64-cross'     = { Test-Path /usr/aarch64-linux-gnu/lib/crt1.o }
-        'libgcc-12-dev-arm64-cross' = { Test-Path /usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a }
-        'qemu-user'                 = { Get-Command qemu-aarch64 -ErrorAction SilentlyContinue }
-        'rpm'                       = { Get-Command rpmbuild -ErrorAction SilentlyContinue }
-        'lintian'                   = { Get-Command lintian -ErrorAction SilentlyContinue }
-    }
-    if (-not $ReleaseOnly) {
-        # The integration tests start their own dockerd, influxd, Prosody (a private instance with its own config on
-        # 127.0.0.1, which a python3 XMPP client logs in to) and a busybox-based image.
-        $needed.Insert(0, 'docker.io', { Get-Command dockerd -ErrorAction SilentlyContinue })
-        $needed.Insert(1, 'influxdb', { Get-Command influxd -ErrorAction SilentlyContinue })
-        $needed.Insert(2, 'prosody', { Get-Command prosody -ErrorAction SilentlyContinue })
-        $needed.Insert(3, 'python3', { Get-Command python3 -ErrorAction SilentlyContinue })
-    }
-
-    $missing = @($needed.Keys | Where-Object { -not (& $needed[$_]) })
-    if ($missing.Count -eq 0) {
-        Write-Step "prerequisites present: $($needed.Keys -join ', ')"
-        return
-    }
-
-    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        throw "missing $($missing -join ', ') and apt-get is not available: install them by hand (Debian package names)"
-    }
-
-    if (-not (Test-Root)) {
-        throw "missing Debian package(s) $($missing -join ', '); run as root, or first: sudo apt-get update && sudo apt-get install -y $($missing -join ' ')"
-    }
-
-    Write-Step "installing $($missing -join ', ') with apt-get"
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    try {
-        # A fresh machine has no package lists yet.
-        & apt-get update -q
-        & apt-get install -y -q --no-install-recommends @missing file
-    }
-    catch {
-        throw "apt-get could not install $($missing -join ', ') ($($_.Exception.Message)); install these Debian packages by hand and run again"
-    }
-
-    $still = @($needed.Keys | Where-Object { -not (& $needed[$_]) })
-    if ($still.Count -gt 0) {
-        throw "apt-get ran but $($still -join ', ') is still missing"
-    }
-
-    # A Prosody installed just now may have been started as a service where an init system runs: the tests run their
-    # own on 127.0.0.1:5280. Only the one installed here is stopped, never a Prosody that was there before.
-    if ($missing -contains 'prosody') {
-        if (Get-Command systemctl -ErrorAction SilentlyContinue) { & systemctl disable --now prosody 2>$null | Out-Null }
-        if (Get-Command invoke-rc.d -ErrorAction SilentlyContinue) { & invoke-rc.d prosody stop 2>$null | Out-Null }
-        $global:LASTEXITCODE = 0
-    }
 }
 
 function Invoke-Test {

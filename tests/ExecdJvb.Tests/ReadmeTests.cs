@@ -13,6 +13,7 @@ public sealed partial class ReadmeTests
 {
     private static readonly MarkdownFile Readme = MarkdownFile.Readme;
     private static readonly string BuildScript = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "build.ps1")).ReplaceLineEndings("\n");
+    private static readonly string PrerequisitesScript = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "Prerequisites.ps1")).ReplaceLineEndings("\n");
 
     [Fact]
     public void The_README_and_the_documents_it_links_to_speak_only_of_the_product()
@@ -246,31 +247,33 @@ public sealed partial class ReadmeTests
     }
 
     /// <summary>
-    /// What Install-Prerequisites puts into $needed (the keys of the ordered table and of its Insert calls) plus what
-    /// its apt-get install line names besides @missing.
+    /// What Get-Prerequisites (tests/Prerequisites.ps1, which build.ps1 dot-sources) puts into $needed (the keys of the
+    /// ordered table and of its Insert calls) plus what Install-Prerequisites' apt-get install line names besides @missing.
     /// </summary>
     private static IEnumerable<string> PackagesBuildPs1Installs()
     {
-        string function = FunctionText("Install-Prerequisites");
-        foreach (Match needed in NeededPackage().Matches(function))
+        Assert.Contains(". (Join-Path $Root 'tests/Prerequisites.ps1')", BuildScript, StringComparison.Ordinal);
+        foreach (Match needed in NeededPackage().Matches(FunctionText(PrerequisitesScript, "Get-Prerequisites")))
         {
             yield return needed.Groups["name"].Value;
         }
 
-        Match aptGet = Regex.Match(function, @"& apt-get install [^\n]*@missing(?<extra>[^\n]*)\n");
-        Assert.True(aptGet.Success, "build.ps1 Install-Prerequisites has no `& apt-get install … @missing` line");
+        Match aptGet = Regex.Match(FunctionText(PrerequisitesScript, "Install-Prerequisites"), @"& apt-get install [^\n]*@missing(?<extra>[^\n]*)\n");
+        Assert.True(aptGet.Success, "tests/Prerequisites.ps1 Install-Prerequisites has no `& apt-get install … @missing` line");
         foreach (string extra in aptGet.Groups["extra"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             yield return extra;
         }
     }
 
-    private static string FunctionText(string name)
+    private static string FunctionText(string name) => FunctionText(BuildScript, name);
+
+    private static string FunctionText(string script, string name)
     {
-        int start = BuildScript.IndexOf($"\nfunction {name}", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"build.ps1 has no function {name}");
-        int end = BuildScript.IndexOf("\n}\n", start, StringComparison.Ordinal);
-        return BuildScript[start..end];
+        int start = script.IndexOf($"\nfunction {name}", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no function {name} in the script");
+        int end = script.IndexOf("\n}\n", start, StringComparison.Ordinal);
+        return script[start..end];
     }
 
     private static string WithoutApiVersion(string target) => ApiVersion().Replace(target, string.Empty);
