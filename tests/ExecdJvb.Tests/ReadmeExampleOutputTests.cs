@@ -6,12 +6,13 @@ using ExecdJvb.Tests.Integration;
 namespace ExecdJvb.Tests;
 
 /// <summary>
-/// The README's Example Output and the --discover and --once lines of its Troubleshooting are what the plugin prints:
+/// The README's Example Output, the whole example lines of plugin/Jitsi/README.md it links to, and the --discover and
+/// --once lines of the README's Troubleshooting are what the plugin prints:
 /// each is produced here by the real code in process (App.RunAsync, as Program.cs runs it) on a docker-jitsi-meet
 /// host as the README describes it, a Docker API stand-in listing the JVB and Jicofo containers with their ports
 /// published on 127.0.0.1, a JVB server on 127.0.0.1 serving the JVB 2.3.168 fixtures and, for Jicofo (whose REST API
 /// is off by default), a port that accepts and closes at once as Docker's port proxy does when nothing listens inside,
-/// and compared with the README's text. Timestamps aside; the ports are written as 8080 and 8888, the ports
+/// and compared with the documents' text. Timestamps aside; the ports are written as 8080 and 8888, the ports
 /// docker-jitsi-meet publishes.
 /// </summary>
 public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
@@ -61,18 +62,24 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
         (int exitCode, string stdout, _) = await RunAsync("--once");
 
         Assert.Equal(0, exitCode);
-        (string series, string[] fields) = Split(Assert.Single(Lines(ExampleBlock(1))));
-        (string writtenSeries, string[] written) = Split(Assert.Single(Lines(stdout)));
-        Assert.Equal(writtenSeries, series);
-        Assert.Contains("…", fields);
-        Assert.Equal(written[0], fields[0]);
-        Assert.Equal(written[^1], fields[^1]);
-        int next = 0;
-        foreach (string field in fields.Where(field => field != "…"))
+        AssertShortened(Assert.Single(Lines(ExampleBlock(1))), Assert.Single(Lines(stdout)));
+    }
+
+    [Fact]
+    public async Task The_readme_example_shows_a_line_per_measurement_once_prints_with_some_of_its_fields_in_their_order()
+    {
+        _jvb.Response = StubResponse.Json(Colibri);
+
+        (int exitCode, string stdout, _) = await RunAsync("--once", "--self_measurement", "execd_jvb");
+
+        Assert.Equal(0, exitCode);
+        string[] shown = Lines(ReadmeExample());
+        string[] written = Lines(stdout);
+        Assert.Equal(written.Select(line => Split(line).Series), shown.Select(line => Split(line).Series));
+        Assert.Equal(["jitsi_stats", "execd_jvb"], shown.Select(line => line[..line.IndexOf(',', StringComparison.Ordinal)]));
+        foreach ((string line, string writtenLine) in shown.Zip(written))
         {
-            int at = Array.IndexOf(written, field, next);
-            Assert.True(at >= 0, $"the README shows {field}, which is not among the fields written after {(next > 0 ? written[next - 1] : "the tags")}");
-            next = at + 1;
+            AssertShortened(line, writtenLine);
         }
     }
 
@@ -122,12 +129,37 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
         .Replace($"127.0.0.1:{_jvb.Port}", "127.0.0.1:8080", StringComparison.Ordinal)
         .Replace($"127.0.0.1:{_jicofo.Port}", "127.0.0.1:8888", StringComparison.Ordinal);
 
-    /// <summary>The Nth text block of the Example Output section.</summary>
+    /// <summary>The Nth text block of the Example output section of plugin/Jitsi/README.md, which the README links to for whole lines.</summary>
     private static string ExampleBlock(int index)
     {
-        IReadOnlyList<string> blocks = MarkdownFile.Blocks(MarkdownFile.Readme.Section("Example Output"), "text");
-        Assert.True(blocks.Count > index, $"Example Output has {blocks.Count} text blocks, not {index + 1}");
+        IReadOnlyList<string> blocks = MarkdownFile.Blocks(MarkdownFile.At("plugin", "Jitsi", "README.md").Section("Example output"), "text");
+        Assert.True(blocks.Count > index, $"plugin/Jitsi/README.md's Example output has {blocks.Count} text blocks, not {index + 1}");
+        Assert.Contains("](plugin/Jitsi/README.md#example-output)", MarkdownFile.Readme.Section("Example Output"), StringComparison.Ordinal);
         return blocks[index];
+    }
+
+    /// <summary>The one text block of the README's Example Output section.</summary>
+    private static string ReadmeExample() => Assert.Single(MarkdownFile.Blocks(MarkdownFile.Readme.Section("Example Output"), "text"));
+
+    /// <summary>
+    /// A line shortened with "…" shows a written line: the same measurement and tags, its first and last field, and the
+    /// fields it shows among the written ones in their order.
+    /// </summary>
+    private static void AssertShortened(string shownLine, string writtenLine)
+    {
+        (string series, string[] fields) = Split(shownLine);
+        (string writtenSeries, string[] written) = Split(writtenLine);
+        Assert.Equal(writtenSeries, series);
+        Assert.Contains("…", fields);
+        Assert.Equal(written[0], fields[0]);
+        Assert.Equal(written[^1], fields[^1]);
+        int next = 0;
+        foreach (string field in fields.Where(field => field != "…"))
+        {
+            int at = Array.IndexOf(written, field, next);
+            Assert.True(at >= 0, $"the example shows {field}, which is not among the fields written after {(next > 0 ? written[next - 1] : "the tags")}: {writtenLine}");
+            next = at + 1;
+        }
     }
 
     /// <summary>The Troubleshooting block "$ execd-jvb --discover …, $ execd-jvb --once …": what each command prints there.</summary>
