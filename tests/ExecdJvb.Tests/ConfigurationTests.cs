@@ -190,7 +190,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(1024 * 1024, settings.MaxBodySize);
         Assert.Equal(TimeSpan.Zero, settings.PollInterval);
         Assert.False(settings.Debug);
-        foreach (OptionInfo option in OptionCatalog.All)
+        foreach (Option option in Options.All)
         {
             Assert.Contains($"--{option.Key}", HelpText.Build());
             Assert.Contains(option.EnvironmentVariable, HelpText.Build());
@@ -204,10 +204,10 @@ public sealed class ConfigurationTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, stderr);
-        foreach (OptionInfo option in OptionCatalog.All)
+        foreach (Option option in Options.All)
         {
             Assert.Contains($"--{option.Key}", stdout);
-            Assert.Contains($"default: {option.Default}", stdout);
+            Assert.Contains($"default: {option.DefaultText}", stdout);
         }
     }
 

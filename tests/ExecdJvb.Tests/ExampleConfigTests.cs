@@ -45,7 +45,7 @@ public sealed partial class ExampleConfigTests
         // Keys left at their built-in default appear commented out ("// "key": ..."), the others set.
         string[] mentioned = [.. KeyLine().Matches(File.ReadAllText(ExamplePath)).Select(match => match.Groups["key"].Value).Distinct()];
 
-        Assert.Equal(OptionCatalog.All.Select(option => option.Key).Order(), mentioned.Order());
+        Assert.Equal(Options.All.Select(option => option.Key).Order(), mentioned.Order());
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed partial class ReadmeTests
     {
         (string Key, string Environment)[] rows = [.. ConfigurationRow().Matches(Readme.Section("Configuration")).Select(m => (m.Groups["key"].Value, m.Groups["env"].Value))];
 
-        Assert.Equal(OptionCatalog.All.Select(option => (option.Key, option.EnvironmentVariable)), rows);
+        Assert.Equal(Options.All.Select(option => (option.Key, option.EnvironmentVariable)), rows);
     }
 
     [Fact]
