@@ -6,7 +6,8 @@ namespace ExecdJvb.Tests;
 
 /// <summary>
 /// plugin/execd-jvb.example.json ships in every release tarball as the file operators start from: it must
-/// load, say what the defaults really are, and mention every key the plugin knows.
+/// load, say what the defaults really are, and mention every key the plugin knows; telegraf-sample.conf names
+/// keys only as the plugin takes them.
 /// </summary>
 public sealed partial class ExampleConfigTests
 {
@@ -51,6 +52,24 @@ public sealed partial class ExampleConfigTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Every_variable_telegraf_sample_conf_sets_is_a_key_the_plugin_takes_with_a_value_it_accepts()
+    {
+        string sample = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "telegraf-sample.conf"));
+
+        Match[] settings = [.. EnvironmentSetting().Matches(sample).Cast<Match>()];
+
+        Assert.NotEmpty(settings);
+        foreach (Match setting in settings)
+        {
+            // An unknown variable or a bad value throws.
+            SettingsLoader.Load(CommandLine.Parse([]), new Hashtable { [setting.Groups["name"].Value] = setting.Groups["value"].Value });
+        }
+    }
+
+    [GeneratedRegex("""(?<name>EXECD_JVB_[A-Z_]+)=(?<value>[^"]*)""")]
+    private static partial Regex EnvironmentSetting();
 
     [GeneratedRegex("""^\s*(?://\s*)?"(?<key>[a-z_]+)"\s*:""", RegexOptions.Multiline)]
     private static partial Regex KeyLine();
