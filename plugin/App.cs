@@ -65,7 +65,7 @@ internal static class App
                 new AddressResolver(settings.Address, settings.Network, settings.Port, settings.StatsPath),
                 log,
                 states,
-                optional: settings.Loopback && settings.DockerEndpoint.OriginalString == DockerEndpoint.DefaultSocket)
+                optional: settings.Loopback && settings.DockerEndpoint.OriginalString == Options.DefaultDockerSocket)
             : null;
         LoopbackTargets? loopback = discovery && settings.Loopback
             ? new LoopbackTargets(client, settings.Selection.Components.Select(ComponentProfile.Of), log)

@@ -45,4 +45,18 @@ internal static class ByteSize
         bytes = (long)total;
         return true;
     }
+
+    /// <summary>The largest binary unit that divides the size exactly: 1048576 is "1MiB".</summary>
+    public static string Format(long bytes)
+    {
+        foreach ((long unit, string name) in (ReadOnlySpan<(long, string)>)[(1024L * 1024 * 1024, "GiB"), (1024L * 1024, "MiB"), (1024L, "KiB")])
+        {
+            if (bytes != 0 && bytes % unit == 0)
+            {
+                return (bytes / unit).ToString(CultureInfo.InvariantCulture) + name;
+            }
+        }
+
+        return bytes.ToString(CultureInfo.InvariantCulture);
+    }
 }

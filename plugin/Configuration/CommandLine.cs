@@ -60,11 +60,11 @@ internal sealed record CommandLine(
                 continue;
             }
 
-            OptionInfo option = OptionCatalog.Find(key)
+            Option option = Options.Find(key)
                 ?? throw new ConfigurationException($"unknown option --{key} (see --help for the list)");
             if (value is null)
             {
-                throw new ConfigurationException($"--{key} needs a value, for example --{option.Key} {option.Default}");
+                throw new ConfigurationException($"--{key} needs a value, for example --{option.Key} {option.DefaultText}");
             }
 
             rest.Add($"--{option.Key}={value}");

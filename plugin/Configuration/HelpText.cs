@@ -1,7 +1,9 @@
+using System.Reflection;
 using System.Text;
 
 namespace ExecdJvb.Configuration;
 
+/// <summary>What --help prints: the product, its usage, and every key from <see cref="Options"/>.</summary>
 internal static class HelpText
 {
     public static string Build()
@@ -36,11 +38,11 @@ internal static class HelpText
 
             """);
         text.Append('\n');
-        int width = OptionCatalog.All.Max(option => option.Key.Length) + 2;
-        foreach (OptionInfo option in OptionCatalog.All)
+        int width = Options.All.Max(option => option.Key.Length) + 2;
+        foreach (Option option in Options.All)
         {
-            text.Append("  --").Append(option.Key.PadRight(width)).Append(option.Description).Append('\n');
-            text.Append("    ").Append(new string(' ', width)).Append("default: ").Append(option.Default)
+            text.Append("  --").Append(option.Key.PadRight(width)).Append(option.Help).Append('\n');
+            text.Append("    ").Append(new string(' ', width)).Append("default: ").Append(option.DefaultText)
                 .Append("; env: ").Append(option.EnvironmentVariable).Append('\n');
         }
 
@@ -57,4 +59,13 @@ internal static class HelpText
             """);
         return text.ToString();
     }
+}
+
+/// <summary>The name and version --help and --version print.</summary>
+internal static class AppInfo
+{
+    public const string Name = "execd-jvb";
+
+    public static string Version { get; } =
+        typeof(AppInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

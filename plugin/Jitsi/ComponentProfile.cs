@@ -1,4 +1,3 @@
-using ExecdJvb.Configuration;
 namespace ExecdJvb.Jitsi;
 
 /// <summary>
@@ -31,7 +30,7 @@ internal sealed record ComponentProfile(
     string? MetricsPrefix)
 {
     public static ComponentProfile Jvb { get; } = new(
-        JitsiComponent.Jvb, "JVB", "jvb", PluginSettings.DefaultPort, "/colibri/stats", ServesMetrics: true, ServesAbout: true,
+        JitsiComponent.Jvb, "JVB", "jvb", 8080, "/colibri/stats", ServesMetrics: true, ServesAbout: true,
         "jitsi_stats", "JVB", "jitsi_jvb_");
 
     public static ComponentProfile Jicofo { get; } = new(

@@ -87,7 +87,14 @@ public sealed class AddressResolverTests
     [InlineData("unix:///run/user/1000/docker.sock", "tcp://127.0.0.1:2375", "unix:///run/user/1000/docker.sock")]
     public void The_endpoint_is_the_option_then_DOCKER_HOST_then_the_local_socket(string? configured, string? dockerHost, string expected)
     {
-        Assert.Equal(expected, DockerEndpoint.Resolve(configured, dockerHost).OriginalString);
+        string[] args = configured is null ? [] : ["--endpoint", configured];
+        var environment = new System.Collections.Hashtable();
+        if (dockerHost is not null)
+        {
+            environment["DOCKER_HOST"] = dockerHost;
+        }
+
+        Assert.Equal(expected, SettingsLoader.Load(CommandLine.Parse(args), environment).DockerEndpoint.OriginalString);
     }
 
     [Theory]
@@ -97,7 +104,7 @@ public sealed class AddressResolverTests
     [InlineData("unix://")]
     public void A_bad_endpoint_is_a_configuration_error(string endpoint)
     {
-        ConfigurationException error = Assert.Throws<ConfigurationException>(() => DockerEndpoint.Resolve(endpoint, null));
+        ConfigurationException error = Assert.Throws<ConfigurationException>(() => SettingsLoader.Load(CommandLine.Parse(["--endpoint", endpoint]), new System.Collections.Hashtable()));
 
         Assert.StartsWith($"invalid endpoint \"{endpoint}\"", error.Message);
     }

@@ -179,38 +179,6 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(["http://127.0.0.1:1234/colibri/stats", "https://jvb.example/stats"], settings.Urls.Select(url => url.OriginalString));
     }
 
-    [Fact]
-    public void Defaults_match_the_documented_ones()
-    {
-        PluginSettings settings = SettingsLoader.Load(CommandLine.Parse(["--urls", "10.1.2.3"]), new Hashtable());
-
-        Assert.Equal("http://10.1.2.3:8080/colibri/stats", Assert.Single(settings.Urls).ToString());
-        Assert.Equal("jitsi_stats", settings.Measurement);
-        Assert.Equal(TimeSpan.FromSeconds(5), settings.Timeout);
-        Assert.Equal(1024 * 1024, settings.MaxBodySize);
-        Assert.Equal(TimeSpan.Zero, settings.PollInterval);
-        Assert.False(settings.Debug);
-        foreach (OptionInfo option in OptionCatalog.All)
-        {
-            Assert.Contains($"--{option.Key}", HelpText.Build());
-            Assert.Contains(option.EnvironmentVariable, HelpText.Build());
-        }
-    }
-
-    [Fact]
-    public async Task Help_lists_every_option_with_its_default_and_exits_0()
-    {
-        (int exitCode, string stdout, string stderr) = await Run(["--help"]);
-
-        Assert.Equal(0, exitCode);
-        Assert.Equal(string.Empty, stderr);
-        foreach (OptionInfo option in OptionCatalog.All)
-        {
-            Assert.Contains($"--{option.Key}", stdout);
-            Assert.Contains($"default: {option.Default}", stdout);
-        }
-    }
-
     private static async Task<(int ExitCode, string Stdout, string Stderr)> Run(string[] args, IDictionary? environment = null)
     {
         using var stdout = new MemoryStream();

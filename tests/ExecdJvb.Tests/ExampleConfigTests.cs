@@ -6,7 +6,8 @@ namespace ExecdJvb.Tests;
 
 /// <summary>
 /// plugin/execd-jvb.example.json ships in every release tarball as the file operators start from: it must
-/// load, say what the defaults really are, and mention every key the plugin knows.
+/// load, say what the defaults really are, and mention every key the plugin knows; telegraf-sample.conf names
+/// keys only as the plugin takes them.
 /// </summary>
 public sealed partial class ExampleConfigTests
 {
@@ -18,25 +19,7 @@ public sealed partial class ExampleConfigTests
         PluginSettings example = SettingsLoader.Load(CommandLine.Parse(["--config", ExamplePath]), new Hashtable());
         PluginSettings defaults = SettingsLoader.Load(CommandLine.Parse([]), new Hashtable());
 
-        Assert.Empty(example.Urls);
-        Assert.Empty(example.Warnings);
-        Assert.Equal(defaults.Measurement, example.Measurement);
-        Assert.Equal(defaults.Port, example.Port);
-        Assert.Equal(defaults.StatsPath, example.StatsPath);
-        Assert.Equal(defaults.Timeout, example.Timeout);
-        Assert.Equal(defaults.MaxBodySize, example.MaxBodySize);
-        Assert.Equal(defaults.PollInterval, example.PollInterval);
-        Assert.Equal(defaults.Debug, example.Debug);
-        Assert.Equal(defaults.DockerEndpoint, example.DockerEndpoint);
-        Assert.Null(example.DockerTls);
-        Assert.Equal(defaults.Address, example.Address);
-        Assert.Equal(defaults.Network, example.Network);
-        Assert.Equal(defaults.Selection.ToString(), example.Selection.ToString());
-        Assert.Empty(example.TagKeys);
-        Assert.Empty(example.JsonStringFields);
-        Assert.Equal(defaults.Source, example.Source);
-        Assert.Equal(defaults.MetricsSchema, example.MetricsSchema);
-        Assert.Equal(defaults.TagVersion, example.TagVersion);
+        Assert.Equal(OptionsTests.Effective(defaults), OptionsTests.Effective(example));
     }
 
     [Fact]
@@ -45,7 +28,7 @@ public sealed partial class ExampleConfigTests
         // Keys left at their built-in default appear commented out ("// "key": ..."), the others set.
         string[] mentioned = [.. KeyLine().Matches(File.ReadAllText(ExamplePath)).Select(match => match.Groups["key"].Value).Distinct()];
 
-        Assert.Equal(OptionCatalog.All.Select(option => option.Key).Order(), mentioned.Order());
+        Assert.Equal(Options.All.Select(option => option.Key).Order(), mentioned.Order());
     }
 
     [Fact]
@@ -69,6 +52,24 @@ public sealed partial class ExampleConfigTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Every_variable_telegraf_sample_conf_sets_is_a_key_the_plugin_takes_with_a_value_it_accepts()
+    {
+        string sample = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "telegraf-sample.conf"));
+
+        Match[] settings = [.. EnvironmentSetting().Matches(sample).Cast<Match>()];
+
+        Assert.NotEmpty(settings);
+        foreach (Match setting in settings)
+        {
+            // An unknown variable or a bad value throws.
+            SettingsLoader.Load(CommandLine.Parse([]), new Hashtable { [setting.Groups["name"].Value] = setting.Groups["value"].Value });
+        }
+    }
+
+    [GeneratedRegex("""(?<name>EXECD_JVB_[A-Z_]+)=(?<value>[^"]*)""")]
+    private static partial Regex EnvironmentSetting();
 
     [GeneratedRegex("""^\s*(?://\s*)?"(?<key>[a-z_]+)"\s*:""", RegexOptions.Multiline)]
     private static partial Regex KeyLine();

@@ -33,14 +33,6 @@ public sealed partial class ReadmeTests
     }
 
     [Fact]
-    public void The_configuration_table_has_a_row_per_key_in_the_catalogs_order_with_its_environment_variable()
-    {
-        (string Key, string Environment)[] rows = [.. ConfigurationRow().Matches(Readme.Section("Configuration")).Select(m => (m.Groups["key"].Value, m.Groups["env"].Value))];
-
-        Assert.Equal(OptionCatalog.All.Select(option => (option.Key, option.EnvironmentVariable)), rows);
-    }
-
-    [Fact]
     public void The_jitsi_stats_table_of_the_prometheus_mapping_readme_is_the_mapping_the_metrics_mapper_uses_in_its_order()
     {
         MarkdownFile mapping = MarkdownFile.At("plugin", "Mapping", "Prometheus", "README.md");
@@ -286,9 +278,6 @@ public sealed partial class ReadmeTests
             MetricConversion.Boolean => "boolean: only with `json_string_fields`",
             _ => "as is",
         };
-
-    [GeneratedRegex(@"^\| `(?<key>[a-z_]+)` \| [^\n]*? \| `(?<env>EXECD_JVB_[A-Z_]+)` \|", RegexOptions.Multiline)]
-    private static partial Regex ConfigurationRow();
 
     [GeneratedRegex(@"^\| `(?<field>[a-z0-9_]+)` \| `(?<metric>jitsi_jvb_[a-z0-9_]+)` \| (?<how>[^|\n]+?) \|$", RegexOptions.Multiline)]
     private static partial Regex MappingRow();

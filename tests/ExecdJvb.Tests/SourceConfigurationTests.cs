@@ -1,24 +1,13 @@
 using System.Collections;
-using System.Text;
 
 namespace ExecdJvb.Tests;
 
-/// <summary>The keys of the /metrics, health and version issue: source, metrics_schema and tag_version.</summary>
+/// <summary>The keys that say where a JVB's stats are read and how /metrics is written: source, metrics_schema and tag_version.</summary>
 public sealed class SourceConfigurationTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("execd-jvb-source-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    [Fact]
-    public void By_default_colibri_is_read_with_metrics_as_the_fallback_in_the_jitsi_stats_schema_with_the_version_tag()
-    {
-        PluginSettings settings = Load([]);
-
-        Assert.Equal(StatsSource.Auto, settings.Source);
-        Assert.Equal(MetricsSchema.JitsiStats, settings.MetricsSchema);
-        Assert.True(settings.TagVersion);
-    }
 
     [Fact]
     public void Each_key_is_read_from_the_file_the_environment_and_the_command_line_and_the_later_wins()
@@ -50,19 +39,6 @@ public sealed class SourceConfigurationTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Empty(stdout.ToArray());
         Assert.Equal($"E! invalid {key} \"{value}\": {expected}", Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))[..($"E! invalid {key} \"{value}\": ".Length + expected.Length)]);
-    }
-
-    [Fact]
-    public async Task Help_lists_the_three_keys_with_their_defaults()
-    {
-        using var stdout = new MemoryStream();
-        int exitCode = await App.RunAsync(["--help"], new Hashtable(), NoStdin.Input, stdout, TextWriter.Null, CancellationToken.None);
-        string help = Encoding.UTF8.GetString(stdout.ToArray());
-
-        Assert.Equal(0, exitCode);
-        Assert.Matches(@"--source +where the stats are read: auto .*\n +default: auto; env: EXECD_JVB_SOURCE\n", help);
-        Assert.Matches(@"--metrics_schema +how /metrics is written: .*\n +default: jitsi_stats; env: EXECD_JVB_METRICS_SCHEMA\n", help);
-        Assert.Matches(@"--tag_version +read each component's /about/version .*\n +default: true; env: EXECD_JVB_TAG_VERSION\n", help);
     }
 
     private static PluginSettings Load(string[] args, Hashtable? environment = null) =>
