@@ -26,12 +26,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         string jigasi = await DockerJitsiMeet.RunJigasiAsync(_docker, jigasiPort);
         await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
 
-        await plugin.TriggerAsync();
-        var lines = new List<string>();
-        for (int i = 0; i < 3; i++)
-        {
-            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
-        }
+        IReadOnlyList<string> lines = await plugin.GatherAsync(3, Wait);
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         Assert.Equal(lines, plugin.StdoutLines);
@@ -73,8 +68,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         var lines = new List<string>();
         for (int i = 0; i < 3; i++)
         {
-            await plugin.TriggerAsync();
-            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+            lines.AddRange(await plugin.GatherAsync(1, Wait));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
@@ -118,8 +112,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         var lines = new List<string>();
         for (int i = 0; i < Triggers; i++)
         {
-            await plugin.TriggerAsync();
-            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+            lines.AddRange(await plugin.GatherAsync(1, Wait));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
@@ -148,14 +141,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         var batches = new List<List<string>>();
         for (int i = 0; i < Triggers; i++)
         {
-            await plugin.TriggerAsync();
-            var batch = new List<string>();
-            for (int j = 0; j < perGather; j++)
-            {
-                batch.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
-            }
-
-            batches.Add(batch);
+            batches.Add([.. await plugin.GatherAsync(perGather, Wait)]);
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);

@@ -36,10 +36,10 @@ public sealed class DockerApiAuditTests(DockerEngineFixture fixture) : IAsyncLif
 
         for (int i = 0; i < 3; i++)
         {
-            await plugin.TriggerAsync();
+            IReadOnlyList<string> batch = await plugin.GatherAsync(3, Wait);
             for (int line = 0; line < 3; line++)
             {
-                string? point = await plugin.NextStdoutLineAsync(Wait);
+                string? point = batch[line];
                 Assert.True(point?.StartsWith("jitsi_stats,container_name=jvb-", StringComparison.Ordinal), $"gather {i}, line {line}: {point}; stderr: {string.Join(" | ", plugin.StderrLines)}");
             }
         }

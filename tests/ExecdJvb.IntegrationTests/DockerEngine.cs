@@ -318,8 +318,7 @@ internal sealed class DockerEngine : IAsyncDisposable
             .OrderByDescending(point => point.Length)];
         foreach (string point in mounts)
         {
-            using Process? umount = Process.Start("umount", [point]);
-            await umount!.WaitForExitAsync();
+            await ExecdProcess.RunAsync("umount", [point], TimeSpan.FromSeconds(30));
         }
 
         try
@@ -469,28 +468,8 @@ internal sealed class DockerEngine : IAsyncDisposable
         return (exitCode, stdout);
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunDockerWithStderrAsync(string[] args)
-    {
-        var start = new ProcessStartInfo("docker")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-H");
-        start.ArgumentList.Add(Endpoint);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process docker = Process.Start(start)!;
-        Task<string> stdout = docker.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = docker.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await docker.WaitForExitAsync(deadline.Token);
-        return (docker.ExitCode, await stdout, await stderr);
-    }
+    private Task<ProcessResult> RunDockerWithStderrAsync(string[] args) =>
+        ExecdProcess.RunAsync("docker", ["-H", Endpoint, .. args], TimeSpan.FromSeconds(120));
 
     private static async Task CopyAsync(StreamReader from, string logPath)
     {

@@ -245,35 +245,10 @@ internal sealed class HostProsody : IAsyncDisposable
 
     private static async Task RunAsync(string program, string[] args)
     {
-        var start = new ProcessStartInfo(program)
+        (int exitCode, string stdout, string stderr) = await ExecdProcess.RunAsync(program, args, TimeSpan.FromSeconds(30));
+        if (exitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not end within 30 s");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {await stdout}{await stderr}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({exitCode}): {stdout}{stderr}");
         }
     }
 }

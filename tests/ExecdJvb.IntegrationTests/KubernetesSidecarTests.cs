@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -21,6 +20,7 @@ public sealed class KubernetesSidecarTests
     private const string BuiltImage = "example.org/telegraf-execd-jvb:test";
     private const string Fixture = "colibri-stats-2.3.168-stable-9779";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
     private static readonly string Shipped = Path.Combine(RepositoryPaths.Root, "plugin", "kubernetes");
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class KubernetesSidecarTests
             }
         }
 
-        string version = (await RunAsync(PublishedBinary.Path, ["--version"], [])).Stdout.Trim();
+        string version = (await ExecdProcess.RunAsync(PublishedBinary.Path, ["--version"], CommandTimeout)).Stdout.Trim();
         Assert.StartsWith("execd-jvb ", version, StringComparison.Ordinal);
 
         // The legacy builder, as no buildx is at hand; RUN steps get no network.
@@ -184,7 +184,7 @@ public sealed class KubernetesSidecarTests
     /// <summary>The files ldd says the binary loads: each "name => /path" and the loader's own "/path".</summary>
     private static async Task<IReadOnlyList<string>> LoadedLibrariesAsync(string binary)
     {
-        (int exit, string stdout, string stderr) = await RunAsync("ldd", [binary], []);
+        (int exit, string stdout, string stderr) = await ExecdProcess.RunAsync("ldd", [binary], CommandTimeout);
         Assert.True(exit == 0, $"ldd {binary} failed ({exit}): {stderr}");
         string[] paths = [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Contains(" => ", StringComparison.Ordinal) ? line[(line.IndexOf(" => ", StringComparison.Ordinal) + 4)..] : line)
@@ -242,42 +242,6 @@ public sealed class KubernetesSidecarTests
         return stdout;
     }
 
-    private static Task<(int ExitCode, string Stdout, string Stderr)> DockerCliAsync(DockerEngine docker, string[] args, params (string Name, string Value)[] environment) =>
-        RunAsync("docker", ["-H", docker.Endpoint, .. args], environment);
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string program, string[] args, (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("DOCKER_HOST");
-        foreach ((string name, string value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} took more than 3 minutes");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<ProcessResult> DockerCliAsync(DockerEngine docker, string[] args, params (string Name, string Value)[] environment) =>
+        ExecdProcess.RunAsync("docker", ["-H", docker.Endpoint, .. args], CommandTimeout, environment.ToDictionary(pair => pair.Name, pair => pair.Value));
 }

@@ -29,8 +29,7 @@ public sealed class MetricsSourceTests(DockerEngineFixture fixture) : IAsyncLife
         var lines = new List<string>();
         for (int i = 0; i < Gathers; i++)
         {
-            await plugin.TriggerAsync();
-            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+            lines.AddRange(await plugin.GatherAsync(1, Wait));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);

@@ -44,8 +44,7 @@ public sealed class NoDockerTests : IAsyncLifetime
         var batches = new List<IReadOnlyList<DecodedPoint>>();
         for (int i = 0; i < 3; i++)
         {
-            await plugin.TriggerAsync();
-            batches.Add(LineProtocolDecoder.Decode(string.Concat(await NextLinesAsync(plugin, 3))));
+            batches.Add(LineProtocolDecoder.Decode(string.Concat((await plugin.GatherAsync(3, Wait)).Select(line => line + "\n"))));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
@@ -163,16 +162,5 @@ public sealed class NoDockerTests : IAsyncLifetime
 
         _servers.Add(server);
         return server;
-    }
-
-    private static async Task<List<string>> NextLinesAsync(ExecdProcess plugin, int count)
-    {
-        var lines = new List<string>();
-        for (int i = 0; i < count; i++)
-        {
-            lines.Add((await plugin.NextStdoutLineAsync(Wait) ?? "(no line)") + "\n");
-        }
-
-        return lines;
     }
 }

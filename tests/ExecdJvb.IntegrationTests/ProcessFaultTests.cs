@@ -11,26 +11,13 @@ public sealed class ProcessFaultTests
     public async Task When_the_reader_closes_stdout_the_plugin_exits_promptly_with_one_error_line_and_no_stack_trace()
     {
         await using var jvb = new JvbHttpServer(StubResponse.Json("""{"conferences":1}"""));
-        var start = new ProcessStartInfo(PublishedBinary.Path, ["--urls", jvb.StatsUrl])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        PluginEnvironment.Isolate(start);
+        await using ExecdProcess plugin = ExecdProcess.Start(["--urls", jvb.StatsUrl], readStdout: false);
 
-        using Process plugin = Process.Start(start)!;
-        Task<string> stderr = plugin.StandardError.ReadToEndAsync();
+        // The read end went away, as when Telegraf stops reading: the next write meets a broken pipe.
+        await plugin.TriggerAsync();
 
-        // The read end goes away, as when Telegraf stops reading: the next write meets a broken pipe.
-        plugin.StandardOutput.Close();
-        await plugin.StandardInput.WriteAsync('\n');
-        await plugin.StandardInput.FlushAsync();
-
-        using var deadline = new CancellationTokenSource(Wait);
-        await plugin.WaitForExitAsync(deadline.Token);
-        Assert.Equal(1, plugin.ExitCode);
-        string[] lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1, await plugin.WaitForExitAsync(Wait));
+        string[] lines = [.. plugin.StderrLines.Where(line => line.Length > 0)];
         Assert.StartsWith("E! stdout is closed (", Assert.Single(lines));
         Assert.EndsWith("); stopping", lines[0]);
     }
@@ -44,12 +31,7 @@ public sealed class ProcessFaultTests
         {
             // The shell's file offset is shared with the plugin: writes must move it, as write(2) does and pwrite does not.
             string file = System.IO.Path.Combine(folder, "out");
-            var start = new ProcessStartInfo("/bin/sh", ["-c", "{ echo header; \"$0\" --version; \"$0\" --once --urls \"$1\"; echo after; } > \"$2\"", PublishedBinary.Path, jvb.StatsUrl, file]);
-            PluginEnvironment.Isolate(start);
-
-            using Process shell = Process.Start(start)!;
-            using var deadline = new CancellationTokenSource(Wait);
-            await shell.WaitForExitAsync(deadline.Token);
+            await ExecdProcess.RunAsync("/bin/sh", ["-c", "{ echo header; \"$0\" --version; \"$0\" --once --urls \"$1\"; echo after; } > \"$2\"", PublishedBinary.Path, jvb.StatsUrl, file], Wait);
 
             string[] lines = File.ReadAllLines(file);
             Assert.Equal(4, lines.Length);

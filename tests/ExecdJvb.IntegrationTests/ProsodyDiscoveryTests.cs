@@ -40,12 +40,7 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         int prosodyPoints = MapOpenMetrics(capture, tags, 0).Count;
         await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
 
-        await plugin.TriggerAsync();
-        var lines = new List<string>();
-        for (int i = 0; i < 1 + prosodyPoints; i++)
-        {
-            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
-        }
+        IReadOnlyList<string> lines = await plugin.GatherAsync(1 + prosodyPoints, Wait);
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         Assert.Equal(lines, plugin.StdoutLines);
@@ -89,8 +84,7 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         var lines = new List<string>();
         for (int i = 0; i < Triggers; i++)
         {
-            await plugin.TriggerAsync();
-            lines.Add(await plugin.NextStdoutLineAsync(Wait) ?? "(no line)");
+            lines.AddRange(await plugin.GatherAsync(1, Wait));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);

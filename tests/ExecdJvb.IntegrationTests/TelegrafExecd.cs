@@ -16,6 +16,7 @@ internal sealed class TelegrafExecd : IAsyncDisposable
     private readonly string _host;
     private readonly Task _forwarding;
     private readonly List<(HttpStatusCode Status, string Body, string Line)> _writes = [];
+    private readonly SemaphoreSlim _written = new(0);
     private bool _stopping;
 
     private TelegrafExecd(ExecdProcess process, InfluxDb influx, string host)
@@ -69,18 +70,17 @@ internal sealed class TelegrafExecd : IAsyncDisposable
         await _process.TriggerAsync();
     }
 
-    /// <summary>Waits (bounded) until <paramref name="count"/> points were written to InfluxDB.</summary>
+    /// <summary>Waits until <paramref name="count"/> points were written to InfluxDB (each write wakes it), or the timeout.</summary>
     public async Task<bool> WaitForPointsAsync(int count, TimeSpan timeout)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (PointsWritten + FailedWrites.Count < count)
         {
-            if (waited.Elapsed > timeout)
+            TimeSpan left = timeout - waited.Elapsed;
+            if (left <= TimeSpan.Zero || !await _written.WaitAsync(left))
             {
                 return false;
             }
-
-            await Task.Delay(20);
         }
 
         return true;
@@ -133,6 +133,8 @@ internal sealed class TelegrafExecd : IAsyncDisposable
             {
                 _writes.Add((status, body, tagged));
             }
+
+            _written.Release();
         }
     }
 }

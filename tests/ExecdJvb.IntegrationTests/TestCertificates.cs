@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
@@ -43,19 +41,19 @@ internal sealed class TestCertificates
         ];
         foreach (string[] step in steps)
         {
-            var start = new ProcessStartInfo("openssl", step)
+            ProcessResult openssl;
+            try
             {
-                WorkingDirectory = folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using Process openssl = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start (Debian package openssl)");
-            Task<string> stderr = openssl.StandardError.ReadToEndAsync();
-            await openssl.StandardOutput.ReadToEndAsync();
-            await openssl.WaitForExitAsync();
+                openssl = await ExecdProcess.RunAsync("openssl", step, TimeSpan.FromMinutes(1), workingDirectory: folder);
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                throw new InvalidOperationException("openssl did not start (Debian package openssl)");
+            }
+
             if (openssl.ExitCode != 0)
             {
-                throw new InvalidOperationException($"openssl {string.Join(' ', step)} failed: {await stderr}");
+                throw new InvalidOperationException($"openssl {string.Join(' ', step)} failed: {openssl.Stderr}");
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
@@ -147,17 +146,9 @@ public sealed class PackagingTests
 
     private static async Task<(int Exit, string Stdout)> RunShellAsync(string script, string argument, string bin)
     {
-        var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        info.ArgumentList.Add(argument);
-        info.Environment["PATH"] = $"{bin}:/usr/sbin:/usr/bin:/sbin:/bin";
-        using Process process = Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.Equal(string.Empty, await stderr);
-        return (process.ExitCode, await stdout);
+        (int exit, string stdout, string stderr) = await ExecdProcess.RunAsync("/bin/sh", [script, argument], TimeSpan.FromSeconds(10), new Dictionary<string, string> { ["PATH"] = $"{bin}:/usr/sbin:/usr/bin:/sbin:/bin" });
+        Assert.Equal(string.Empty, stderr);
+        return (exit, stdout);
     }
 
     private static string Read(params string[] path) => File.ReadAllText(Path.Combine(path)).ReplaceLineEndings("\n");

@@ -23,15 +23,15 @@ public sealed partial class ReadmeExampleOutputTests : IAsyncDisposable
     private static readonly byte[] Metrics = TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt");
 
     private readonly JvbHttpServer _jvb = new(StubResponse.NotFound());
-    private readonly ClosingPort _jicofo = new();
-    private readonly RecordingHttpServer _docker;
+    private readonly JvbHttpServer _jicofo = new(_ => StubResponse.Hangup());
+    private readonly JvbHttpServer _docker;
 
     public ReadmeExampleOutputTests()
     {
         _jvb.Route("/about/health", new StubResponse(200, "OK", [], "application/json"));
         _jvb.Route("/about/version", StubResponse.Json(TestData.Bytes("jvb", "about-version.json")));
         _jvb.Route("/metrics", new StubResponse(200, "OK", Metrics, "text/plain; version=0.0.4; charset=utf-8"));
-        _docker = new RecordingHttpServer(target => target.Contains("/containers/json", StringComparison.Ordinal)
+        _docker = new JvbHttpServer(target => target.Contains("/containers/json", StringComparison.Ordinal)
             ? StubResponse.Json(DockerJitsiMeetList(_jvb.Port, _jicofo.Port))
             : StubResponse.NotFound());
     }

@@ -84,7 +84,7 @@ public sealed partial class ReadmeTests
         const string ImageId = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
         // A container whose list entry names its image by ID (its tag moved on), so discovery inspects it too.
-        await using var docker = new RecordingHttpServer(target => WithoutApiVersion(target).StartsWith("/containers/json", StringComparison.Ordinal)
+        await using var docker = new JvbHttpServer(target => WithoutApiVersion(target).StartsWith("/containers/json", StringComparison.Ordinal)
             ? StubResponse.Json($$$"""
                 [{"Id":"{{{Id}}}","Names":["/docker-jitsi-meet-jvb-1"],"Image":"{{{ImageId}}}","ImageID":"{{{ImageId}}}",
                   "Labels":{"com.docker.compose.service":"jvb"},"State":"running","HostConfig":{"NetworkMode":"host"},
@@ -95,7 +95,7 @@ public sealed partial class ReadmeTests
         using var stdout = new MemoryStream();
         int exitCode = await App.RunAsync(["--discover", "--endpoint", docker.Endpoint], new Hashtable(), NoStdin.Input, stdout, TextWriter.Null, CancellationToken.None);
 
-        string[] sent = [.. docker.Requests.Select(request => Uri.UnescapeDataString(WithoutApiVersion(request)).Replace(Id, "{id}", StringComparison.Ordinal))];
+        string[] sent = [.. docker.RequestLines.Select(request => Uri.UnescapeDataString(WithoutApiVersion(request)).Replace(Id, "{id}", StringComparison.Ordinal))];
         string[] named = [.. MarkdownFile.CodeSpans(Readme.Text).Where(span => HttpRequest().IsMatch(span))];
         Assert.Equal(0, exitCode);
         Assert.Equal(["GET /containers/json?filters={\"status\":{\"running\":true}}", "GET /containers/{id}/json"], sent);

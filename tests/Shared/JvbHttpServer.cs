@@ -5,11 +5,13 @@ using System.Text;
 namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
-/// A JVB-like HTTP/1.1 server on 127.0.0.1 (kept-alive connections, like the JVB's Jetty) whose answer the
-/// test sets; stopping it makes the port refuse connections, starting it again reuses the same port.
+/// The tests' one stub HTTP/1.1 server on 127.0.0.1 (kept-alive connections, like the JVB's Jetty and dockerd) whose
+/// answer the test sets; stopping it makes the port refuse connections, starting it again reuses the same port.
 /// <see cref="Response"/> answers the stats path (any path without a route of its own) and <see cref="Requests"/>
 /// counts those requests; /metrics, /about/health and /about/version answer 404, as from a JVB with those APIs off,
-/// unless a test gives them a <see cref="Route"/>, and are counted apart (<see cref="RequestsTo"/>).
+/// unless a test gives them a <see cref="Route"/>, and are counted apart (<see cref="RequestsTo"/>). Made with an
+/// answer function instead, it has no routes and answers every request by its target (a Docker API stand-in, or a
+/// port that hangs up on every request with <see cref="StubResponse.Hangup"/>). Every request line is recorded.
 /// </summary>
 internal sealed class JvbHttpServer : IAsyncDisposable
 {
@@ -23,6 +25,9 @@ internal sealed class JvbHttpServer : IAsyncDisposable
     };
 
     private readonly Dictionary<string, int> _requestsByPath = new(StringComparer.Ordinal);
+    private readonly List<string> _requestLines = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+    private readonly Func<string, StubResponse>? _answer;
     private readonly Dictionary<string, string> _acceptByPath = new(StringComparer.Ordinal);
     private TcpListener? _listener;
     private CancellationTokenSource _running = new();
@@ -42,11 +47,29 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         Start(port);
     }
 
+    /// <summary>Answers every request with what <paramref name="answer"/> gives for its target (path and query, as sent).</summary>
+    public JvbHttpServer(Func<string, StubResponse> answer)
+    {
+        _answer = answer;
+        _response = StubResponse.NotFound();
+        _routes.Clear();
+        Start(0);
+    }
+
     public int Port { get; private set; }
 
     public string StatsUrl => $"http://127.0.0.1:{Port}/colibri/stats";
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The server as a Docker endpoint (DOCKER_HOST form).</summary>
+    public string Endpoint => $"tcp://127.0.0.1:{Port}";
+
+    /// <summary>Every request line received so far, without the HTTP version: "GET /containers/json?filters=…".</summary>
+    public IReadOnlyList<string> RequestLines
+    {
+        get { lock (_lock) { return [.. _requestLines]; } }
+    }
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -83,21 +106,36 @@ internal sealed class JvbHttpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits (polling, bounded by the timeout) until at least <paramref name="count"/> requests arrived.</summary>
+    /// <summary>Waits until at least <paramref name="count"/> requests arrived (each request wakes it), or the timeout.</summary>
     public async Task<bool> WaitForRequestsAsync(int count, TimeSpan timeout)
     {
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        while (Requests < count)
+        TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
         {
-            if (stopwatch.Elapsed > timeout)
+            if (Requests >= count)
             {
-                return false;
+                return true;
             }
 
-            await Task.Delay(10);
+            _waiters.Add((count, reached));
         }
 
-        return true;
+        try
+        {
+            await reached.Task.WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _waiters.Remove((count, reached));
+            }
+        }
     }
 
     /// <summary>Listens again on the same port after <see cref="StopAsync"/>.</summary>
@@ -238,11 +276,13 @@ internal sealed class JvbHttpServer : IAsyncDisposable
     {
         string[] lines = head.Split("\r\n");
         string[] requestLine = lines[0].Split(' ');
-        string path = requestLine.Length > 1 ? requestLine[1].Split('?')[0] : string.Empty;
+        string target = requestLine.Length > 1 ? requestLine[1] : string.Empty;
+        string path = target.Split('?')[0];
         string? accept = lines.Skip(1).Where(line => line.StartsWith("Accept:", StringComparison.OrdinalIgnoreCase)).Select(line => line["Accept:".Length..].Trim()).FirstOrDefault();
         lock (_lock)
         {
             LastRequestHead = head;
+            _requestLines.Add(requestLine.Length > 1 ? $"{requestLine[0]} {requestLine[1]}" : lines[0]);
             _requestsByPath[path] = _requestsByPath.GetValueOrDefault(path) + 1;
             if (accept is null)
             {
@@ -258,8 +298,16 @@ internal sealed class JvbHttpServer : IAsyncDisposable
                 return routed;
             }
 
-            Interlocked.Increment(ref _requests);
-            return _response;
+            int requests = Interlocked.Increment(ref _requests);
+            foreach ((int count, TaskCompletionSource reached) in _waiters)
+            {
+                if (requests >= count)
+                {
+                    reached.TrySetResult();
+                }
+            }
+
+            return _answer is null ? _response : _answer(target);
         }
     }
 
@@ -270,7 +318,7 @@ internal sealed class JvbHttpServer : IAsyncDisposable
             using (client)
             {
                 NetworkStream stream = client.GetStream();
-                byte[] buffer = new byte[16 * 1024];
+                byte[] buffer = new byte[64 * 1024];
                 int filled = 0;
                 while (!stop.IsCancellationRequested)
                 {

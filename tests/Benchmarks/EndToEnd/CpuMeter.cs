@@ -1,3 +1,5 @@
+using ExecdJvb.Tests.Integration;
+
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
@@ -19,16 +21,16 @@ internal sealed class CpuMeter(bool usePerf, string scratch)
     {
         try
         {
-            using var spinner = System.Diagnostics.Process.Start("sh", ["-c", "while :; do :; done"]);
+            using ExecdProcess spinner = ExecdProcess.StartProgram("sh", ["-c", "while :; do :; done"]);
             try
             {
-                using PerfStat perf = PerfStat.Attach(spinner.Id, scratch);
+                using PerfStat perf = PerfStat.Attach(spinner.ProcessId, scratch);
                 // The child spins all along, so the schedstat reads sit inside perf's window: perf may take a while to
                 // attach and acknowledge on a busy machine, and that time must not count for one and not the other.
                 perf.Enable();
-                long before = TaskStats.Of(spinner.Id).Nanoseconds;
+                long before = TaskStats.Of(spinner.ProcessId).Nanoseconds;
                 Thread.Sleep(300);
-                long schedstat = TaskStats.Of(spinner.Id).Nanoseconds - before;
+                long schedstat = TaskStats.Of(spinner.ProcessId).Nanoseconds - before;
                 perf.Disable();
                 (double nanoseconds, _) = perf.Finish();
                 why = schedstat > 0 && nanoseconds >= 0.5 * schedstat

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
@@ -16,17 +16,10 @@ internal static class FloorSources
     public static string CompileC(string outDir)
     {
         string output = Path.GetFullPath(Path.Combine(outDir, "floor"));
-        var start = new ProcessStartInfo("gcc", ["-O2", "-Wall", "-Wextra", "-Werror", "-o", output, Path.Combine(Folder, "floor.c")])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
         try
         {
-            using Process gcc = Process.Start(start)!;
-            string errors = gcc.StandardError.ReadToEnd() + gcc.StandardOutput.ReadToEnd();
-            gcc.WaitForExit();
-            return gcc.ExitCode == 0 ? output : throw new InvalidOperationException($"gcc could not compile the C floor:\n{errors}");
+            ProcessResult gcc = ExecdProcess.Run("gcc", ["-O2", "-Wall", "-Wextra", "-Werror", "-o", output, Path.Combine(Folder, "floor.c")], TimeSpan.FromMinutes(2));
+            return gcc.ExitCode == 0 ? output : throw new InvalidOperationException($"gcc could not compile the C floor:\n{gcc.Stderr}{gcc.Stdout}");
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
+using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
@@ -55,11 +55,12 @@ internal sealed record MachineInfo(
     {
         try
         {
-            var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            return process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode == 0 ? output.Trim() : null;
+            ProcessResult result = ExecdProcess.Run(program, args, TimeSpan.FromSeconds(10));
+            return result.ExitCode == 0 ? result.Stdout.Trim() : null;
+        }
+        catch (TimeoutException)
+        {
+            return null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -155,9 +155,7 @@ internal sealed class PerfStat : IDisposable
 
     private static void MakeFifo(string path)
     {
-        using Process mkfifo = Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        if (mkfifo.ExitCode != 0)
+        if (ExecdProcess.Run("mkfifo", [path], TimeSpan.FromSeconds(10)).ExitCode != 0)
         {
             throw new InvalidOperationException($"mkfifo {path} failed");
         }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
@@ -21,23 +19,10 @@ internal static class PublishedBinary
         }
 
         string output = System.IO.Path.Combine(RepositoryPaths.Root, "artifacts", "test-publish");
-        var start = new ProcessStartInfo("dotnet", ["publish", System.IO.Path.Combine(RepositoryPaths.Root, "plugin", "ExecdJvb.csproj"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process publish = Process.Start(start)!;
-        Task<string> stdout = publish.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = publish.StandardError.ReadToEndAsync();
-        if (!publish.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            publish.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet publish took more than 10 minutes");
-        }
-
+        ProcessResult publish = ExecdProcess.Run("dotnet", ["publish", System.IO.Path.Combine(RepositoryPaths.Root, "plugin", "ExecdJvb.csproj"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo"], TimeSpan.FromMinutes(10));
         if (publish.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}):\n{publish.Stdout}\n{publish.Stderr}");
         }
 
         return System.IO.Path.Combine(output, "execd-jvb");
