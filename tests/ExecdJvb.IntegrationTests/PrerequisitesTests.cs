@@ -240,37 +240,14 @@ public sealed class PrerequisitesTests
                 }
                 """);
 
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = RepositoryPaths.Root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string arg in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", script })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
             // Only the stand-ins: the machine's own apt-get, systemctl and invoke-rc.d are out of reach.
-            start.Environment["PATH"] = _bin;
-            start.Environment["NO_COLOR"] = "1";
-            using Process process = Process.Start(start)!;
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(Deadline);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-                throw new TimeoutException($"dotnet pwsh {script} did not end within {Deadline.TotalSeconds} s");
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
+            ProcessResult result = await ExecdProcess.RunAsync(
+                "dotnet",
+                ["pwsh", "-NoProfile", "-NonInteractive", "-File", script],
+                Deadline,
+                new Dictionary<string, string> { ["PATH"] = _bin, ["NO_COLOR"] = "1" },
+                RepositoryPaths.Root);
+            return (result.ExitCode, result.Stdout + result.Stderr);
         }
 
         public void Dispose() => Directory.Delete(_folder, recursive: true);
