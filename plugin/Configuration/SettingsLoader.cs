@@ -26,9 +26,13 @@ internal static class SettingsLoader
 
         foreach (IConfigurationSection section in root.GetChildren())
         {
-            if (Options.Find(section.Key) is null)
+            Option option = Options.Find(section.Key)
+                ?? throw new ConfigurationException($"unknown key \"{section.Key}\" in {commandLine.ConfigPath ?? "the configuration"} (see --help for the list)");
+
+            // The command line takes --stats-path for --stats_path; a file's "stats-path" would be read by no one.
+            if (!string.Equals(section.Key, option.Key, StringComparison.OrdinalIgnoreCase))
             {
-                throw new ConfigurationException($"unknown key \"{section.Key}\" in {commandLine.ConfigPath ?? "the configuration"} (see --help for the list)");
+                throw new ConfigurationException($"key \"{section.Key}\" in {commandLine.ConfigPath ?? "the configuration"} is written {option.Key}");
             }
         }
 

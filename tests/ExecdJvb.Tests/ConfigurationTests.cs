@@ -50,6 +50,7 @@ public sealed class ConfigurationTests : IDisposable
     [Theory]
     [InlineData("""{"timeout": "soon", "urls": ["127.0.0.1"]}""", "E! invalid timeout \"soon\"")]
     [InlineData("""{"urls": "127.0.0.1", "colour": "blue"}""", "E! unknown key \"colour\"")]
+    [InlineData("""{"urls": "127.0.0.1", "stats-path": "/stats"}""", "is written stats_path")]
     [InlineData("""{"urls": [1, {"a": 2}]}""", "E! invalid urls")]
     [InlineData("""{"urls": ["127.0.0.1"] """, "E! config file")]
     [InlineData("""["127.0.0.1"]""", "must hold a JSON object")]
