@@ -3,15 +3,19 @@ namespace ExecdJvb.Tests;
 /// <summary>
 /// A component payload's golden: the points Telegraf's <c>inputs.prometheus</c> writes for it, derived apart from
 /// this plugin (see tests/testdata/prometheus/SOURCES.md). Telegraf tags a scrape with its <c>url</c>; the plugin
-/// tags a target with its own tags instead, so the golden is compared with the url tag swapped for those.
+/// tags a target with its own tags instead, set over labels of their names as Telegraf sets the url tag, so the
+/// golden is compared with the url tag swapped for those.
 /// </summary>
 internal static class TelegrafGolden
 {
-    /// <summary>The golden's points with its <c>url</c> tag replaced by <paramref name="tags"/> and its time by <paramref name="time"/>.</summary>
+    /// <summary>
+    /// The golden's points with its <c>url</c> tag replaced by <paramref name="tags"/> (over any label of the same
+    /// name) and its time by <paramref name="time"/>.
+    /// </summary>
     public static IReadOnlyList<DecodedPoint> Points(string[] path, IReadOnlyList<DecodedTag> tags, long time) =>
         [.. LineProtocolDecoder.Decode(TestData.Bytes(path)).Select(point => point with
         {
-            Tags = [.. point.Tags.Where(tag => tag.Key != "url").Concat(tags)],
+            Tags = [.. point.Tags.Where(tag => tag.Key != "url" && !tags.Any(target => target.Key == tag.Key)).Concat(tags)],
             Time = time,
         })];
 
