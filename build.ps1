@@ -287,7 +287,7 @@ function Invoke-AflFuzz([string] $TargetDll, [string] $Seeds, [string] $Dictiona
 }
 
 function Invoke-LibFuzzer([string] $Driver, [string] $TargetDll, [string] $Seeds, [string] $OutDir) {
-    # libFuzzer adds what it finds to its first corpus folder: a working copy keeps tests/Fuzz/corpus as it is.
+    # libFuzzer adds what it finds to its first corpus folder: a working copy keeps the seeds as they are.
     $corpus = Join-Path $OutDir 'corpus'
     $crashDir = Join-Path $OutDir 'crashes'
     New-Item -ItemType Directory -Force -Path $corpus, $crashDir | Out-Null
@@ -321,7 +321,14 @@ function Invoke-LibFuzzer([string] $Driver, [string] $TargetDll, [string] $Seeds
 function Invoke-Fuzz {
     $fuzzRoot = Join-Path $Artifacts 'fuzz'
     $project = Join-Path $Root 'tests/Fuzz/ExecdJvb.Fuzz.csproj'
-    $seeds = Join-Path $Root 'tests/Fuzz/corpus'
+    # The seeds are the payloads of tests/testdata, read where they live: the JVB answers, the hand-written edge
+    # documents and every input the fuzzer ever reported. afl-fuzz takes one input folder, so they are gathered.
+    $seeds = Join-Path $fuzzRoot 'seeds'
+    Remove-Item -Recurse -Force $seeds -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force -Path $seeds | Out-Null
+    $testdata = Join-Path $Root 'tests/testdata'
+    Copy-Item -Path (Join-Path $testdata 'jvb/*.json'), (Join-Path $testdata 'fuzz-seeds/*.json'), (Join-Path $testdata 'fuzz-regressions/*.bin') -Destination $seeds
+    Write-Step "seeds: $(@(Get-ChildItem $seeds -File).Count) files from $testdata (jvb, fuzz-seeds, fuzz-regressions)"
     $driver = $null
     if ($Engine -eq 'afl') {
         Install-Afl

@@ -133,9 +133,8 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         int jvbPort = FreePort.Next(), jicofoPort = FreePort.Next();
         await DockerJitsiMeet.RunJvbAsync(_docker, jvbPort);
         string jicofo = await DockerJitsiMeet.RunJicofoAsync(_docker, jicofoPort, DockerEngine.MetricsOnlyJicofoSite);
-        TargetTag[] tags = [new("container_name", DockerJitsiMeet.Jicofo), new("version", DockerJitsiMeet.VersionOf("jicofo"))];
-        byte[] metrics = TestData.Bytes("jicofo", "metrics-stable-jitsi-meet_11146.txt");
-        int perGather = 2 + MapMetrics(metrics, tags, 0).Count;
+        DecodedTag[] tags = [new("container_name", DockerJitsiMeet.Jicofo), new("version", DockerJitsiMeet.VersionOf("jicofo"))];
+        int perGather = 2 + Telegrafs(tags, 0).Count;
         await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
 
         var batches = new List<List<string>>();
@@ -153,7 +152,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
             Assert.Equal($"jicofo_stats,container_name={DockerJitsiMeet.Jicofo},version={tags[1].Value} healthy=1", TrimTime(Assert.Single(batch, line => line.StartsWith("jicofo_stats,", StringComparison.Ordinal))));
             DecodedPoint[] jicofoPoints = [.. points.Where(p => p.Measurement.StartsWith("jitsi_jicofo_", StringComparison.Ordinal))];
             Assert.Equal(perGather - 2, jicofoPoints.Length);
-            Assert.Equal(MapMetrics(metrics, tags, points[0].Time).Select(p => p.ToString()), jicofoPoints.Select(p => p.ToString()));
+            Assert.Equal(TelegrafGolden.Normalized(Telegrafs(tags, points[0].Time)), TelegrafGolden.Normalized(jicofoPoints));
         }
 
         Assert.Equal(
@@ -172,13 +171,9 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         Assert.Equal(2 + (2 * Triggers), paths.Count);
     }
 
-    /// <summary>What the prometheus schema gives for <paramref name="metrics"/>, mapped in this process.</summary>
-    private static IReadOnlyList<DecodedPoint> MapMetrics(byte[] metrics, TargetTag[] tags, long time)
-    {
-        var writer = new LineProtocolWriter();
-        Assert.True(new PrometheusSchemaMapper().Map(metrics, tags, time, writer).Written);
-        return LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
-    }
+    /// <summary>What Telegraf's inputs.prometheus gives for Jicofo's /metrics payload (its golden), tagged as this plugin tags the container.</summary>
+    private static IReadOnlyList<DecodedPoint> Telegrafs(DecodedTag[] tags, long time) =>
+        TelegrafGolden.Points(["jicofo", "metrics-stable-jitsi-meet_11146.prometheus.out"], tags, time);
 
     private static async Task<(IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> OneTriggerAsync(string[] args)
     {

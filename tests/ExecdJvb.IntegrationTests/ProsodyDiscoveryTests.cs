@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests.Integration;
 
@@ -36,8 +35,8 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         Assert.Contains($"\r\nContent-Type: {OpenMetricsContentType}\r\n", head, StringComparison.Ordinal);
         Assert.Equal(capture, body);
 
-        TargetTag[] tags = [new("container_name", DockerJitsiMeet.Prosody)];
-        int prosodyPoints = MapOpenMetrics(capture, tags, 0).Count;
+        DecodedTag[] tags = [new("container_name", DockerJitsiMeet.Prosody)];
+        int prosodyPoints = Telegrafs(tags, 0).Count;
         await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
 
         IReadOnlyList<string> lines = await plugin.GatherAsync(1 + prosodyPoints, Wait);
@@ -48,10 +47,10 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
         Assert.Single(points.Select(p => p.Time).Distinct());
 
-        // Every other line is the one Telegraf's OpenMetrics parser gives for the capture, in its order.
+        // Every other line is a point Telegraf's OpenMetrics parser gives for the capture.
         string[] written = [.. lines.Where(line => !line.StartsWith("jitsi_stats,", StringComparison.Ordinal))];
         Assert.All(written, line => Assert.StartsWith("prosody_", line, StringComparison.Ordinal));
-        Assert.Equal(MapOpenMetrics(capture, tags, points[0].Time).Select(p => p.ToString()), LineProtocolDecoder.Decode(string.Concat(written.Select(line => line + "\n"))).Select(p => p.ToString()));
+        Assert.Equal(TelegrafGolden.Normalized(Telegrafs(tags, points[0].Time)), TelegrafGolden.Normalized(LineProtocolDecoder.Decode(string.Concat(written.Select(line => line + "\n")))));
         Assert.Contains(written, line => line.StartsWith($"prosody_mod_c2s__connections,container_name={DockerJitsiMeet.Prosody},host=meet.jitsi,ip_family=ipv4,type=c2s gauge=1 ", StringComparison.Ordinal));
         Assert.Contains(written, line => line.StartsWith($"prosody_mod_muc__live_room,container_name={DockerJitsiMeet.Prosody},host=muc.meet.jitsi gauge=1 ", StringComparison.Ordinal));
         Assert.All(points.Where(p => p.Measurement.StartsWith("prosody_", StringComparison.Ordinal)), p => Assert.Contains(new DecodedTag("container_name", DockerJitsiMeet.Prosody), p.Tags));
@@ -100,13 +99,9 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         Assert.Equal(Enumerable.Repeat("/metrics", 1 + Triggers), await _docker.RequestedPathsAsync(prosody));
     }
 
-    /// <summary>What Telegraf's OpenMetrics parser gives for <paramref name="metrics"/>, mapped in this process.</summary>
-    private static IReadOnlyList<DecodedPoint> MapOpenMetrics(byte[] metrics, TargetTag[] tags, long time)
-    {
-        var writer = new LineProtocolWriter();
-        Assert.True(new OpenMetricsSchemaMapper().Map(metrics, tags, time, writer).Written);
-        return LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
-    }
+    /// <summary>What Telegraf's OpenMetrics parser gives for the capture (its golden), tagged as this plugin tags the container.</summary>
+    private static IReadOnlyList<DecodedPoint> Telegrafs(DecodedTag[] tags, long time) =>
+        TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], tags, time);
 
     /// <summary>One GET on 127.0.0.1, as raw bytes: the status line and headers as text, and the body.</summary>
     private static async Task<(string Head, byte[] Body)> RawGetAsync(int port, string path)

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests;
 
@@ -144,22 +143,21 @@ public sealed class ComponentGatherTests : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData("application/openmetrics-text; version=0.0.4", true)]
-    [InlineData("text/plain; version=0.0.4; charset=utf-8", false)]
-    public async Task Prosodys_metrics_are_read_by_the_parser_Telegraf_chooses_by_their_Content_Type_and_its_host_label_is_kept(string contentType, bool openMetrics)
+    [InlineData("application/openmetrics-text; version=0.0.4", "metrics-0.12.3-openmetrics.openmetrics.out", true)]
+    [InlineData("text/plain; version=0.0.4; charset=utf-8", "metrics-0.12.3-openmetrics.prometheus.out", false)]
+    public async Task Prosodys_metrics_are_read_by_the_parser_Telegraf_chooses_by_their_Content_Type_and_its_host_label_is_kept(string contentType, string golden, bool openMetrics)
     {
-        byte[] capture = TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt");
-        _server.Route("/metrics", new StubResponse(200, "OK", capture, contentType));
-        TargetTag[] tags = [new("container_name", "docker-jitsi-meet-prosody-1")];
+        _server.Route("/metrics", new StubResponse(200, "OK", TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), contentType));
+        DecodedTag[] tags = [new("container_name", "docker-jitsi-meet-prosody-1")];
 
-        string written = await GatherProsodyAsync(tags);
+        string written = await GatherProsodyAsync([new TargetTag(tags[0].Key, tags[0].Value)]);
 
-        var expected = new LineProtocolWriter();
-        MapOutcome outcome = openMetrics
-            ? new OpenMetricsSchemaMapper().Map(capture, tags, Timestamp, expected)
-            : new PrometheusSchemaMapper().Map(capture, tags, Timestamp, expected);
-        Assert.True(outcome.Written);
-        Assert.Equal(Encoding.UTF8.GetString(expected.WrittenMemory.Span), written);
+        // Read as Prometheus text, Prosody's histograms differ from Telegraf on purpose (a histogram's _count after its
+        // _created, see PrometheusSchemaMapperTests), so they are left out there; every other point tells the parsers apart.
+        bool Compared(DecodedPoint point) => openMetrics || !point.Measurement.StartsWith("prosody_stats_", StringComparison.Ordinal);
+        Assert.Equal(
+            TelegrafGolden.Normalized(TelegrafGolden.Points(["prosody", golden], tags, Timestamp).Where(Compared)),
+            TelegrafGolden.Normalized(LineProtocolDecoder.Decode(written).Where(Compared)));
         Assert.Contains("prosody_mod_c2s__connections,container_name=docker-jitsi-meet-prosody-1,host=meet.jitsi,", written, StringComparison.Ordinal);
         Assert.Equal(1, _server.RequestsTo("/metrics"));
         Assert.Equal(0, _server.RequestsTo("/about/health") + _server.RequestsTo("/about/version"));

@@ -89,6 +89,19 @@ public sealed class OpenMetricsSchemaMapperTests
     }
 
     [Fact]
+    public void The_Prosody_capture_maps_to_the_points_Telegrafs_OpenMetrics_parser_gives_it_with_the_target_tag_for_the_url()
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), [new TargetTag("container_name", "prosody-1")], Timestamp, writer);
+
+        Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
+        Assert.Equal(
+            TelegrafGolden.Normalized(TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], [new("container_name", "prosody-1")], Timestamp)),
+            TelegrafGolden.Normalized(LineProtocolDecoder.Decode(writer.WrittenMemory.Span)));
+    }
+
+    [Fact]
     public void The_Prosody_capture_gives_its_connections_rooms_and_histograms_with_their_host_labels()
     {
         var writer = new LineProtocolWriter(64);

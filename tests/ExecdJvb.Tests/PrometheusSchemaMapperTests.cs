@@ -24,6 +24,48 @@ public sealed class PrometheusSchemaMapperTests
         Assert.Equal(Normalized(expected), Normalized(writer.WrittenMemory.Span));
     }
 
+    [Theory]
+    [InlineData("jvb-metrics", "metrics-2.3.168")]
+    [InlineData("jicofo", "metrics-stable-jitsi-meet_11146")]
+    public void A_components_metrics_map_to_the_points_Telegrafs_text_parser_gives_them_with_the_target_tag_for_the_url(string folder, string payload)
+    {
+        var writer = new LineProtocolWriter(64);
+
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes(folder, payload + ".txt"), [new TargetTag("container_name", "component-1")], Timestamp, writer);
+
+        Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
+        Assert.Equal(
+            TelegrafGolden.Normalized(TelegrafGolden.Points([folder, payload + ".prometheus.out"], [new("container_name", "component-1")], Timestamp)),
+            TelegrafGolden.Normalized(LineProtocolDecoder.Decode(writer.WrittenMemory.Span)));
+    }
+
+    [Fact]
+    public void Prosodys_OpenMetrics_read_as_Prometheus_text_are_Telegrafs_points_but_for_a_histogram_count_after_its_created_sample()
+    {
+        var writer = new LineProtocolWriter(64);
+        DecodedTag[] url = [new("url", "http://127.0.0.1:5280/metrics")];
+
+        new PrometheusSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), [new TargetTag("url", url[0].Value)], Timestamp, writer);
+
+        // Families must be contiguous here (see testdata/prometheus/SOURCES.md): Prosody writes a histogram's _count
+        // after its _created, a family of its own, so _count is one too, where Go's parser finds the histogram again.
+        string[] histograms = ["prosody_stats_collection_seconds", "prosody_stats_processing_seconds"];
+        IReadOnlyList<DecodedPoint> golden = TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.prometheus.out"], url, Timestamp);
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
+        Assert.Equal(
+            TelegrafGolden.Normalized(golden.Where(point => !histograms.Contains(point.Measurement))),
+            TelegrafGolden.Normalized(points.Where(point => !histograms.Any(h => point.Measurement == h || point.Measurement == h + "_count"))));
+        foreach (string histogram in histograms)
+        {
+            DecodedPoint telegraf = Assert.Single(golden, point => point.Measurement == histogram);
+            Assert.Contains(new DecodedField("count", 1.0), telegraf.Fields);
+            Assert.Equal(
+                TelegrafGolden.Normalized([telegraf with { Fields = [.. telegraf.Fields.Where(f => f.Key != "count"), new("count", 0.0)] }]),
+                TelegrafGolden.Normalized([Assert.Single(points, point => point.Measurement == histogram)]));
+            Assert.Equal([new DecodedField("value", 1.0)], Assert.Single(points, point => point.Measurement == histogram + "_count").Fields);
+        }
+    }
+
     [Fact]
     public void Every_case_has_an_input_and_an_expected_output()
     {

@@ -1,23 +1,20 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Tests;
 
 /// <summary>
-/// Generated JSON documents and generated points through JsonFlattener and LineProtocolWriter, judged by the
-/// corpus-checked <see cref="LineProtocolDecoder"/> and by a model of Telegraf's json parser written here
-/// without the plugin's code. A sample also goes to a real InfluxDB 1.x.
+/// Generators of JSON documents and of points for property tests, and a model of Telegraf's json parser written
+/// without the plugin's code, for the unit tests of the mapper and the writer and for the InfluxDB sample.
 /// </summary>
-public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<InfluxDbFixture>
+internal static class GeneratedLines
 {
-    private const long Timestamp = 1_700_000_000_000_000_000;
+    internal const long Timestamp = 1_700_000_000_000_000_000;
 
     /// <summary>tag_keys and json_string_fields combinations, from none to "everything".</summary>
-    private static readonly (string[] TagKeys, string[] StringFields)[] Configurations =
+    internal static readonly (string[] TagKeys, string[] StringFields)[] Configurations =
     [
         ([], []),
         (["a*", "?"], ["b*", "*0"]),
@@ -25,7 +22,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
         ([], ["*"]),
     ];
 
-    private static readonly TargetTag[][] TargetTags =
+    internal static readonly TargetTag[][] TargetTags =
     [
         [new("url", "http://127.0.0.1:8080/colibri/stats")],
         [new("container_name", "docker-jitsi-meet-jvb-1")],
@@ -36,25 +33,25 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     // Letters a–f only, so that no generated name is "time", which InfluxDB refuses as a tag or field key. The
     // control characters other than \n \r \t \f are left out of names on purpose: the writer passes them through
     // as Telegraf's serializer does (InfluxDB 1.x accepts them), while the strict decoder refuses them.
-    private static readonly Gen<string> NamePiece = Gen.Frequency(
+    internal static readonly Gen<string> NamePiece = Gen.Frequency(
         (12, Gen.Char["abcdef"].Select(c => c.ToString())),
         (1, Gen.Const("_")),
         (6, Gen.OneOf(" ", ",", "=", "\"", "\\", "\n", "\r", "\t", "\f", "#", "'", "\\n", "\\ ", "\\,", "\\=", "\\\\")),
         (3, Gen.OneOf("é", "ß", "日本", "€", "😀", "\u2028", "\u00a0")));
 
     /// <summary>Names, drawn often from a small pool so that documents repeat keys and flattened names collide.</summary>
-    private static readonly Gen<string> Name = Gen.Frequency(
+    internal static readonly Gen<string> Name = Gen.Frequency(
         (2, Gen.OneOf("", "a", "b", "a_b", "a_0", "a\\", "\\", "a\n", "a\\n", "0", "#a")),
         (5, NamePiece.Array[1, 6].Select(pieces => string.Concat(pieces))));
 
     /// <summary>String values: anything, control characters included.</summary>
-    private static readonly Gen<string> Text = Gen.Frequency(
+    internal static readonly Gen<string> Text = Gen.Frequency(
         (10, Gen.Char['a', 'z'].Select(c => c.ToString())),
         (4, Gen.OneOf(" ", ",", "=", "\"", "\\", "\n", "\r", "\t", "\u0001", "\u007f", "\0", "\\\"", "é", "😀", "\u2028")))
         .Array[0, 8].Select(pieces => string.Concat(pieces));
 
     /// <summary>JSON numbers of every magnitude, as a JVB or a hostile server might write them.</summary>
-    private static readonly Gen<string> JsonNumber = Gen.Frequency(
+    internal static readonly Gen<string> JsonNumber = Gen.Frequency(
         (4, Gen.Double.Where(double.IsFinite).Select(value => value.ToString("R", CultureInfo.InvariantCulture))),
         (2, Gen.Long.Select(value => value.ToString(CultureInfo.InvariantCulture))),
         (1, Gen.ULong.Select(value => value.ToString(CultureInfo.InvariantCulture))),
@@ -64,9 +61,9 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
             "1.7976931348623157e308", "9007199254740993", "18446744073709551615", "18446744073709551616",
             "123456789012345678901234567890", "1e400", "-1e400", "1E2", "1.5e+10", "0.1", "1e21", "1e-7", "2121604")));
 
-    private static readonly Gen<string> JsonKey = Gen.Select(Name, Gen.Bool, JsonQuote);
+    internal static readonly Gen<string> JsonKey = Gen.Select(Name, Gen.Bool, JsonQuote);
 
-    private static readonly Gen<string> JsonValue = Gen.Recursive<string>((depth, value) =>
+    internal static readonly Gen<string> JsonValue = Gen.Recursive<string>((depth, value) =>
     {
         Gen<string> leaf = Gen.Frequency(
             (6, JsonNumber),
@@ -80,183 +77,20 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
                 (1, value.Array[0, 4].Select(items => "[" + string.Join(",", items) + "]")));
     });
 
-    private static readonly Gen<string> JsonDocumentText = JsonObject(JsonValue);
+    internal static readonly Gen<string> JsonDocumentText = JsonObject(JsonValue);
 
     /// <summary>Field values of the kinds the writer has: floats (every number the plugin writes), booleans and strings.</summary>
-    private static readonly Gen<object> FieldValue = Gen.Frequency(
+    internal static readonly Gen<object> FieldValue = Gen.Frequency(
         (4, Gen.Double.Select(value => (object)value)),
         (1, Gen.Double.Special.Select(value => (object)value)),
         (1, Gen.Bool.Select(value => (object)value)),
         (3, Text.Select(value => (object)value)));
 
-    private static readonly Gen<(string Measurement, (string Key, string Value)[] Tags, (string Key, object Value)[] Fields, long Time)> Point =
+    internal static readonly Gen<(string Measurement, (string Key, string Value)[] Tags, (string Key, object Value)[] Fields, long Time)> Point =
         Gen.Select(Name, Gen.Select(Name, Name).Array[0, 4], Gen.Select(Name, FieldValue).Array[0, 5], Gen.Long);
 
-    private readonly InfluxDb _influx = influx.Influx;
-
-    [Fact]
-    public void Mapping_any_JSON_object_never_throws_and_writes_one_line_that_decodes_to_the_json_parser_model()
-    {
-        int written = 0;
-        Gen.Select(JsonDocumentText, Gen.Int[0, Configurations.Length - 1], Gen.Int[0, TargetTags.Length - 1])
-            .Sample(
-                (json, configuration, targets) =>
-                {
-                    if (AssertMapsToModel(json, Configurations[configuration], TargetTags[targets]))
-                    {
-                        Interlocked.Increment(ref written);
-                    }
-                },
-                iter: 10_000);
-
-        // Guards the generator: a good share of documents must hold numbers, or the property would prove little.
-        Assert.True(written > 2_500, $"only {written} of 10000 generated documents gave a line");
-    }
-
-    [Fact]
-    public void Streaming_a_document_writes_exactly_what_the_buffered_path_writes()
-    {
-        // Without tag_keys the mapper streams into the line; a tag_keys pattern that matches no generated name
-        // forces the buffered path with the same expected output, so the two can be compared byte for byte.
-        string[][] stringFields = [[], ["b*", "*0"], ["*"]];
-        Gen.Select(JsonDocumentText, Gen.Int[0, stringFields.Length - 1], Gen.Bool)
-            .Sample(
-                (json, fields, damaged) =>
-                {
-                    byte[] body = Encoding.UTF8.GetBytes(damaged && json.Length > 2 ? json[..(json.Length / 2)] : json);
-                    GlobPattern[] strings = [.. stringFields[fields].Select(pattern => new GlobPattern(pattern))];
-                    var streamed = new LineProtocolWriter();
-                    var buffered = new LineProtocolWriter();
-                    MapOutcome viaStream = new JsonFlattener("m", [], strings).Map(body, TargetTags[0], Timestamp, streamed);
-                    MapOutcome viaBuffer = new JsonFlattener("m", [new GlobPattern("zz_no_generated_name")], strings).Map(body, TargetTags[0], Timestamp, buffered);
-                    Assert.Equal(viaBuffer.Status, viaStream.Status);
-                    Assert.Equal(viaBuffer.SkippedValues, viaStream.SkippedValues);
-                    Assert.Equal(Encoding.UTF8.GetString(buffered.WrittenMemory.Span), Encoding.UTF8.GetString(streamed.WrittenMemory.Span));
-                },
-                iter: 10_000);
-    }
-
-    [Fact]
-    public void Mapping_damaged_JSON_never_throws_and_writes_nothing_or_one_line()
-    {
-        Gen.Select(JsonDocumentText, Gen.Int[0, 1000], Gen.Byte, Gen.Int[0, 2])
-            .Sample((json, where, b, damage) =>
-            {
-                byte[] bytes = Encoding.UTF8.GetBytes(json);
-                int at = where * bytes.Length / 1000;
-                bytes = damage switch
-                {
-                    0 => bytes[..at],
-                    1 when at < bytes.Length => [.. bytes[..at], b, .. bytes[(at + 1)..]],
-                    _ => [.. bytes[..at], b, .. bytes[at..]],
-                };
-                var writer = new LineProtocolWriter(64);
-                var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("a*")], [new GlobPattern("b*")]);
-
-                MapOutcome outcome = mapper.Map(bytes, TargetTags[0], Timestamp, writer);
-
-                if (outcome.Written)
-                {
-                    Assert.Equal(1, writer.WrittenMemory.Span.Count((byte)'\n'));
-                    Assert.Equal((byte)'\n', writer.WrittenMemory.Span[^1]);
-                }
-                else
-                {
-                    Assert.Equal(0, writer.WrittenMemory.Span.Length);
-                    Assert.False(string.IsNullOrEmpty(outcome.Detail));
-                }
-            },
-            iter: 2_000);
-    }
-
-    [Fact]
-    public void Any_points_the_writer_accepts_decode_back_to_the_same_points()
-    {
-        Point.Array[1, 3].Sample(points =>
-        {
-            var writer = new LineProtocolWriter(64);
-            var expected = new List<DecodedPoint>();
-            foreach (var point in points)
-            {
-                if (Write(writer, point) is { } written)
-                {
-                    expected.Add(written);
-                }
-            }
-
-            // Compared point by point: a string field may hold a newline, so counting newline bytes counts no lines.
-            Assert.Equal(
-                string.Concat(expected.Select(point => point + "\n")),
-                string.Concat(LineProtocolDecoder.Decode(writer.WrittenMemory.Span).Select(point => point + "\n")));
-        },
-        iter: 5_000);
-    }
-
-    [Fact]
-    public async Task A_sample_of_generated_lines_is_accepted_by_InfluxDB_and_reads_back_the_same()
-    {
-        await Gen.Select(Point.Array[100], JsonDocumentText.Array[100]).SampleAsync(
-            async (points, documents) =>
-            {
-                var lines = new List<string>();
-                var writer = new LineProtocolWriter();
-                for (int i = 0; i < points.Length; i++)
-                {
-                    // One measurement per point, so generated field types never conflict; one shard for all times.
-                    // Tags with an odd run of backslashes before an escape stay out of this sample: they are valid
-                    // line protocol (the corpus writes them so) and InfluxDB reads them, except that its line splitter
-                    // pairs backslashes on its own and then loses track of a string field holding a line break.
-                    writer.Clear();
-                    var point = points[i] with
-                    {
-                        Measurement = $"{points[i].Measurement}_{i}",
-                        Tags = [.. points[i].Tags.Where(tag => !SplitsWhenRead(tag.Key, ", =") && !SplitsWhenRead(tag.Value, ", ="))],
-                        Time = Timestamp + i,
-                    };
-                    if (Write(writer, point) is not null)
-                    {
-                        lines.Add(Encoding.UTF8.GetString(writer.WrittenMemory.Span));
-                    }
-                }
-
-                var mapper = new JsonFlattener("jitsi_stats", [new GlobPattern("a*")], []);
-                for (int i = 0; i < documents.Length; i++)
-                {
-                    writer.Clear();
-                    if (mapper.Map(Encoding.UTF8.GetBytes(documents[i]), TargetTags[0], Timestamp + i, writer).Written)
-                    {
-                        lines.Add(Encoding.UTF8.GetString(writer.WrittenMemory.Span));
-                    }
-                }
-
-                Assert.True(lines.Count >= 100, $"only {lines.Count} of 200 generated points were writable");
-                foreach (string line in lines)
-                {
-                    (HttpStatusCode status, string body) = await _influx.WriteAsync(line);
-                    Assert.True(status == HttpStatusCode.NoContent, $"InfluxDB answered {(int)status} {body} to {DecodedPoint.Quote(line)}");
-                }
-
-                // Read back a generated point with a string field and a mapper point. Their tag and field keys must
-                // differ (SELECT * renames a column that is both), the generated measurement must hold no backslash
-                // (InfluxDB 1.x unescapes "\=" in measurement names, where the line protocol has no such escape, so it
-                // stores "a\=b" as "a=b"), and no key may hold two backslashes in a row (InfluxDB 1.x stores a key's
-                // "\\" as one backslash, where the line protocol and Telegraf's serializer escape none): the decoder
-                // property covers such names.
-                DecodedPoint[] decoded = [.. lines.Select(line => Assert.Single(LineProtocolDecoder.Decode(line)))];
-                IEnumerable<string> Keys(DecodedPoint point) => point.Tags.Select(tag => tag.Key).Concat(point.Fields.Select(field => field.Key));
-                bool Comparable(DecodedPoint point) =>
-                    !point.Measurement.Contains('\\', StringComparison.Ordinal)
-                    && !Keys(point).Any(key => key.Contains("\\\\", StringComparison.Ordinal))
-                    && Keys(point).Distinct().Count() == point.Tags.Count + point.Fields.Count;
-                await AssertStoredAsync(decoded.First(point => Comparable(point) && point.Fields.Any(field => field.Value is string) && point.Tags.Count > 0));
-                await AssertStoredAsync(decoded.Last(point => Comparable(point) && point.Measurement == "jitsi_stats"));
-            },
-            iter: 1,
-            threads: 1);
-    }
-
     /// <summary>Maps one document and checks the line against the model; true when a line was written.</summary>
-    private static bool AssertMapsToModel(string json, (string[] TagKeys, string[] StringFields) configuration, TargetTag[] targets)
+    internal static bool AssertMapsToModel(string json, (string[] TagKeys, string[] StringFields) configuration, TargetTag[] targets)
     {
         var mapper = new JsonFlattener(
             "jitsi_stats",
@@ -293,7 +127,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     /// all tags in key order. Then names and tag values as the writer encodes them, where a key that reads back
     /// like one already in the line is left out (see LineProtocolWriter).
     /// </summary>
-    private static (List<DecodedTag> Tags, List<DecodedField> Fields) Model(string json, string[] tagKeys, string[] stringFields, TargetTag[] targets)
+    internal static (List<DecodedTag> Tags, List<DecodedField> Fields) Model(string json, string[] tagKeys, string[] stringFields, TargetTag[] targets)
     {
         var names = new List<string>();
         var leaves = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -347,7 +181,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
             [.. fields.Where(field => !SplitsWhenRead(field.Key, ", =") && OneLine(field.Value)).Select(field => field with { Key = WireName(field.Key) }).Where(field => field.Key.Length > 0).DistinctBy(field => field.Key)]);
     }
 
-    private static void Flatten(JsonElement element, string name, Action<string, object> set, Func<string, bool> keepsText)
+    internal static void Flatten(JsonElement element, string name, Action<string, object> set, Func<string, bool> keepsText)
     {
         switch (element.ValueKind)
         {
@@ -385,10 +219,10 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
         }
     }
 
-    private static string Join(string prefix, string key) => prefix.Length == 0 ? key : prefix + "_" + key;
+    internal static string Join(string prefix, string key) => prefix.Length == 0 ? key : prefix + "_" + key;
 
     /// <summary>Telegraf's globs: "*" any run, "?" one character (a code point, not a UTF-16 unit).</summary>
-    private static bool Matches(string[] patterns, string name)
+    internal static bool Matches(string[] patterns, string name)
     {
         Rune[] text = [.. name.EnumerateRunes()];
         return patterns.Any(pattern => Glob([.. pattern.EnumerateRunes()], text));
@@ -400,7 +234,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     }
 
     /// <summary>Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest round-trip digits, never an exponent.</summary>
-    private static string FixedNotation(double value)
+    internal static string FixedNotation(double value)
     {
         string shortest = value.ToString("R", CultureInfo.InvariantCulture);
         int e = shortest.IndexOf('E', StringComparison.Ordinal);
@@ -423,23 +257,23 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     /// A name (or tag value) as it reads back after writing: trailing backslashes trimmed, and the line breaks
     /// and tabs a name cannot hold written as two characters, which a decoder returns as backslash and letter.
     /// </summary>
-    private static string WireName(string name) => name.TrimEnd('\\')
+    internal static string WireName(string name) => name.TrimEnd('\\')
         .Replace("\n", "\\n", StringComparison.Ordinal)
         .Replace("\r", "\\r", StringComparison.Ordinal)
         .Replace("\t", "\\t", StringComparison.Ordinal)
         .Replace("\f", "\\f", StringComparison.Ordinal);
 
     /// <summary>Values the writer takes: every value but NaN and the infinities.</summary>
-    private static bool Writable(object value) => value is not double number || double.IsFinite(number);
+    internal static bool Writable(object value) => value is not double number || double.IsFinite(number);
 
     /// <summary>String fields the mapper writes: one line of output, nothing Telegraf's parser refuses in a string.</summary>
-    private static bool OneLine(object value) => value is not string text || text.IndexOfAny(['\n', '\r', '\f']) < 0;
+    internal static bool OneLine(object value) => value is not string text || text.IndexOfAny(['\n', '\r', '\f']) < 0;
 
     /// <summary>
     /// A measurement or field key that Telegraf's parser and InfluxDB 1.x cannot read back: an odd run of
     /// backslashes right before a separator that is escaped, which LineProtocolWriter therefore refuses.
     /// </summary>
-    private static bool SplitsWhenRead(string name, string escapedSeparators)
+    internal static bool SplitsWhenRead(string name, string escapedSeparators)
     {
         int backslashes = 0;
         foreach (char c in name.TrimEnd('\\'))
@@ -465,7 +299,7 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     /// Writes one generated point as a caller would (tags sorted by key, each key once) and returns the point a
     /// decoder should read back, or null when nothing may be written.
     /// </summary>
-    private static DecodedPoint? Write(LineProtocolWriter writer, (string Measurement, (string Key, string Value)[] Tags, (string Key, object Value)[] Fields, long Time) point)
+    internal static DecodedPoint? Write(LineProtocolWriter writer, (string Measurement, (string Key, string Value)[] Tags, (string Key, object Value)[] Fields, long Time) point)
     {
         int before = writer.WrittenMemory.Span.Length;
         string measurement = WireName(point.Measurement);
@@ -520,51 +354,11 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
         return new DecodedPoint(measurement, tags, fields, point.Time);
     }
 
-    private async Task AssertStoredAsync(DecodedPoint point)
-    {
-        string measurement = "\"" + point.Measurement.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-        string query = $"SELECT * FROM {measurement} WHERE time = {point.Time}";
-        JsonElement result = await _influx.QueryAsync(query);
-        Assert.True(result.TryGetProperty("series", out JsonElement found), $"InfluxDB answered nothing to {query} for {point}");
-        JsonElement series = found[0];
-        string[] columns = [.. series.GetProperty("columns").EnumerateArray().Select(column => column.GetString()!)];
-        JsonElement[] row = Assert.Single(InfluxDb.Rows(result));
-        JsonElement Column(string name)
-        {
-            int at = Array.IndexOf(columns, name);
-            Assert.True(at >= 0, $"InfluxDB has no column {name} for {point}; it has {string.Join(", ", columns)}");
-            return row[at];
-        }
-
-        Assert.Equal(point.Time, row[0].GetInt64());
-        foreach (DecodedTag tag in point.Tags)
-        {
-            Assert.Equal(tag.Value, Column(tag.Key).GetString());
-        }
-
-        foreach (DecodedField field in point.Fields)
-        {
-            JsonElement stored = Column(field.Key);
-            switch (field.Value)
-            {
-                case double number:
-                    Assert.Equal(number, stored.GetDouble());
-                    break;
-                case bool flag:
-                    Assert.Equal(flag, stored.GetBoolean());
-                    break;
-                default:
-                    Assert.Equal((string)field.Value, stored.GetString());
-                    break;
-            }
-        }
-    }
-
-    private static Gen<string> JsonObject(Gen<string> value) =>
+    internal static Gen<string> JsonObject(Gen<string> value) =>
         Gen.Select(JsonKey, value).Array[0, 5].Select(members => "{" + string.Join(",", members.Select(member => member.Item1 + ":" + member.Item2)) + "}");
 
     /// <summary>A JSON string literal; with <paramref name="escapeAll"/> every non-ASCII character as \u escapes.</summary>
-    private static string JsonQuote(string text, bool escapeAll)
+    internal static string JsonQuote(string text, bool escapeAll)
     {
         var quoted = new StringBuilder("\"");
         foreach (char c in text)
@@ -586,5 +380,5 @@ public sealed class PropertyTests(InfluxDbFixture influx) : IClassFixture<Influx
     }
 
 
-    private static readonly Comparer<byte[]> ByteComparer = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
+    internal static readonly Comparer<byte[]> ByteComparer = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
 }
