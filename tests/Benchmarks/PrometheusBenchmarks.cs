@@ -7,8 +7,8 @@ using ExecdJvb.Mapping;
 namespace ExecdJvb.Benchmarks;
 
 /// <summary>
-/// One gather's CPU work per JVB read through /metrics: the JVB 2.3.168 Prometheus text (tests/testdata/jvb)
-/// parsed alone, and mapped into a reused line-protocol buffer in the prometheus schema.
+/// One gather's CPU work per JVB read through /metrics: the JVB 2.3.168 Prometheus text (tests/testdata/jvb-metrics)
+/// parsed alone, and mapped into a reused line-protocol buffer in the prometheus schema and as the jitsi_stats point.
 /// </summary>
 [MemoryDiagnoser]
 public class PrometheusBenchmarks
@@ -18,6 +18,7 @@ public class PrometheusBenchmarks
 
     private readonly PrometheusReaderBuffers _buffers = new();
     private readonly PrometheusSchemaMapper _mapper = new();
+    private readonly MetricsStatsMapper _jitsiStats = new("jitsi_stats", []);
     private readonly TargetTag[] _tags = [new TargetTag("url", "http://127.0.0.1:8080/metrics")];
     private readonly LineProtocolWriter _writer = new();
     private byte[] _text = [];
@@ -26,7 +27,7 @@ public class PrometheusBenchmarks
     public void Setup()
     {
         _text = File.ReadAllBytes(FixturePath());
-        if (Read() < 200 || Map() != MapStatus.Written)
+        if (Read() < 200 || Map() != MapStatus.Written || MapJitsiStats() != MapStatus.Written)
         {
             throw new InvalidOperationException($"{Fixture} does not read as a JVB /metrics text");
         }
@@ -48,6 +49,13 @@ public class PrometheusBenchmarks
     {
         _writer.Clear();
         return _mapper.Map(_text, _tags, Timestamp, _writer).Status;
+    }
+
+    [Benchmark]
+    public MapStatus MapJitsiStats()
+    {
+        _writer.Clear();
+        return _jitsiStats.Map(_text, _tags, Timestamp, _writer).Status;
     }
 
     /// <summary>Next to the assembly when the project copies it there, else in the source tree this file was built from.</summary>
