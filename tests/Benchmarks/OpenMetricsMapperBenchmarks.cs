@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using ExecdJvb.LineProtocol;
 using ExecdJvb.Mapping;
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Benchmarks;
 

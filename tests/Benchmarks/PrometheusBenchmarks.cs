@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using ExecdJvb.LineProtocol;
-using ExecdJvb.Mapping.Prometheus;
+using ExecdJvb.Formats;
+using ExecdJvb.Jitsi;
 using ExecdJvb.Mapping;
 
 namespace ExecdJvb.Benchmarks;
@@ -16,9 +17,9 @@ public class PrometheusBenchmarks
     private const long Timestamp = 1_732_492_800_000_000_000;
     private const string Fixture = "metrics-2.3.168.txt";
 
-    private readonly PrometheusReaderBuffers _buffers = new();
+    private readonly ReaderBuffers _buffers = new();
     private readonly PrometheusSchemaMapper _mapper = new();
-    private readonly MetricsStatsMapper _jitsiStats = new("jitsi_stats", []);
+    private readonly JitsiStatsShim _jitsiStats = new("jitsi_stats", []);
     private readonly TargetTag[] _tags = [new TargetTag("url", "http://127.0.0.1:8080/metrics")];
     private readonly LineProtocolWriter _writer = new();
     private byte[] _text = [];

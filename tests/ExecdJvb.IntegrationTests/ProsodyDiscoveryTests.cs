@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests.Integration;
 

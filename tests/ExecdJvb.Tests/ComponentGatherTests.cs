@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests;
 

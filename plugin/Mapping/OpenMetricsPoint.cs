@@ -1,6 +1,61 @@
+using ExecdJvb.Formats;
 using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.OpenMetrics;
+namespace ExecdJvb.Mapping;
+
+/// <summary>
+/// A point of a family as Telegraf's parser builds it: its series (a label set in the mapper's arena), its timestamp,
+/// and the value its samples set, of which the v1 conversion reads the part its family's type names.
+/// </summary>
+internal struct OpenMetricsPoint
+{
+    /// <summary>Where the series' label set is in the arena of <see cref="SeriesLabels"/>, and its length.</summary>
+    public int Series;
+    public int SeriesLength;
+
+    /// <summary>Which series of the family, counted as Telegraf starts them: each time the label set changes from one sample to the next.</summary>
+    public int SeriesNumber;
+
+    public bool HasTimestamp;
+    public long TimestampMilliseconds;
+    public OpenMetricsPointKind Kind;
+
+    /// <summary>The gauge, unknown or counter total value.</summary>
+    public double Value;
+    public bool HasTotal;
+    public double Count;
+    public bool HasSum;
+    public double Sum;
+    public bool HasCreated;
+    public long CreatedNanoseconds;
+
+    /// <summary>The first and last of its buckets, quantiles or states, a list through <see cref="OpenMetricsPointEntry.Next"/>.</summary>
+    public int FirstEntry;
+    public int LastEntry;
+}
+
+/// <summary>Which part of a point Telegraf's parser set last; the v1 conversion reads only the part its family's type names.</summary>
+internal enum OpenMetricsPointKind
+{
+    None,
+    Unknown,
+    Gauge,
+    Counter,
+    StateSet,
+    Info,
+    Histogram,
+    Summary,
+}
+
+/// <summary>A bucket, quantile or state of a point, in the order its samples came.</summary>
+internal struct OpenMetricsPointEntry
+{
+    public double Bound;
+    public double Value;
+    public int NameStart;
+    public int NameLength;
+    public int Next;
+}
 
 /// <summary>
 /// The fields of a point as extractMetricsV1 makes them from the family's type. The conversion reads the part of the
@@ -10,31 +65,31 @@ namespace ExecdJvb.Mapping.OpenMetrics;
 /// </summary>
 internal static class OpenMetricsPointFields
 {
-    public static void Write(OpenMetricsMetricType type, in OpenMetricsPoint point, OpenMetricsPointEntry[] entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
+    public static void Write(MetricType type, in OpenMetricsPoint point, OpenMetricsPointEntry[] entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
     {
         switch (type)
         {
-            case OpenMetricsMetricType.Unknown when point.Kind == OpenMetricsPointKind.Unknown:
+            case MetricType.Untyped when point.Kind == OpenMetricsPointKind.Unknown:
                 AddField("value"u8, point.Value, writer, ref skipped);
                 break;
-            case OpenMetricsMetricType.Gauge when point.Kind == OpenMetricsPointKind.Gauge:
+            case MetricType.Gauge when point.Kind == OpenMetricsPointKind.Gauge:
                 AddField("gauge"u8, point.Value, writer, ref skipped);
                 break;
-            case OpenMetricsMetricType.Counter when point.Kind == OpenMetricsPointKind.Counter && point.HasTotal:
+            case MetricType.Counter when point.Kind == OpenMetricsPointKind.Counter && point.HasTotal:
                 AddField("counter"u8, point.Value, writer, ref skipped);
                 break;
-            case OpenMetricsMetricType.StateSet when point.Kind == OpenMetricsPointKind.StateSet:
+            case MetricType.StateSet when point.Kind == OpenMetricsPointKind.StateSet:
                 WriteStates(point, entries, arena, writer, ref skipped);
                 break;
-            case OpenMetricsMetricType.Info:
+            case MetricType.Info:
                 // Telegraf holds uint64 1. Its influx serializer writes that as 1i unless influx_uint_support is set
                 // (default off), and InfluxDB 1.x refuses unsigned fields, so this writes the integer Telegraf writes.
                 writer.AddIntegerField("info"u8, 1);
                 break;
-            case OpenMetricsMetricType.Histogram or OpenMetricsMetricType.GaugeHistogram:
+            case MetricType.Histogram or MetricType.GaugeHistogram:
                 WriteDistribution(point, point.Kind == OpenMetricsPointKind.Histogram, histogram: true, entries, writer, ref skipped);
                 break;
-            case OpenMetricsMetricType.Summary:
+            case MetricType.Summary:
                 WriteDistribution(point, point.Kind == OpenMetricsPointKind.Summary, histogram: false, entries, writer, ref skipped);
                 break;
             default:

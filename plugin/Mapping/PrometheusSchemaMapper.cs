@@ -1,7 +1,8 @@
 using System.Globalization;
+using ExecdJvb.Formats;
 using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.Prometheus;
+namespace ExecdJvb.Mapping;
 
 /// <summary>
 /// Writes a Prometheus text answer in the schema of Telegraf's <c>inputs.prometheus</c> with its default
@@ -17,7 +18,7 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// </summary>
 internal sealed class PrometheusSchemaMapper
 {
-    private readonly PrometheusReaderBuffers _readerBuffers = new();
+    private readonly ReaderBuffers _readerBuffers = new();
     private readonly SeriesLabels _labels = new();
 
     // The family whose histogram or summary series are being collected: its name, and each series with its label
@@ -26,7 +27,7 @@ internal sealed class PrometheusSchemaMapper
     private byte[] _familyName = new byte[256];
     private int _familyLength;
     private int _pendingFamily;
-    private PrometheusMetricType _pendingType;
+    private MetricType _pendingType;
     private Series[] _series = new Series[16];
     private int _seriesCount;
     private int _lastSeries;
@@ -53,7 +54,7 @@ internal sealed class PrometheusSchemaMapper
                 WriteSeries(writer);
             }
 
-            if (reader.FamilyType is PrometheusMetricType.Histogram or PrometheusMetricType.Summary)
+            if (reader.FamilyType is MetricType.Histogram or MetricType.Summary)
             {
                 Collect(ref reader);
             }
@@ -97,12 +98,12 @@ internal sealed class PrometheusSchemaMapper
             return;
         }
 
-        (int labelsStart, int labelsLength) = _labels.Store(ref reader);
-        _labels.WriteTags(_labels.At(labelsStart, labelsLength), writer);
+        (int labelsStart, int labelsLength) = _labels.Store(ref reader, reader.FamilyType, reader.FamilyName);
+        _labels.WriteTags(_labels.At(labelsStart, labelsLength), default, writer);
         ReadOnlySpan<byte> field = reader.FamilyType switch
         {
-            PrometheusMetricType.Counter => "counter"u8,
-            PrometheusMetricType.Gauge => "gauge"u8,
+            MetricType.Counter => "counter"u8,
+            MetricType.Gauge => "gauge"u8,
             _ => "value"u8,
         };
 
@@ -134,7 +135,7 @@ internal sealed class PrometheusSchemaMapper
             reader.FamilyName.CopyTo(_familyName);
         }
 
-        (int labelsStart, int labelsLength) = _labels.Store(ref reader);
+        (int labelsStart, int labelsLength) = _labels.Store(ref reader, reader.FamilyType, reader.FamilyName);
         ref Series series = ref FindOrAddSeries(labelsStart, labelsLength);
         if (reader.HasTimestamp)
         {
@@ -255,7 +256,7 @@ internal sealed class PrometheusSchemaMapper
 
         ReadOnlySpan<byte> measurement = _familyName.AsSpan(0, _familyLength);
         Span<byte> name = stackalloc byte[GoFloatFormat.MaxLength];
-        bool histogram = _pendingType == PrometheusMetricType.Histogram;
+        bool histogram = _pendingType == MetricType.Histogram;
         for (int s = 0; s < _seriesCount; s++)
         {
             ref Series series = ref _series[s];
@@ -265,7 +266,7 @@ internal sealed class PrometheusSchemaMapper
                 continue;
             }
 
-            _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), writer);
+            _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), default, writer);
             for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
             {
                 double value = histogram ? GoNumberRules.AsCount(_bounds[b].Count) : _bounds[b].Count;
