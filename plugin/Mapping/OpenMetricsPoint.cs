@@ -29,7 +29,7 @@ internal struct OpenMetricsPoint
     public bool HasCreated;
     public long CreatedNanoseconds;
 
-    /// <summary>The first and last of its buckets, quantiles or states, a list through <see cref="OpenMetricsPointEntry.Next"/>.</summary>
+    /// <summary>The first and last of its buckets, quantiles or states, a list through <see cref="BucketEntry.Next"/>.</summary>
     public int FirstEntry;
     public int LastEntry;
 }
@@ -47,16 +47,6 @@ internal enum OpenMetricsPointKind
     Summary,
 }
 
-/// <summary>A bucket, quantile or state of a point, in the order its samples came.</summary>
-internal struct OpenMetricsPointEntry
-{
-    public double Bound;
-    public double Value;
-    public int NameStart;
-    public int NameLength;
-    public int Next;
-}
-
 /// <summary>
 /// The fields of a point as extractMetricsV1 makes them from the family's type. The conversion reads the part of the
 /// point that type names, so a point whose samples set another type's part (the family's # TYPE came late or changed)
@@ -65,7 +55,7 @@ internal struct OpenMetricsPointEntry
 /// </summary>
 internal static class OpenMetricsPointFields
 {
-    public static void Write(MetricType type, in OpenMetricsPoint point, OpenMetricsPointEntry[] entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
+    public static void Write(MetricType type, in OpenMetricsPoint point, BucketList entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
     {
         switch (type)
         {
@@ -101,7 +91,7 @@ internal static class OpenMetricsPointFields
     /// Count (0 when the point has none, or holds another type's value), sum, created and a field per bucket or
     /// quantile, named by Go's %g of its bound. Equal bounds give one field, the last value, as Telegraf's map of fields.
     /// </summary>
-    private static void WriteDistribution(in OpenMetricsPoint point, bool holdsValue, bool histogram, OpenMetricsPointEntry[] entries, LineProtocolWriter writer, ref int skipped)
+    private static void WriteDistribution(in OpenMetricsPoint point, bool holdsValue, bool histogram, BucketList entries, LineProtocolWriter writer, ref int skipped)
     {
         AddField("count"u8, holdsValue ? GoNumberRules.AsCount(point.Count) : 0, writer, ref skipped);
         if (!holdsValue)
@@ -130,7 +120,7 @@ internal static class OpenMetricsPointFields
         Span<byte> name = stackalloc byte[GoFloatFormat.MaxLength];
         for (int e = point.FirstEntry; e >= 0; e = entries[e].Next)
         {
-            ref OpenMetricsPointEntry entry = ref entries[e];
+            ref BucketEntry entry = ref entries[e];
 
             // A summary leaves NaN quantiles out, so they do not replace an earlier value either.
             if ((!histogram && double.IsNaN(entry.Value)) || IsReplacedLater(entries, e, histogram))
@@ -142,7 +132,7 @@ internal static class OpenMetricsPointFields
         }
     }
 
-    private static bool IsReplacedLater(OpenMetricsPointEntry[] entries, int entry, bool histogram)
+    private static bool IsReplacedLater(BucketList entries, int entry, bool histogram)
     {
         double bound = entries[entry].Bound;
         for (int later = entries[entry].Next; later >= 0; later = entries[later].Next)
@@ -159,7 +149,7 @@ internal static class OpenMetricsPointFields
     }
 
     /// <summary>One boolean per state, named by its label value with spaces made underscores; a repeated state, the last.</summary>
-    private static void WriteStates(in OpenMetricsPoint point, OpenMetricsPointEntry[] entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
+    private static void WriteStates(in OpenMetricsPoint point, BucketList entries, ReadOnlySpan<byte> arena, LineProtocolWriter writer, ref int skipped)
     {
         Span<byte> room = stackalloc byte[256];
         for (int e = point.FirstEntry; e >= 0; e = entries[e].Next)

@@ -39,8 +39,7 @@ internal sealed class OpenMetricsSchemaMapper
     private OpenMetricsPoint _point;
     private OpenMetricsPoint[] _points = new OpenMetricsPoint[64];
     private int _pointCount;
-    private OpenMetricsPointEntry[] _entries = new OpenMetricsPointEntry[64];
-    private int _entryCount;
+    private readonly BucketList _entries = new();
 
     private long _gatherTime;
     private int _skipped;
@@ -269,24 +268,8 @@ internal sealed class OpenMetricsSchemaMapper
 
     private void AddEntry(ref OpenMetricsPoint point, double bound, double value, ReadOnlySpan<byte> name)
     {
-        if (_entryCount == _entries.Length)
-        {
-            Array.Resize(ref _entries, _entries.Length * 2);
-        }
-
         int nameStart = _labels.Append(name);
-        int added = _entryCount++;
-        _entries[added] = new OpenMetricsPointEntry { Bound = bound, Value = value, NameStart = nameStart, NameLength = name.Length, Next = -1 };
-        if (point.LastEntry >= 0)
-        {
-            _entries[point.LastEntry].Next = added;
-        }
-        else
-        {
-            point.FirstEntry = added;
-        }
-
-        point.LastEntry = added;
+        _entries.Append(ref point.FirstEntry, ref point.LastEntry, bound, value, nameStart, name.Length);
     }
 
     /// <summary>A point that holds a value joins its family's points; one that holds none (Telegraf's nil) is dropped.</summary>
@@ -364,7 +347,7 @@ internal sealed class OpenMetricsSchemaMapper
     private void Forget()
     {
         _pointCount = 0;
-        _entryCount = 0;
+        _entries.Clear();
         _labels.Clear();
         _seriesStart = -1;
         _seriesLength = 0;

@@ -31,8 +31,7 @@ internal sealed class PrometheusSchemaMapper
     private Series[] _series = new Series[16];
     private int _seriesCount;
     private int _lastSeries;
-    private Bound[] _bounds = new Bound[64];
-    private int _boundCount;
+    private readonly BucketList _bounds = new();
 
     private long _gatherTime;
     private int _skipped;
@@ -220,30 +219,14 @@ internal sealed class PrometheusSchemaMapper
         long bits = BitConverter.DoubleToInt64Bits(bound);
         for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
         {
-            if (BitConverter.DoubleToInt64Bits(_bounds[b].Value) == bits)
+            if (BitConverter.DoubleToInt64Bits(_bounds[b].Bound) == bits)
             {
-                _bounds[b].Count = value;
+                _bounds[b].Value = value;
                 return;
             }
         }
 
-        if (_boundCount == _bounds.Length)
-        {
-            Array.Resize(ref _bounds, _bounds.Length * 2);
-        }
-
-        int added = _boundCount++;
-        _bounds[added] = new Bound { Value = bound, Count = value, Next = -1 };
-        if (series.LastBound >= 0)
-        {
-            _bounds[series.LastBound].Next = added;
-        }
-        else
-        {
-            series.FirstBound = added;
-        }
-
-        series.LastBound = added;
+        _bounds.Append(ref series.FirstBound, ref series.LastBound, bound, value);
     }
 
     /// <summary>Writes every collected series of the family that just ended, then forgets the family.</summary>
@@ -269,8 +252,8 @@ internal sealed class PrometheusSchemaMapper
             _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), default, writer);
             for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
             {
-                double value = histogram ? GoNumberRules.AsCount(_bounds[b].Count) : _bounds[b].Count;
-                if (!writer.AddField(name[..GoNumberRules.FormatBound(_bounds[b].Value, name)], value))
+                double value = histogram ? GoNumberRules.AsCount(_bounds[b].Value) : _bounds[b].Value;
+                if (!writer.AddField(name[..GoNumberRules.FormatBound(_bounds[b].Bound, name)], value))
                 {
                     _skipped++;
                 }
@@ -301,7 +284,7 @@ internal sealed class PrometheusSchemaMapper
         _pendingFamily = 0;
         _seriesCount = 0;
         _lastSeries = 0;
-        _boundCount = 0;
+        _bounds.Clear();
         _labels.Clear();
     }
 
@@ -330,12 +313,5 @@ internal sealed class PrometheusSchemaMapper
         public double Sum;
         public bool HasTimestamp;
         public long TimestampMilliseconds;
-    }
-
-    private struct Bound
-    {
-        public double Value;
-        public double Count;
-        public int Next;
     }
 }
