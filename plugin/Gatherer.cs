@@ -5,12 +5,11 @@ using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.Discovery;
 using ExecdJvb.Execd;
+using ExecdJvb.Formats;
 using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;
 using ExecdJvb.Mapping;
 using ExecdJvb.Mapping.Json;
-using ExecdJvb.Mapping.OpenMetrics;
-using ExecdJvb.Mapping.Prometheus;
 
 namespace ExecdJvb;
 
@@ -34,7 +33,7 @@ internal sealed class Gatherer
     private readonly JsonFlattener _colibri;
     private readonly JsonFlattener _jicofo;
     private readonly JsonFlattener _jigasi;
-    private readonly MetricsStatsMapper _metrics;
+    private readonly JitsiStatsShim _metrics;
     private readonly PrometheusSchemaMapper _prometheus = new();
     private readonly OpenMetricsSchemaMapper _openMetrics = new();
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
@@ -58,7 +57,7 @@ internal sealed class Gatherer
         _colibri = new JsonFlattener(settings.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _jicofo = new JsonFlattener(ComponentProfile.Jicofo.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
         _jigasi = new JsonFlattener(ComponentProfile.Jigasi.Measurement, settings.TagKeys, settings.JsonStringFields, ComponentReading.HealthyField);
-        _metrics = new MetricsStatsMapper(settings.Measurement, settings.JsonStringFields, ComponentReading.HealthyField);
+        _metrics = new JitsiStatsShim(settings.Measurement, settings.JsonStringFields, ComponentReading.HealthyField);
         _reportUnreachable = settings.ReportUnreachable;
         _tally = settings.SelfMeasurement is { } self ? new GatherTally(self, targets is StaticTargets ? "urls" : "discovery") : null;
     }

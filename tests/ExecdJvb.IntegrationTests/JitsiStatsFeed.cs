@@ -115,7 +115,7 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
         byte[] capture = TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt");
         DateTimeOffset last = DateTimeOffset.UtcNow.AddSeconds(-30);
         DateTimeOffset[] gathers = [.. Enumerable.Range(0, Gathers).Select(i => last.AddSeconds(-10 * (Gathers - 1 - i)))];
-        var mapper = new ExecdJvb.Mapping.OpenMetrics.OpenMetricsSchemaMapper();
+        var mapper = new ExecdJvb.Mapping.OpenMetricsSchemaMapper();
         foreach (DateTimeOffset gather in gathers)
         {
             var writer = new LineProtocolWriter();

@@ -71,7 +71,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void From_metrics_jitsi_jvb_healthy_is_left_out_under_json_string_fields_and_the_health_answer_leads()
     {
-        var mapper = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
+        var mapper = new JitsiStatsShim("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map("jitsi_jvb_healthy 0.0\njitsi_jvb_drain_mode 1.0\njitsi_jvb_conferences 2.0\nhealthy 5\n"u8, Tags, Timestamp, writer, 1);
@@ -83,7 +83,7 @@ public sealed class HealthyFieldTests
     [Fact]
     public void From_metrics_an_answer_with_nothing_but_healthy_writes_nothing()
     {
-        var mapper = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
+        var mapper = new JitsiStatsShim("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
         var writer = new LineProtocolWriter();
 
         MapOutcome outcome = mapper.Map("jitsi_jvb_healthy 1.0\n"u8, Tags, Timestamp, writer, 1);
@@ -96,7 +96,7 @@ public sealed class HealthyFieldTests
     public void The_2_3_168_colibri_and_metrics_fixtures_give_one_healthy_float_each()
     {
         var colibri = new JsonFlattener("jitsi_stats", [], HealthyAndDrain, ComponentReading.HealthyField);
-        var metrics = new MetricsStatsMapper("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
+        var metrics = new JitsiStatsShim("jitsi_stats", HealthyAndDrain, ComponentReading.HealthyField);
 
         DecodedPoint fromColibri = Assert.Single(LineProtocolDecoder.Decode(Map(colibri, TestData.Bytes("jvb", "colibri-stats-2.3.168-stable-9779.json"), 1)));
         var writer = new LineProtocolWriter();

@@ -40,7 +40,7 @@ public sealed class JitsiStatsMetricMapRegistryTests
 
         Assert.Equal(commit, registry.RootElement.GetProperty("commit").GetString());
         Assert.Equal(commit, shim.RootElement.GetProperty("commit").GetString());
-        Assert.Contains(commit, File.ReadAllText(Path.Combine(RepositoryPaths.Root, "plugin", "Mapping", "Prometheus", "JitsiStatsMetricMap.cs")), StringComparison.Ordinal);
+        Assert.Contains(commit, File.ReadAllText(Path.Combine(RepositoryPaths.Root, "plugin", "Jitsi", "JitsiStatsMetricMap.cs")), StringComparison.Ordinal);
         Assert.True(registry.RootElement.GetProperty("entries").GetArrayLength() > 100);
         Assert.True(ShimKeys(era).Count(k => k.Metric is not null) > 70);
     }

@@ -11,7 +11,7 @@ namespace ExecdJvb.Tests;
 public sealed partial class LayoutTests
 {
     /// <summary>The stages in the order data flows, then the layers below them; each may use the ones after it.</summary>
-    private static readonly string[] Stages = ["Configuration", "Discovery", "Jitsi", "Mapping", "Http", "LineProtocol"];
+    private static readonly string[] Stages = ["Configuration", "Discovery", "Jitsi", "Mapping", "Formats", "Http", "LineProtocol"];
 
     private static readonly string Plugin = Path.Combine(RepositoryPaths.Root, "plugin");
 

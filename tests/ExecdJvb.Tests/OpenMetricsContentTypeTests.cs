@@ -1,4 +1,3 @@
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using ExecdJvb.Mapping.OpenMetrics;
 
 namespace ExecdJvb.Tests;
 

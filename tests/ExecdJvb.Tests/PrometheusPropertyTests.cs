@@ -101,7 +101,7 @@ public sealed class PrometheusPropertyTests
         AnyText.Sample(
             text =>
             {
-                var reader = new PrometheusTextReader(text, new PrometheusReaderBuffers());
+                var reader = new PrometheusTextReader(text, new ReaderBuffers());
                 while (reader.Read())
                 {
                     Assert.True(reader.LabelCount >= 0 && reader.FamilyName.Length > 0 && reader.SampleName.Length > 0);
@@ -144,7 +144,7 @@ public sealed class PrometheusPropertyTests
                 }
 
                 var actual = new List<string>();
-                var reader = new PrometheusTextReader(Encoding.UTF8.GetBytes(text), new PrometheusReaderBuffers());
+                var reader = new PrometheusTextReader(Encoding.UTF8.GetBytes(text), new ReaderBuffers());
                 while (reader.Read())
                 {
                     var labels = new (string, string)[reader.LabelCount];

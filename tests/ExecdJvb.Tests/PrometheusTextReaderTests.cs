@@ -343,7 +343,7 @@ public sealed class PrometheusTextReaderTests
     {
         Read read = ReadAll("# TYPE a bogus\na 1\n");
 
-        Assert.Equal(PrometheusMetricType.Untyped, Assert.Single(read.Samples).Type);
+        Assert.Equal(MetricType.Untyped, Assert.Single(read.Samples).Type);
         Assert.Equal("line 1: unknown metric type \"bogus\"", read.FirstProblem);
     }
 
@@ -428,7 +428,7 @@ public sealed class PrometheusTextReaderTests
     public void Reading_a_JVB_sized_text_allocates_nothing_once_the_buffers_have_grown()
     {
         byte[] text = Encoding.UTF8.GetBytes(PrometheusTextSamples.JvbLike(series: 40).Replace("ep-", "ep\\\\-", StringComparison.Ordinal));
-        var buffers = new PrometheusReaderBuffers();
+        var buffers = new ReaderBuffers();
         (int warm, int warmMalformed) = Count(text, buffers);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -440,7 +440,7 @@ public sealed class PrometheusTextReaderTests
         Assert.Equal(0, malformed);
         Assert.Equal(0, allocated);
 
-        static (int Samples, int Malformed) Count(byte[] text, PrometheusReaderBuffers buffers)
+        static (int Samples, int Malformed) Count(byte[] text, ReaderBuffers buffers)
         {
             var reader = new PrometheusTextReader(text, buffers);
             double sum = 0;
@@ -458,7 +458,7 @@ public sealed class PrometheusTextReaderTests
     private static Read ReadAll(byte[] text)
     {
         var samples = new List<Sample>();
-        var reader = new PrometheusTextReader(text, new PrometheusReaderBuffers());
+        var reader = new PrometheusTextReader(text, new ReaderBuffers());
         while (reader.Read())
         {
             var labels = new List<(string Key, string Value)>();
@@ -485,7 +485,7 @@ public sealed class PrometheusTextReaderTests
 
     private sealed record Sample(
         string Family,
-        PrometheusMetricType Type,
+        MetricType Type,
         int FamilyNumber,
         string Name,
         PrometheusSampleRole Role,

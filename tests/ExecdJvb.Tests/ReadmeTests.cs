@@ -35,11 +35,11 @@ public sealed partial class ReadmeTests
     [Fact]
     public void The_jitsi_stats_table_of_the_prometheus_mapping_readme_is_the_mapping_the_metrics_mapper_uses_in_its_order()
     {
-        MarkdownFile mapping = MarkdownFile.At("plugin", "Mapping", "Prometheus", "README.md");
+        MarkdownFile mapping = MarkdownFile.At("plugin", "Jitsi", "jvb-metrics.md");
         (string Field, string Metric, string How)[] rows = [.. MappingRow().Matches(mapping.Text).Select(m => (m.Groups["field"].Value, m.Groups["metric"].Value, m.Groups["how"].Value))];
 
         Assert.Equal(JitsiStatsMetricMap.InShimOrder.Select(f => (f.Field, f.Metric, How(f))), rows);
-        Assert.Contains("](plugin/Mapping/Prometheus/README.md)", Readme.Text, StringComparison.Ordinal);
+        Assert.Contains("](plugin/Jitsi/jvb-metrics.md)", Readme.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ExecdJvb.Tests;
 /// /colibri/stats document of the same commit (captured for 2.3.168, generated with it for the others). Its
 /// SOURCES.md says how each file was made.
 /// </summary>
-public sealed partial class MetricsStatsMapperTests
+public sealed partial class JitsiStatsShimTests
 {
     private const long Timestamp = 1_700_000_000_000_000_000;
     private static readonly TargetTag[] NameTag = [new("container_name", "wa-jitsi-jvb")];
@@ -165,7 +165,7 @@ public sealed partial class MetricsStatsMapperTests
     [InlineData(1152921504606846976.0, 1152921504606846.0)]
     public void Kilobits_are_what_a_Kotlin_Long_divided_by_1000_gives(double bitsPerSecond, double kilobits)
     {
-        Assert.Equal(kilobits, MetricsStatsMapper.KilobitsTruncated(bitsPerSecond));
+        Assert.Equal(kilobits, JitsiStatsShim.KilobitsTruncated(bitsPerSecond));
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed partial class MetricsStatsMapperTests
     [Fact]
     public void Booleans_named_by_json_string_fields_are_boolean_fields_as_the_colibri_path_writes_them()
     {
-        var metrics = new MetricsStatsMapper("jitsi_stats", [new GlobPattern("healthy"), new GlobPattern("drain")]);
+        var metrics = new JitsiStatsShim("jitsi_stats", [new GlobPattern("healthy"), new GlobPattern("drain")]);
         var colibri = new JsonFlattener("jitsi_stats", [], [new GlobPattern("healthy"), new GlobPattern("drain")]);
 
         string fromMetrics = Line("jitsi_jvb_healthy 1.0\njitsi_jvb_drain_mode 0.0\njitsi_jvb_shutting_down 1.0\n", metrics);
@@ -240,7 +240,7 @@ public sealed partial class MetricsStatsMapperTests
     {
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new MetricsStatsMapper("jitsi_stats", []).Map("""
+        MapOutcome outcome = new JitsiStatsShim("jitsi_stats", []).Map("""
             jitsi_jvb_stress NaN
             jitsi_jvb_average_rtt +Inf
             jitsi_jvb_other_gauge -Inf
@@ -352,7 +352,7 @@ public sealed partial class MetricsStatsMapperTests
     {
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new MetricsStatsMapper("jitsi_stats", []).Map("jitsi_jvb_conferences 1\njitsi_jvb_conferences 2\njitsi_jvb_a{b=\"c\"} 1\njitsi_jvb_a_b_c 2\n"u8, NameTag, Timestamp, writer);
+        MapOutcome outcome = new JitsiStatsShim("jitsi_stats", []).Map("jitsi_jvb_conferences 1\njitsi_jvb_conferences 2\njitsi_jvb_a{b=\"c\"} 1\njitsi_jvb_a_b_c 2\n"u8, NameTag, Timestamp, writer);
 
         Assert.Equal(2, outcome.SkippedValues);
         Assert.Equal($"jitsi_stats,container_name=wa-jitsi-jvb conferences=1,a_b_c=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
@@ -363,7 +363,7 @@ public sealed partial class MetricsStatsMapperTests
     {
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new MetricsStatsMapper("jitsi_stats", []).Map("jitsi_jvb_conferences 1\nthis is { not a sample\njitsi_jvb_stress x\r\njitsi_jvb_current_endpoints 4\r\n"u8, NameTag, Timestamp, writer);
+        MapOutcome outcome = new JitsiStatsShim("jitsi_stats", []).Map("jitsi_jvb_conferences 1\nthis is { not a sample\njitsi_jvb_stress x\r\njitsi_jvb_current_endpoints 4\r\n"u8, NameTag, Timestamp, writer);
 
         Assert.Equal(MapStatus.Written, outcome.Status);
         Assert.Equal(2, outcome.SkippedValues);
@@ -386,7 +386,7 @@ public sealed partial class MetricsStatsMapperTests
         writer.AddField("x"u8, 1.0);
         writer.EndLine(1);
 
-        MapOutcome outcome = new MetricsStatsMapper("jitsi_stats", []).Map(Encoding.UTF8.GetBytes(body), NameTag, Timestamp, writer);
+        MapOutcome outcome = new JitsiStatsShim("jitsi_stats", []).Map(Encoding.UTF8.GetBytes(body), NameTag, Timestamp, writer);
 
         if (reason.Length == 0)
         {
@@ -416,7 +416,7 @@ public sealed partial class MetricsStatsMapperTests
     {
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new MetricsStatsMapper("#comment", []).Map("jitsi_jvb_conferences 1\n"u8, NameTag, Timestamp, writer);
+        MapOutcome outcome = new JitsiStatsShim("#comment", []).Map("jitsi_jvb_conferences 1\n"u8, NameTag, Timestamp, writer);
 
         Assert.Equal(MapStatus.NoNumbers, outcome.Status);
         Assert.Equal(0, writer.WrittenMemory.Span.Length);
@@ -427,7 +427,7 @@ public sealed partial class MetricsStatsMapperTests
     public void Mapping_the_answer_again_allocates_nothing_once_warmed_up(string era)
     {
         byte[] body = MetricsBytes(era);
-        var mapper = new MetricsStatsMapper("jitsi_stats", []);
+        var mapper = new JitsiStatsShim("jitsi_stats", []);
         var writer = new LineProtocolWriter();
 
         // Past the runtime's tier-up call count too, so recompiling the mapper's methods is not counted as mapping.
@@ -494,15 +494,15 @@ public sealed partial class MetricsStatsMapperTests
         Assert.Single(LineProtocolDecoder.Decode(Map(new JsonFlattener("jitsi_stats", [], []), ColibriBytes(era))));
 
     private static DecodedPoint MetricsPoint(string era) =>
-        Assert.Single(LineProtocolDecoder.Decode(Map(new MetricsStatsMapper("jitsi_stats", []), MetricsBytes(era))));
+        Assert.Single(LineProtocolDecoder.Decode(Map(new JitsiStatsShim("jitsi_stats", []), MetricsBytes(era))));
 
     private static Dictionary<string, object> Fields(string text) =>
         Assert.Single(LineProtocolDecoder.Decode(Line(text))).Fields.ToDictionary(f => f.Key, f => f.Value);
 
-    private static string Line(string text, MetricsStatsMapper? mapper = null) =>
-        Map(mapper ?? new MetricsStatsMapper("jitsi_stats", []), Encoding.UTF8.GetBytes(text));
+    private static string Line(string text, JitsiStatsShim? mapper = null) =>
+        Map(mapper ?? new JitsiStatsShim("jitsi_stats", []), Encoding.UTF8.GetBytes(text));
 
-    private static string Map(MetricsStatsMapper mapper, ReadOnlySpan<byte> body)
+    private static string Map(JitsiStatsShim mapper, ReadOnlySpan<byte> body)
     {
         var writer = new LineProtocolWriter();
         MapOutcome outcome = mapper.Map(body, NameTag, Timestamp, writer);

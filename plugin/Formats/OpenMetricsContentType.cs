@@ -1,4 +1,4 @@
-namespace ExecdJvb.Mapping.OpenMetrics;
+namespace ExecdJvb.Formats;
 
 /// <summary>
 /// Which parser Telegraf's <c>inputs.prometheus</c> picks for an answer: its OpenMetrics parser when the

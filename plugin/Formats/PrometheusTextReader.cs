@@ -1,4 +1,4 @@
-namespace ExecdJvb.Mapping.Prometheus;
+namespace ExecdJvb.Formats;
 
 /// <summary>
 /// A pull parser for the Prometheus text exposition format 0.0.4 over a whole response body: each
@@ -17,10 +17,10 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// requires: a sample is matched against the current family only, not against every family seen before.
 /// </para>
 /// </summary>
-internal ref struct PrometheusTextReader
+internal ref struct PrometheusTextReader : ISampleLabels
 {
     private readonly ReadOnlySpan<byte> _text;
-    private readonly PrometheusReaderBuffers _buffers;
+    private readonly ReaderBuffers _buffers;
     private PrometheusLineScanner _line;
     private int _position;
 
@@ -31,7 +31,7 @@ internal ref struct PrometheusTextReader
     private int _sampleNameReference;
     private int _sampleNameLength;
 
-    public PrometheusTextReader(ReadOnlySpan<byte> text, PrometheusReaderBuffers buffers)
+    public PrometheusTextReader(ReadOnlySpan<byte> text, ReaderBuffers buffers)
     {
         _text = text;
         _buffers = buffers;
@@ -43,7 +43,7 @@ internal ref struct PrometheusTextReader
     /// <summary>The current family's name: the TYPE/HELP name, or the sample's own name when it started the family.</summary>
     public readonly ReadOnlySpan<byte> FamilyName => _buffers.Family.AsSpan(0, _familyNameLength);
 
-    public PrometheusMetricType FamilyType { get; private set; }
+    public MetricType FamilyType { get; private set; }
 
     /// <summary>Changes (grows) exactly when the current family changes; equal numbers mean the same family.</summary>
     public int FamilyNumber { get; private set; }
@@ -165,7 +165,7 @@ internal ref struct PrometheusTextReader
     {
         i = _line.SkipBlanks(i, end);
         int keywordStart = i;
-        while (i < end && !PrometheusSyntax.IsBlank(_text[i]))
+        while (i < end && !ExpositionSyntax.IsBlank(_text[i]))
         {
             i++;
         }
@@ -190,7 +190,7 @@ internal ref struct PrometheusTextReader
             return PrometheusLineKind.Nothing;
         }
 
-        if (nameLength == 0 || !PrometheusSyntax.IsBlank(_text[i]))
+        if (nameLength == 0 || !ExpositionSyntax.IsBlank(_text[i]))
         {
             return _line.Fail("invalid metric name in comment", nameStart, end);
         }
@@ -216,7 +216,7 @@ internal ref struct PrometheusTextReader
         for (int next = _text[i..end].IndexOf((byte)'\\'); next >= 0; next = _text[i..end].IndexOf((byte)'\\'))
         {
             i += next + 1;
-            if (i >= end || !PrometheusSyntax.TryUnescape(_text[i], out _))
+            if (i >= end || !ExpositionSyntax.TryUnescape(_text[i], out _))
             {
                 return _line.Fail("invalid escape sequence in HELP", i - 1, Math.Min(i + 1, end));
             }
@@ -235,12 +235,12 @@ internal ref struct PrometheusTextReader
         }
 
         int typeEnd = end;
-        while (typeEnd > i && PrometheusSyntax.IsBlank(_text[typeEnd - 1]))
+        while (typeEnd > i && ExpositionSyntax.IsBlank(_text[typeEnd - 1]))
         {
             typeEnd--;
         }
 
-        if (!PrometheusSyntax.TryParseType(_text[i..typeEnd], out PrometheusMetricType type))
+        if (!ExpositionSyntax.TryParsePrometheusType(_text[i..typeEnd], out MetricType type))
         {
             return _line.Fail("unknown metric type", i, typeEnd);
         }
@@ -255,11 +255,11 @@ internal ref struct PrometheusTextReader
     {
         ReadOnlySpan<byte> name = _line.Slice(_line.NameReference, _line.NameLength);
         int suffix = Resolve(name, out PrometheusSampleRole role);
-        PrometheusMetricType type = suffix < 0 ? PrometheusMetricType.Untyped : FamilyType;
+        MetricType type = suffix < 0 ? MetricType.Untyped : FamilyType;
         ReadOnlySpan<byte> boundName = type switch
         {
-            PrometheusMetricType.Histogram => "le"u8,
-            PrometheusMetricType.Summary => "quantile"u8,
+            MetricType.Histogram => "le"u8,
+            MetricType.Summary => "quantile"u8,
             _ => default,
         };
 
@@ -272,9 +272,9 @@ internal ref struct PrometheusTextReader
                 if (LabelName(l).SequenceEqual(boundName))
                 {
                     boundIndex = l;
-                    if (!PrometheusSyntax.TryParseFloat(LabelValue(l), out bound))
+                    if (!ExpositionSyntax.TryParseFloat(LabelValue(l), out bound))
                     {
-                        return _line.Fail(type == PrometheusMetricType.Histogram ? "expected a float as the le label" : "expected a float as the quantile label");
+                        return _line.Fail(type == MetricType.Histogram ? "expected a float as the le label" : "expected a float as the quantile label");
                     }
 
                     break;
@@ -284,7 +284,7 @@ internal ref struct PrometheusTextReader
             if (role == PrometheusSampleRole.Value)
             {
                 role = double.IsNaN(bound) ? PrometheusSampleRole.MissingBound
-                    : type == PrometheusMetricType.Histogram ? PrometheusSampleRole.Bucket
+                    : type == MetricType.Histogram ? PrometheusSampleRole.Bucket
                     : PrometheusSampleRole.Quantile;
             }
         }
@@ -325,7 +325,7 @@ internal ref struct PrometheusTextReader
             return 0;
         }
 
-        if (FamilyType is not (PrometheusMetricType.Histogram or PrometheusMetricType.Summary)
+        if (FamilyType is not (MetricType.Histogram or MetricType.Summary)
             || name.Length <= family.Length || !name.StartsWith(family))
         {
             return -1;
@@ -340,7 +340,7 @@ internal ref struct PrometheusTextReader
         {
             role = PrometheusSampleRole.Sum;
         }
-        else if (!suffix.SequenceEqual("_bucket"u8) || FamilyType != PrometheusMetricType.Histogram)
+        else if (!suffix.SequenceEqual("_bucket"u8) || FamilyType != MetricType.Histogram)
         {
             return -1;
         }
@@ -355,7 +355,35 @@ internal ref struct PrometheusTextReader
         _familyNameLength = name.Length;
         _familyTyped = false;
         _familyHasSamples = hasSamples;
-        FamilyType = PrometheusMetricType.Untyped;
+        FamilyType = MetricType.Untyped;
         FamilyNumber++;
     }
+}
+
+/// <summary>
+/// What one sample line contributes to its family, resolved the way the Prometheus Go text parser
+/// (expfmt.TextParser, which Telegraf uses) resolves it.
+/// </summary>
+internal enum PrometheusSampleRole
+{
+    /// <summary>The value of a counter, gauge or untyped family: one sample, one series.</summary>
+    Value,
+
+    /// <summary>A histogram bucket (<c>x_bucket</c>, or <c>x</c> itself with an <c>le</c> label); <c>Bound</c> is its <c>le</c>.</summary>
+    Bucket,
+
+    /// <summary>A summary quantile (<c>x</c> with a <c>quantile</c> label); <c>Bound</c> is the quantile.</summary>
+    Quantile,
+
+    /// <summary>The <c>x_sum</c> of a histogram or summary.</summary>
+    Sum,
+
+    /// <summary>The <c>x_count</c> of a histogram or summary.</summary>
+    Count,
+
+    /// <summary>
+    /// A histogram or summary sample that is none of the above (no <c>le</c>/<c>quantile</c>, or one that is
+    /// <c>NaN</c>): the Go parser still opens the series for its labels but drops the value.
+    /// </summary>
+    MissingBound,
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Unicode;
-using ExecdJvb.Mapping.Prometheus;
+using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.OpenMetrics;
+namespace ExecdJvb.Formats;
 
 /// <summary>
 /// One sample line of OpenMetrics text, read with the Go parser's rules: a name (or a quoted one inside the braces),
@@ -12,13 +12,13 @@ namespace ExecdJvb.Mapping.OpenMetrics;
 internal ref struct OpenMetricsSampleLine
 {
     private readonly ReadOnlySpan<byte> _line;
-    private readonly OpenMetricsReaderBuffers _buffers;
-    private readonly OpenMetricsMetricType _parserType;
+    private readonly ReaderBuffers _buffers;
+    private readonly MetricType _parserType;
     private int _scratchLength;
 
     // parserType is the type of the last # TYPE line, whatever family it named: the Go parser keeps it so, and
     // rewrites le and quantile label values by it.
-    public OpenMetricsSampleLine(ReadOnlySpan<byte> line, OpenMetricsReaderBuffers buffers, OpenMetricsMetricType parserType)
+    public OpenMetricsSampleLine(ReadOnlySpan<byte> line, ReaderBuffers buffers, MetricType parserType)
     {
         _line = line;
         _buffers = buffers;
@@ -34,7 +34,7 @@ internal ref struct OpenMetricsSampleLine
 
     public long TimestampMilliseconds { get; private set; }
 
-    /// <summary>The labels, decoded into the buffers' scratch as <see cref="OpenMetricsReaderBuffers.Labels"/> describes.</summary>
+    /// <summary>The labels, decoded into the buffers' scratch; <see cref="ReaderBuffers.Labels"/> holds where each is in it.</summary>
     public int LabelCount { get; private set; }
 
     /// <summary>The Go parser's message when the line is refused.</summary>
@@ -50,7 +50,7 @@ internal ref struct OpenMetricsSampleLine
         bool named = _line[0] != (byte)'{';
         if (named)
         {
-            at = OpenMetricsSyntax.MetricNameLength(_line);
+            at = ExpositionSyntax.NameLength(_line, metric: true);
             Name = _line[..at];
         }
 
@@ -104,7 +104,7 @@ internal ref struct OpenMetricsSampleLine
             }
 
             HasTimestamp = true;
-            TimestampMilliseconds = OpenMetricsSyntax.ToInt64(seconds * 1000);
+            TimestampMilliseconds = ExpositionSyntax.ToInt64(seconds * 1000);
             if (IsExemplarStart(at))
             {
                 return ReadExemplar(at + 4);
@@ -199,7 +199,7 @@ internal ref struct OpenMetricsSampleLine
                 return at + 1;
             }
 
-            int nameLength = _line[at] == (byte)'"' ? OpenMetricsSyntax.QuotedLength(_line[at..]) : OpenMetricsSyntax.LabelNameLength(_line[at..]);
+            int nameLength = _line[at] == (byte)'"' ? ExpositionSyntax.QuotedLength(_line[at..]) : ExpositionSyntax.NameLength(_line[at..], metric: false);
             if (nameLength <= 0)
             {
                 FailAt("expected label name", _line[at..]);
@@ -240,7 +240,7 @@ internal ref struct OpenMetricsSampleLine
             }
 
             at++;
-            int valueLength = at < _line.Length && _line[at] == (byte)'"' ? OpenMetricsSyntax.QuotedLength(_line[at..]) : 0;
+            int valueLength = at < _line.Length && _line[at] == (byte)'"' ? ExpositionSyntax.QuotedLength(_line[at..]) : 0;
             if (valueLength <= 0)
             {
                 FailAt("expected label value", _line[at..]);
@@ -250,7 +250,7 @@ internal ref struct OpenMetricsSampleLine
             ReadOnlySpan<byte> value = _line.Slice(at + 1, valueLength - 2);
             if (!Utf8.IsValid(value))
             {
-                Fail($"invalid UTF-8 label value: {OpenMetricsSyntax.Quote(value)}");
+                Fail($"invalid UTF-8 label value: {ExpositionSyntax.Quote(value)}");
                 return -1;
             }
 
@@ -278,14 +278,14 @@ internal ref struct OpenMetricsSampleLine
         byte[] scratch = _buffers.EnsureScratch(_scratchLength + rawName.Length + Math.Max(rawValue.Length, 32));
         int[] labels = _buffers.EnsureLabels((LabelCount + 1) * 4);
         int nameStart = _scratchLength;
-        int nameLength = OpenMetricsSyntax.Unescape(rawName, scratch.AsSpan(nameStart));
+        int nameLength = ExpositionSyntax.Unescape(rawName, scratch.AsSpan(nameStart));
         int valueStart = nameStart + nameLength;
-        int valueLength = OpenMetricsSyntax.Unescape(rawValue, scratch.AsSpan(valueStart));
+        int valueLength = ExpositionSyntax.Unescape(rawValue, scratch.AsSpan(valueStart));
         ReadOnlySpan<byte> name = scratch.AsSpan(nameStart, nameLength);
-        if ((_parserType == OpenMetricsMetricType.Summary && name.SequenceEqual("quantile"u8))
-            || (_parserType == OpenMetricsMetricType.Histogram && name.SequenceEqual("le"u8)))
+        if ((_parserType == MetricType.Summary && name.SequenceEqual("quantile"u8))
+            || (_parserType == MetricType.Histogram && name.SequenceEqual("le"u8)))
         {
-            valueLength = OpenMetricsSyntax.NormalizeFloat(scratch.AsSpan(valueStart, valueLength), scratch.AsSpan(valueStart));
+            valueLength = NormalizeFloat(scratch.AsSpan(valueStart, valueLength), scratch.AsSpan(valueStart));
         }
 
         labels[LabelCount * 4] = nameStart;
@@ -294,6 +294,44 @@ internal ref struct OpenMetricsSampleLine
         labels[(LabelCount * 4) + 3] = valueLength;
         LabelCount++;
         _scratchLength = valueStart + valueLength;
+    }
+
+    /// <summary>
+    /// The Go parser rewrites a summary's quantile and a histogram's le in OpenMetrics' float form (labels.FormatOpenMetricsFloat):
+    /// <c>1.0</c>, <c>+Inf</c> (also for <c>inf</c>), <c>1e+06</c>; a value that is no number stays as it is.
+    /// </summary>
+    private static int NormalizeFloat(ReadOnlySpan<byte> text, Span<byte> destination)
+    {
+        if (!ExpositionSyntax.TryParseFloat(text, out double number))
+        {
+            return text.Length;
+        }
+
+        ReadOnlySpan<byte> fixedText = number switch
+        {
+            1 => "1.0"u8,
+            0 => "0.0"u8,
+            -1 => "-1.0"u8,
+            double.PositiveInfinity => "+Inf"u8,
+            double.NegativeInfinity => "-Inf"u8,
+            _ => double.IsNaN(number) ? "NaN"u8 : default,
+        };
+        if (!fixedText.IsEmpty)
+        {
+            fixedText.CopyTo(destination);
+            return fixedText.Length;
+        }
+
+        Span<byte> formatted = stackalloc byte[GoFloatFormat.MaxLength];
+        int length = GoFloatFormat.FormatG(number, formatted);
+        formatted[..length].CopyTo(destination);
+        if (formatted[..length].IndexOfAny((byte)'e', (byte)'.') >= 0)
+        {
+            return length;
+        }
+
+        ".0"u8.CopyTo(destination[length..]);
+        return length + 2;
     }
 
     private readonly bool IsExemplarStart(int at) => _line[at..].StartsWith(" # {"u8);
@@ -313,10 +351,10 @@ internal ref struct OpenMetricsSampleLine
         int end = _line[(at + 1)..].IndexOf((byte)' ');
         ReadOnlySpan<byte> text = end < 0 ? _line[(at + 1)..] : _line.Slice(at + 1, end);
         at += 1 + text.Length;
-        if (!PrometheusSyntax.TryParseFloat(text, out value))
+        if (!ExpositionSyntax.TryParseFloat(text, out value))
         {
             value = double.NaN;
-            Fail($"strconv.ParseFloat: parsing {OpenMetricsSyntax.Quote(text)}: invalid syntax while parsing: {OpenMetricsSyntax.Quote(_line)}");
+            Fail($"strconv.ParseFloat: parsing {ExpositionSyntax.Quote(text)}: invalid syntax while parsing: {ExpositionSyntax.Quote(_line)}");
         }
 
         return true;
@@ -329,5 +367,5 @@ internal ref struct OpenMetricsSampleLine
     }
 
     private bool FailAt(string expected, ReadOnlySpan<byte> got) =>
-        Fail($"{expected}, got {OpenMetricsSyntax.Quote(got.IsEmpty ? "\n"u8 : got)} while parsing: {OpenMetricsSyntax.Quote(_line)}");
+        Fail($"{expected}, got {ExpositionSyntax.Quote(got.IsEmpty ? "\n"u8 : got)} while parsing: {ExpositionSyntax.Quote(_line)}");
 }

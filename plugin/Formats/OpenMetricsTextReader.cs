@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Unicode;
 
-namespace ExecdJvb.Mapping.OpenMetrics;
+namespace ExecdJvb.Formats;
 
 /// <summary>
 /// Reads an OpenMetrics text answer line by line with the rules of the Prometheus OpenMetrics parser Telegraf uses
@@ -10,19 +10,19 @@ namespace ExecdJvb.Mapping.OpenMetrics;
 /// comment, an unknown type word, a unit that is not the name's suffix, data after <c># EOF</c>, no <c># EOF</c>) is an
 /// <see cref="OpenMetricsEntry.Error"/> carrying the parser's message, because Telegraf then refuses the whole answer.
 /// </summary>
-internal ref struct OpenMetricsTextReader
+internal ref struct OpenMetricsTextReader : ISampleLabels
 {
     private readonly ReadOnlySpan<byte> _body;
-    private readonly OpenMetricsReaderBuffers _buffers;
+    private readonly ReaderBuffers _buffers;
     private int _position;
     private bool _readAny;
     private ReadOnlySpan<byte> _line;
 
     // The type of the last # TYPE line, whatever family it named: the Go parser keeps it so, and rewrites le and
     // quantile label values by it.
-    private OpenMetricsMetricType _parserType;
+    private MetricType _parserType;
 
-    public OpenMetricsTextReader(ReadOnlySpan<byte> body, OpenMetricsReaderBuffers buffers)
+    public OpenMetricsTextReader(ReadOnlySpan<byte> body, ReaderBuffers buffers)
     {
         // Telegraf trims one leading line break and appends one when the answer does not end with it.
         bool trimmed = body.Length > 0 && body[0] == (byte)'\n';
@@ -43,7 +43,7 @@ internal ref struct OpenMetricsTextReader
     /// <summary>The text of a <c># HELP</c> or <c># UNIT</c> line (empty for Prosody's <c># UNIT name </c>).</summary>
     public ReadOnlySpan<byte> Text { get; private set; }
 
-    public OpenMetricsMetricType Type { get; private set; }
+    public MetricType Type { get; private set; }
 
     public double Value { get; private set; }
 
@@ -111,7 +111,7 @@ internal ref struct OpenMetricsTextReader
             return ReadComment(lineStart);
         }
 
-        if (_line.Length > 0 && (OpenMetricsSyntax.IsMetricNameByte(_line[0], first: true) || _line[0] == (byte)'{'))
+        if (_line.Length > 0 && (ExpositionSyntax.IsNameByte(_line[0], metric: true, first: true) || _line[0] == (byte)'{'))
         {
             var sample = new OpenMetricsSampleLine(_line, _buffers, _parserType);
             if (!sample.Read())
@@ -161,7 +161,7 @@ internal ref struct OpenMetricsTextReader
         }
 
         rest = rest[5..];
-        int nameLength = rest.Length > 0 && rest[0] == (byte)'"' ? OpenMetricsSyntax.QuotedLength(rest) : OpenMetricsSyntax.MetricNameLength(rest);
+        int nameLength = rest.Length > 0 && rest[0] == (byte)'"' ? ExpositionSyntax.QuotedLength(rest) : ExpositionSyntax.NameLength(rest, metric: true);
         if (nameLength <= 0)
         {
             return FailAt($"expected metric name after {word}", rest);
@@ -178,21 +178,21 @@ internal ref struct OpenMetricsTextReader
         switch (entry)
         {
             case OpenMetricsEntry.Type:
-                if (!OpenMetricsSyntax.TryParseType(Text, out OpenMetricsMetricType type))
+                if (!ExpositionSyntax.TryParseOpenMetricsType(Text, out MetricType type))
                 {
-                    return Fail($"invalid metric type {OpenMetricsSyntax.Quote(Text)}");
+                    return Fail($"invalid metric type {ExpositionSyntax.Quote(Text)}");
                 }
 
                 Type = type;
                 _parserType = type;
                 break;
             case OpenMetricsEntry.Help when !Utf8.IsValid(Text):
-                return Fail($"help text {OpenMetricsSyntax.Quote(Text)} is not a valid utf8 string");
+                return Fail($"help text {ExpositionSyntax.Quote(Text)} is not a valid utf8 string");
             case OpenMetricsEntry.Unit when !Text.IsEmpty:
                 int unitStart = Name.Length - Text.Length - 1;
                 if (unitStart < 0 || !Name.EndsWith(Text) || Name[unitStart] != (byte)'_')
                 {
-                    return Fail($"unit {OpenMetricsSyntax.Quote(Text)} not a suffix of metric {OpenMetricsSyntax.Quote(Name)}");
+                    return Fail($"unit {ExpositionSyntax.Quote(Text)} not a suffix of metric {ExpositionSyntax.Quote(Name)}");
                 }
 
                 break;
@@ -216,5 +216,20 @@ internal ref struct OpenMetricsTextReader
     }
 
     private OpenMetricsEntry FailAt(string expected, ReadOnlySpan<byte> got) =>
-        Fail($"{expected}, got {OpenMetricsSyntax.Quote(got.IsEmpty ? "\n"u8 : got)} while parsing: {OpenMetricsSyntax.Quote(_line)}");
+        Fail($"{expected}, got {ExpositionSyntax.Quote(got.IsEmpty ? "\n"u8 : got)} while parsing: {ExpositionSyntax.Quote(_line)}");
+}
+
+/// <summary>What one line of an OpenMetrics text answer is.</summary>
+internal enum OpenMetricsEntry
+{
+    Help,
+    Type,
+    Unit,
+    Sample,
+
+    /// <summary>The <c># EOF</c> line, with nothing after it: the answer is complete.</summary>
+    End,
+
+    /// <summary>A line Telegraf's parser refuses, which fails the whole answer.</summary>
+    Error,
 }

@@ -1,20 +1,20 @@
-namespace ExecdJvb.Mapping.Prometheus;
+namespace ExecdJvb.Formats;
 
 /// <summary>
-/// The growable memory a <see cref="PrometheusTextReader"/> works in: unescaped names and values of the
-/// current line, the label positions, and the current family's name. Keep one per mapper and
-/// pass it to every reader, so that parsing a scrape allocates nothing once these have grown.
+/// The growable memory the text readers work in: unescaped names and values of the current line, where each label
+/// is, and the current family's name. Keep one per mapper and pass it to every reader, so that reading an answer
+/// allocates nothing once these have grown.
 /// </summary>
-internal sealed class PrometheusReaderBuffers
+internal sealed class ReaderBuffers
 {
-    private byte[] _scratch = new byte[256];
-    private int[] _labels = new int[32];
+    private byte[] _scratch = new byte[512];
+    private int[] _labels = new int[64];
     private byte[] _family = new byte[256];
 
-    /// <summary>Unescaped text of the line being read (quoted names, label values with escapes).</summary>
+    /// <summary>Unescaped text of the line being read (quoted names, label names and values with escapes).</summary>
     public byte[] Scratch => _scratch;
 
-    /// <summary>Four ints per label: name reference, name length, value reference, value length.</summary>
+    /// <summary>Four ints per label: where its name is and its length, where its value is and its length; the reader says where.</summary>
     public int[] Labels => _labels;
 
     /// <summary>The current family's name.</summary>

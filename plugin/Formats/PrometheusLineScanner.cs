@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 
-namespace ExecdJvb.Mapping.Prometheus;
+namespace ExecdJvb.Formats;
 
 /// <summary>
 /// The grammar of one line of Prometheus text 0.0.4: names (plain or quoted), label sets with their escapes, a
@@ -17,14 +17,14 @@ internal ref struct PrometheusLineScanner
     private static readonly SearchValues<byte> QuotedStops = SearchValues.Create("\"\\"u8);
 
     private readonly ReadOnlySpan<byte> _text;
-    private readonly PrometheusReaderBuffers _buffers;
+    private readonly ReaderBuffers _buffers;
     private int _scratchLength;
 
     private string? _problem;
     private int _problemStart;
     private int _problemEnd;
 
-    public PrometheusLineScanner(ReadOnlySpan<byte> text, PrometheusReaderBuffers buffers)
+    public PrometheusLineScanner(ReadOnlySpan<byte> text, ReaderBuffers buffers)
     {
         _text = text;
         _buffers = buffers;
@@ -86,7 +86,7 @@ internal ref struct PrometheusLineScanner
         if (_problemEnd > _problemStart)
         {
             message.Append(" \"");
-            PrintableExcerpt.Append(message, _text[_problemStart.._problemEnd]);
+            ExpositionSyntax.AppendExcerpt(message, _text[_problemStart.._problemEnd]);
             message.Append('"');
         }
 
@@ -137,7 +137,7 @@ internal ref struct PrometheusLineScanner
         }
 
         int valueStart = i;
-        while (i < end && !PrometheusSyntax.IsBlank(_text[i]))
+        while (i < end && !ExpositionSyntax.IsBlank(_text[i]))
         {
             i++;
         }
@@ -147,7 +147,7 @@ internal ref struct PrometheusLineScanner
             return Fail("no value after the metric name and labels");
         }
 
-        if (!PrometheusSyntax.TryParseFloat(_text[valueStart..i], out double value))
+        if (!ExpositionSyntax.TryParseFloat(_text[valueStart..i], out double value))
         {
             return Fail("expected a float as value, got", valueStart, i);
         }
@@ -158,7 +158,7 @@ internal ref struct PrometheusLineScanner
         if (i < end && _text[i] != (byte)'#')
         {
             int timestampStart = i;
-            while (i < end && !PrometheusSyntax.IsBlank(_text[i]))
+            while (i < end && !ExpositionSyntax.IsBlank(_text[i]))
             {
                 i++;
             }
@@ -317,14 +317,8 @@ internal ref struct PrometheusLineScanner
             return true;
         }
 
-        int j = i;
-        while (j < end && PrometheusSyntax.IsNameByte(_text[j], metric, first: j == i))
-        {
-            j++;
-        }
-
-        length = j - i;
-        i = j;
+        length = ExpositionSyntax.NameLength(_text[i..end], metric);
+        i += length;
         return true;
     }
 
@@ -360,7 +354,7 @@ internal ref struct PrometheusLineScanner
 
             if (b == (byte)'\\')
             {
-                if (++j >= end || !PrometheusSyntax.TryUnescape(_text[j], out b))
+                if (++j >= end || !ExpositionSyntax.TryUnescape(_text[j], out b))
                 {
                     reference = 0;
                     length = 0;
@@ -380,11 +374,24 @@ internal ref struct PrometheusLineScanner
 
     public readonly int SkipBlanks(int i, int end)
     {
-        while (i < end && PrometheusSyntax.IsBlank(_text[i]))
+        while (i < end && ExpositionSyntax.IsBlank(_text[i]))
         {
             i++;
         }
 
         return i;
     }
+}
+
+/// <summary>What one line of Prometheus text turned out to be.</summary>
+internal enum PrometheusLineKind
+{
+    /// <summary>Nothing to yield: a blank line, a comment, a HELP or TYPE line.</summary>
+    Nothing,
+
+    /// <summary>A sample.</summary>
+    Sample,
+
+    /// <summary>A line that could not be read; the scanner says why.</summary>
+    Malformed,
 }

@@ -1,8 +1,10 @@
 using System.Text;
 using ExecdJvb.Configuration;
+using ExecdJvb.Formats;
 using ExecdJvb.LineProtocol;
+using ExecdJvb.Mapping;
 
-namespace ExecdJvb.Mapping.Prometheus;
+namespace ExecdJvb.Jitsi;
 
 /// <summary>
 /// Turns a JVB's <c>/metrics</c> answer (Prometheus text 0.0.4) into the one <c>jitsi_stats</c> point its
@@ -16,16 +18,16 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// the Prometheus Java client adds for every counter and histogram (when the metric was registered, not a value of
 /// the bridge). Sample timestamps are ignored: the point carries the gather's time, as a colibri point does.
 /// Malformed lines are skipped and counted; an answer that ends inside a line, or has no sample at all, writes nothing.
-/// As <see cref="Json.JsonFlattener"/>, it takes an optional leading field (the plugin's <c>healthy</c>) that heads the point
+/// As <see cref="Mapping.Json.JsonFlattener"/>, it takes an optional leading field (the plugin's <c>healthy</c>) that heads the point
 /// and is never written from the answer (<c>jitsi_jvb_healthy</c> under json_string_fields would clash with it).
 /// </summary>
-internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)
+internal sealed class JitsiStatsShim(string measurement, IReadOnlyList<GlobPattern> stringFields, string? leadingField = null)
 {
     private const int CreatedSuffixLength = 8;
 
     private readonly byte[] _measurement = Encoding.UTF8.GetBytes(measurement);
     private readonly byte[] _leading = leadingField is null ? [] : Encoding.UTF8.GetBytes(leadingField);
-    private readonly PrometheusReaderBuffers _buffers = new();
+    private readonly ReaderBuffers _buffers = new();
 
     // Names (without _total) of the counters, histograms and summaries seen in this answer, to recognise their
     // x_created gauges, which the Java client writes after every other family.
@@ -171,14 +173,14 @@ internal sealed class MetricsStatsMapper(string measurement, IReadOnlyList<GlobP
     /// Notes a counter's, histogram's or summary's name, and tells whether a gauge or untyped family is the
     /// <c>x_created</c> of one seen before (the Java client's 0.0.4 writer moves those after all other families).
     /// </summary>
-    private bool IsCreationTimes(ReadOnlySpan<byte> family, PrometheusMetricType type)
+    private bool IsCreationTimes(ReadOnlySpan<byte> family, MetricType type)
     {
         switch (type)
         {
-            case PrometheusMetricType.Counter:
+            case MetricType.Counter:
                 NoteBase(family.EndsWith("_total"u8) ? family[..^"_total"u8.Length] : family);
                 return false;
-            case PrometheusMetricType.Histogram or PrometheusMetricType.Summary:
+            case MetricType.Histogram or MetricType.Summary:
                 NoteBase(family);
                 return false;
             default:

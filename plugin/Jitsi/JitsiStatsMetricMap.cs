@@ -1,4 +1,6 @@
-namespace ExecdJvb.Mapping.Prometheus;
+using System.Text;
+
+namespace ExecdJvb.Jitsi;
 
 /// <summary>
 /// Which <c>/metrics</c> sample each <c>/colibri/stats</c> key comes from, as jitsi/jitsi-videobridge's
@@ -142,4 +144,34 @@ internal static class JitsiStatsMetricMap
 
         return found;
     }
+}
+
+/// <summary>
+/// One key of the JVB's <c>/colibri/stats</c> and the <c>/metrics</c> sample it is computed from.
+/// <paramref name="Shim"/> is the expression VideobridgeStatisticsShim.kt puts under that key.
+/// </summary>
+internal sealed record JitsiStatsField(string Metric, string Field, MetricConversion Conversion, string Shim)
+{
+    public byte[] MetricUtf8 { get; } = Encoding.UTF8.GetBytes(Metric);
+
+    public byte[] FieldUtf8 { get; } = Encoding.UTF8.GetBytes(Field);
+}
+
+/// <summary>How the JVB's colibri shim turns the value of one metric into the value of its colibri key.</summary>
+internal enum MetricConversion
+{
+    /// <summary>The metric's value as it is.</summary>
+    Same,
+
+    /// <summary>
+    /// Bits per second to kilobits per second the way the shim computes it: <c>incomingBitrate.get() / 1000</c>
+    /// divides a Kotlin <c>Long</c>, so the remainder is dropped (1999 bps is 1 kbps).
+    /// </summary>
+    KilobitsTruncated,
+
+    /// <summary>
+    /// A gauge holding 0 or 1 that colibri sends as JSON <c>false</c>/<c>true</c>. Telegraf's json parser writes no
+    /// field for a boolean unless <c>json_string_fields</c> names it, and then a boolean field; so does the mapper.
+    /// </summary>
+    Boolean,
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ExecdJvb.Formats;
 using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.Prometheus;
+namespace ExecdJvb.Mapping;
 
 /// <summary>
 /// Writes a Prometheus text answer in the schema of Telegraf's <c>inputs.prometheus</c> with its default
@@ -17,7 +18,7 @@ namespace ExecdJvb.Mapping.Prometheus;
 /// </summary>
 internal sealed class PrometheusSchemaMapper
 {
-    private readonly PrometheusReaderBuffers _readerBuffers = new();
+    private readonly ReaderBuffers _readerBuffers = new();
     private readonly SeriesLabels _labels = new();
 
     // The family whose histogram or summary series are being collected: its name, and each series with its label
@@ -26,12 +27,11 @@ internal sealed class PrometheusSchemaMapper
     private byte[] _familyName = new byte[256];
     private int _familyLength;
     private int _pendingFamily;
-    private PrometheusMetricType _pendingType;
+    private MetricType _pendingType;
     private Series[] _series = new Series[16];
     private int _seriesCount;
     private int _lastSeries;
-    private Bound[] _bounds = new Bound[64];
-    private int _boundCount;
+    private readonly BucketList _bounds = new();
 
     private long _gatherTime;
     private int _skipped;
@@ -53,7 +53,7 @@ internal sealed class PrometheusSchemaMapper
                 WriteSeries(writer);
             }
 
-            if (reader.FamilyType is PrometheusMetricType.Histogram or PrometheusMetricType.Summary)
+            if (reader.FamilyType is MetricType.Histogram or MetricType.Summary)
             {
                 Collect(ref reader);
             }
@@ -97,12 +97,12 @@ internal sealed class PrometheusSchemaMapper
             return;
         }
 
-        (int labelsStart, int labelsLength) = _labels.Store(ref reader);
-        _labels.WriteTags(_labels.At(labelsStart, labelsLength), writer);
+        (int labelsStart, int labelsLength) = _labels.Store(ref reader, reader.FamilyType, reader.FamilyName);
+        _labels.WriteTags(_labels.At(labelsStart, labelsLength), default, writer);
         ReadOnlySpan<byte> field = reader.FamilyType switch
         {
-            PrometheusMetricType.Counter => "counter"u8,
-            PrometheusMetricType.Gauge => "gauge"u8,
+            MetricType.Counter => "counter"u8,
+            MetricType.Gauge => "gauge"u8,
             _ => "value"u8,
         };
 
@@ -134,7 +134,7 @@ internal sealed class PrometheusSchemaMapper
             reader.FamilyName.CopyTo(_familyName);
         }
 
-        (int labelsStart, int labelsLength) = _labels.Store(ref reader);
+        (int labelsStart, int labelsLength) = _labels.Store(ref reader, reader.FamilyType, reader.FamilyName);
         ref Series series = ref FindOrAddSeries(labelsStart, labelsLength);
         if (reader.HasTimestamp)
         {
@@ -219,30 +219,14 @@ internal sealed class PrometheusSchemaMapper
         long bits = BitConverter.DoubleToInt64Bits(bound);
         for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
         {
-            if (BitConverter.DoubleToInt64Bits(_bounds[b].Value) == bits)
+            if (BitConverter.DoubleToInt64Bits(_bounds[b].Bound) == bits)
             {
-                _bounds[b].Count = value;
+                _bounds[b].Value = value;
                 return;
             }
         }
 
-        if (_boundCount == _bounds.Length)
-        {
-            Array.Resize(ref _bounds, _bounds.Length * 2);
-        }
-
-        int added = _boundCount++;
-        _bounds[added] = new Bound { Value = bound, Count = value, Next = -1 };
-        if (series.LastBound >= 0)
-        {
-            _bounds[series.LastBound].Next = added;
-        }
-        else
-        {
-            series.FirstBound = added;
-        }
-
-        series.LastBound = added;
+        _bounds.Append(ref series.FirstBound, ref series.LastBound, bound, value);
     }
 
     /// <summary>Writes every collected series of the family that just ended, then forgets the family.</summary>
@@ -255,7 +239,7 @@ internal sealed class PrometheusSchemaMapper
 
         ReadOnlySpan<byte> measurement = _familyName.AsSpan(0, _familyLength);
         Span<byte> name = stackalloc byte[GoFloatFormat.MaxLength];
-        bool histogram = _pendingType == PrometheusMetricType.Histogram;
+        bool histogram = _pendingType == MetricType.Histogram;
         for (int s = 0; s < _seriesCount; s++)
         {
             ref Series series = ref _series[s];
@@ -265,11 +249,11 @@ internal sealed class PrometheusSchemaMapper
                 continue;
             }
 
-            _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), writer);
+            _labels.WriteTags(_labels.At(series.LabelsStart, series.LabelsLength), default, writer);
             for (int b = series.FirstBound; b >= 0; b = _bounds[b].Next)
             {
-                double value = histogram ? GoNumberRules.AsCount(_bounds[b].Count) : _bounds[b].Count;
-                if (!writer.AddField(name[..GoNumberRules.FormatBound(_bounds[b].Value, name)], value))
+                double value = histogram ? GoNumberRules.AsCount(_bounds[b].Value) : _bounds[b].Value;
+                if (!writer.AddField(name[..GoNumberRules.FormatBound(_bounds[b].Bound, name)], value))
                 {
                     _skipped++;
                 }
@@ -300,7 +284,7 @@ internal sealed class PrometheusSchemaMapper
         _pendingFamily = 0;
         _seriesCount = 0;
         _lastSeries = 0;
-        _boundCount = 0;
+        _bounds.Clear();
         _labels.Clear();
     }
 
@@ -329,12 +313,5 @@ internal sealed class PrometheusSchemaMapper
         public double Sum;
         public bool HasTimestamp;
         public long TimestampMilliseconds;
-    }
-
-    private struct Bound
-    {
-        public double Value;
-        public double Count;
-        public int Next;
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ExecdJvb.Formats;
 using ExecdJvb.LineProtocol;
 
-namespace ExecdJvb.Mapping.OpenMetrics;
+namespace ExecdJvb.Mapping;
 
 /// <summary>
 /// Writes an OpenMetrics text answer (what Prosody's <c>/metrics</c> gives) as Telegraf's <c>inputs.prometheus</c>
@@ -18,19 +19,19 @@ namespace ExecdJvb.Mapping.OpenMetrics;
 /// </summary>
 internal sealed class OpenMetricsSchemaMapper
 {
-    private readonly OpenMetricsReaderBuffers _readerBuffers = new();
+    private readonly ReaderBuffers _readerBuffers = new();
 
     // The family being read: its name and unit as the metadata gave them, its type, and its points, written when the
     // family ends because a later # UNIT or # TYPE of the same name still changes how all of them are written.
     private byte[] _familyName = new byte[256];
     private int _familyLength;
     private bool _hasFamily;
-    private OpenMetricsMetricType _familyType;
+    private MetricType _familyType;
     private byte[] _unit = new byte[64];
     private int _unitLength;
 
     // The family's series labels; the current series is the one the last sample belonged to.
-    private readonly OpenMetricsSeriesLabels _labels = new();
+    private readonly SeriesLabels _labels = new();
     private int _seriesStart = -1;
     private int _seriesLength;
     private int _seriesNumber;
@@ -38,8 +39,7 @@ internal sealed class OpenMetricsSchemaMapper
     private OpenMetricsPoint _point;
     private OpenMetricsPoint[] _points = new OpenMetricsPoint[64];
     private int _pointCount;
-    private OpenMetricsPointEntry[] _entries = new OpenMetricsPointEntry[64];
-    private int _entryCount;
+    private readonly BucketList _entries = new();
 
     private long _gatherTime;
     private int _skipped;
@@ -127,7 +127,7 @@ internal sealed class OpenMetricsSchemaMapper
     private void StartFamily(ReadOnlySpan<byte> name)
     {
         _hasFamily = true;
-        _familyType = OpenMetricsMetricType.Unknown;
+        _familyType = MetricType.Untyped;
         _unitLength = 0;
         _familyLength = name.Length;
         if (_familyLength > _familyName.Length)
@@ -190,12 +190,12 @@ internal sealed class OpenMetricsSchemaMapper
         ref OpenMetricsPoint point = ref _point;
         OpenMetricsPointKind kind = _familyType switch
         {
-            OpenMetricsMetricType.Gauge => OpenMetricsPointKind.Gauge,
-            OpenMetricsMetricType.Counter => OpenMetricsPointKind.Counter,
-            OpenMetricsMetricType.StateSet => OpenMetricsPointKind.StateSet,
-            OpenMetricsMetricType.Info => OpenMetricsPointKind.Info,
-            OpenMetricsMetricType.Histogram or OpenMetricsMetricType.GaugeHistogram => OpenMetricsPointKind.Histogram,
-            OpenMetricsMetricType.Summary => OpenMetricsPointKind.Summary,
+            MetricType.Gauge => OpenMetricsPointKind.Gauge,
+            MetricType.Counter => OpenMetricsPointKind.Counter,
+            MetricType.StateSet => OpenMetricsPointKind.StateSet,
+            MetricType.Info => OpenMetricsPointKind.Info,
+            MetricType.Histogram or MetricType.GaugeHistogram => OpenMetricsPointKind.Histogram,
+            MetricType.Summary => OpenMetricsPointKind.Summary,
             _ => OpenMetricsPointKind.Unknown,
         };
         if (kind is OpenMetricsPointKind.Unknown or OpenMetricsPointKind.Gauge or OpenMetricsPointKind.Info)
@@ -210,7 +210,7 @@ internal sealed class OpenMetricsSchemaMapper
         if (point.Kind != OpenMetricsPointKind.None && point.Kind != kind)
         {
             // Telegraf asserts the point's value to the type's Go type, which panics: no point of the scrape is written.
-            return string.Create(CultureInfo.InvariantCulture, $"Telegraf's OpenMetrics parser panics when a sample of family \"{Printable(FamilyName)}\" of type {_familyType} continues a point of another type (line {reader.LineNumber})");
+            return string.Create(CultureInfo.InvariantCulture, $"Telegraf's OpenMetrics parser panics when a sample of family {ExpositionSyntax.Quote(FamilyName)} of type {_familyType} continues a point of another type (line {reader.LineNumber})");
         }
 
         point.Kind = kind;
@@ -236,7 +236,7 @@ internal sealed class OpenMetricsSchemaMapper
                 point.HasCreated = true;
 
                 // time.Unix(0, int64(value*1e9)), kept as whole seconds and nanoseconds in [0, 1e9).
-                point.CreatedNanoseconds = OpenMetricsSyntax.ToInt64(value * 1e9);
+                point.CreatedNanoseconds = ExpositionSyntax.ToInt64(value * 1e9);
                 break;
             case OpenMetricsPointKind.Histogram when suffix.SequenceEqual("bucket"u8):
                 AddEntry(ref point, Bound(ref reader, "le"u8, OpenMetricsPointKind.Histogram), value, default);
@@ -263,29 +263,13 @@ internal sealed class OpenMetricsSchemaMapper
             return kind == OpenMetricsPointKind.Histogram ? double.PositiveInfinity : double.MaxValue;
         }
 
-        return Prometheus.PrometheusSyntax.TryParseFloat(text, out double bound) ? bound : double.NaN;
+        return ExpositionSyntax.TryParseFloat(text, out double bound) ? bound : double.NaN;
     }
 
     private void AddEntry(ref OpenMetricsPoint point, double bound, double value, ReadOnlySpan<byte> name)
     {
-        if (_entryCount == _entries.Length)
-        {
-            Array.Resize(ref _entries, _entries.Length * 2);
-        }
-
         int nameStart = _labels.Append(name);
-        int added = _entryCount++;
-        _entries[added] = new OpenMetricsPointEntry { Bound = bound, Value = value, NameStart = nameStart, NameLength = name.Length, Next = -1 };
-        if (point.LastEntry >= 0)
-        {
-            _entries[point.LastEntry].Next = added;
-        }
-        else
-        {
-            point.FirstEntry = added;
-        }
-
-        point.LastEntry = added;
+        _entries.Append(ref point.FirstEntry, ref point.LastEntry, bound, value, nameStart, name.Length);
     }
 
     /// <summary>A point that holds a value joins its family's points; one that holds none (Telegraf's nil) is dropped.</summary>
@@ -363,17 +347,10 @@ internal sealed class OpenMetricsSchemaMapper
     private void Forget()
     {
         _pointCount = 0;
-        _entryCount = 0;
+        _entries.Clear();
         _labels.Clear();
         _seriesStart = -1;
         _seriesLength = 0;
         _point = NewPoint(hasTimestamp: false, 0);
-    }
-
-    private static string Printable(ReadOnlySpan<byte> text)
-    {
-        var printable = new System.Text.StringBuilder();
-        Prometheus.PrintableExcerpt.Append(printable, text);
-        return printable.ToString();
     }
 }
