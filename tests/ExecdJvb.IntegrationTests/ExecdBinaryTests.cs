@@ -219,7 +219,17 @@ public sealed partial class ExecdBinaryTests
 
             string times = string.Join(", ", took.Select(t => $"{t.TotalSeconds:0.00} s"));
             Assert.True(took.All(t => t <= oneTimeoutAndSome), $"with timeout {timeout.TotalSeconds:0} s and {hung} of {Jvbs} JVBs hung, the gathers took {times}");
-            Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+
+            // Stopping while every hung JVB holds a read of the next gather still ends the plugin at once.
+            await plugin.TriggerAsync();
+            foreach (JvbHttpServer jvb in jvbs.Where((_, i) => hangs[i]))
+            {
+                Assert.True(await jvb.WaitForRequestsAsync(4, Wait));
+            }
+
+            (int exitCode, TimeSpan exit) = await plugin.CloseStdinAsync(Wait);
+            Assert.Equal(0, exitCode);
+            Assert.True(exit < TimeSpan.FromMilliseconds(500), $"exit took {exit.TotalMilliseconds} ms");
             Assert.Equal(3 * expected.Length, plugin.StdoutLines.Count);
             Assert.Equal(
                 jvbs.Where((_, i) => hangs[i]).Select(jvb => $"W! JVB {jvb.StatsUrl}: no complete answer within 1s (timeout)").Order(StringComparer.Ordinal),
