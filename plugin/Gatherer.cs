@@ -1,6 +1,5 @@
 using ExecdJvb.Http;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using ExecdJvb.Configuration;
 using ExecdJvb.Discovery;
@@ -16,14 +15,11 @@ namespace ExecdJvb;
 /// <summary>
 /// One gather, the pipeline's stages in turn: the target source says which components there are, the reader reads each
 /// one, and each answer is mapped into the batch by its component's schema; only what changed is logged. The batch stays
-/// valid until the next gather. One component is read on the calling thread; several at once, so one that hangs costs the
-/// others nothing.
+/// valid until the next gather. One component is read on the calling thread; several at once, each on a thread of its own
+/// kept from one gather to the next, so one that hangs costs the others nothing and the gather one timeout.
 /// </summary>
 internal sealed class Gatherer
 {
-    /// <summary>Enough parallel reads that a few hanging components do not hold up the rest, on a host of any size.</summary>
-    private const int MaxParallelReads = 16;
-
     private readonly ITargetSource _targets;
     private readonly ComponentReader _reader;
     private readonly TargetStateLog _states;
@@ -39,6 +35,7 @@ internal sealed class Gatherer
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
+    private readonly ReaderThreads _readers = new();
     private readonly GatherTally? _tally;
     private readonly bool _reportUnreachable;
     private long _timestamp;
@@ -105,15 +102,7 @@ internal sealed class Gatherer
             }
             else
             {
-                var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(targets.Count, MaxParallelReads), CancellationToken = CancellationToken.None };
-                try
-                {
-                    Parallel.For(0, targets.Count, options, i => readings[i] = _reader.Read(targets[i], now, stopping));
-                }
-                catch (AggregateException ex)
-                {
-                    ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-                }
+                _readers.Run(targets.Count, i => readings[i] = _reader.Read(targets[i], now, stopping));
             }
 
             for (int i = 0; i < targets.Count; i++)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace ExecdJvb.Tests.Integration;
@@ -176,6 +177,71 @@ public sealed partial class ExecdBinaryTests
         Assert.True(elapsed < TimeSpan.FromMilliseconds(500), $"exit took {elapsed.TotalMilliseconds} ms");
         Assert.Empty(plugin.StdoutLines);
         Assert.All(plugin.StderrLines, line => Assert.Matches("^[EWID]! ", line));
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(15)]
+    public async Task However_many_of_20_JVBs_hang_every_gather_writes_the_others_within_about_one_timeout(int hung)
+    {
+        const int Jvbs = 20;
+        TimeSpan timeout = TimeSpan.FromSeconds(1);
+        TimeSpan oneTimeoutAndSome = TimeSpan.FromSeconds(1.6);
+        var jvbs = new List<JvbHttpServer>();
+        try
+        {
+            // The hung ones spread through the list; each accepts the connection and never answers.
+            bool[] hangs = [.. Enumerable.Range(0, Jvbs).Select(i => i * hung % Jvbs < hung)];
+            for (int i = 0; i < Jvbs; i++)
+            {
+                jvbs.Add(new JvbHttpServer(hangs[i] ? StubResponse.Json("""{"a":0}""") with { Delay = TimeSpan.FromMinutes(5) } : StubResponse.Json($$"""{"a":{{i}}}""")));
+            }
+
+            Assert.Equal(hung, hangs.Count(h => h));
+            string[] expected = [.. Enumerable.Range(0, Jvbs).Where(i => !hangs[i]).Select(i => $"jitsi_stats,url={jvbs[i].StatsUrl} a={i}")];
+            await using ExecdProcess plugin = ExecdProcess.Start(["--urls", string.Join(',', jvbs.Select(jvb => jvb.StatsUrl)), "--timeout", "1s"]);
+
+            // The first gather too: the plugin has no threads to warm up and no earlier gather to learn from.
+            var took = new List<TimeSpan>();
+            for (int gather = 0; gather < 3; gather++)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                await plugin.TriggerAsync();
+                var batch = new List<string?>();
+                for (int line = 0; line < expected.Length; line++)
+                {
+                    batch.Add(TrimTime(await plugin.NextStdoutLineAsync(Wait)));
+                }
+
+                took.Add(stopwatch.Elapsed);
+                Assert.Equal(expected, batch);
+            }
+
+            string times = string.Join(", ", took.Select(t => $"{t.TotalSeconds:0.00} s"));
+            Assert.True(took.All(t => t <= oneTimeoutAndSome), $"with timeout {timeout.TotalSeconds:0} s and {hung} of {Jvbs} JVBs hung, the gathers took {times}");
+
+            // Stopping while every hung JVB holds a read of the next gather still ends the plugin at once.
+            await plugin.TriggerAsync();
+            foreach (JvbHttpServer jvb in jvbs.Where((_, i) => hangs[i]))
+            {
+                Assert.True(await jvb.WaitForRequestsAsync(4, Wait));
+            }
+
+            (int exitCode, TimeSpan exit) = await plugin.CloseStdinAsync(Wait);
+            Assert.Equal(0, exitCode);
+            Assert.True(exit < TimeSpan.FromMilliseconds(500), $"exit took {exit.TotalMilliseconds} ms");
+            Assert.Equal(3 * expected.Length, plugin.StdoutLines.Count);
+            Assert.Equal(
+                jvbs.Where((_, i) => hangs[i]).Select(jvb => $"W! JVB {jvb.StatsUrl}: no complete answer within 1s (timeout)").Order(StringComparer.Ordinal),
+                plugin.StderrLines.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            foreach (JvbHttpServer jvb in jvbs)
+            {
+                await jvb.DisposeAsync();
+            }
+        }
     }
 
     [Theory]

@@ -12,6 +12,10 @@ internal sealed class Clients(string plugin, string floor, string python)
     public ClientSpec Plugin(IReadOnlyList<string> urls) =>
         new(PluginName, plugin, ["--urls", string.Join(',', urls)], StaticPrefix, urls.Count);
 
+    /// <summary>The plugin with the given timeout on URLs of which only some answer: a batch holds their lines.</summary>
+    public ClientSpec PluginWithHung(IReadOnlyList<string> urls, int answering, string timeout) =>
+        new(PluginName, plugin, ["--urls", string.Join(',', urls), "--timeout", timeout], StaticPrefix, answering);
+
     public ClientSpec Floor(IReadOnlyList<string> urls) =>
         new(FloorName, floor, ["http", .. urls], StaticPrefix, urls.Count);
 

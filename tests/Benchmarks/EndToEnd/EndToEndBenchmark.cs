@@ -79,6 +79,7 @@ internal static partial class EndToEndBenchmark
         Directory.CreateDirectory(options.OutDir);
         string scratch = Directory.CreateTempSubdirectory("e2e-").FullName;
         var servers = new List<BusyboxHttpd>();
+        var hung = new List<JvbHttpServer>();
         try
         {
             string python = FloorSources.Python();
@@ -102,10 +103,24 @@ internal static partial class EndToEndBenchmark
             }
 
             BusyboxHttpd[] counted = [Serve(true), Serve(true), Serve(true)];
-            string[] quiet = [.. Enumerable.Range(0, options.Jvbs).Select(_ => Serve(false).StatsUrl)];
+            int answeringInOutage = OutageScenario.Jvbs - OutageScenario.Hung.Min();
+            string[] quiet = [.. Enumerable.Range(0, Math.Max(options.Jvbs, answeringInOutage)).Select(_ => Serve(false).StatsUrl)];
             ClientSpec[] statics = clients.Static(counted[0].StatsUrl, counted[1].StatsUrl, counted[2].StatsUrl);
             ClientSpec[] quietStatics = [clients.Plugin([quiet[0]]), clients.Floor([quiet[0]]), clients.Python([quiet[0]])];
-            ClientSpec[] scaled = [clients.Plugin(quiet), clients.Floor(quiet), clients.Python(quiet)];
+            string[] many = quiet[..options.Jvbs];
+            ClientSpec[] scaled = [clients.Plugin(many), clients.Floor(many), clients.Python(many)];
+
+            // JVBs that accept and never answer, for the outage cases; the others there are quiet busybox JVBs.
+            for (int i = 0; i < OutageScenario.Hung.Max(); i++)
+            {
+                hung.Add(new JvbHttpServer(StubResponse.Json("{}") with { Delay = TimeSpan.FromHours(1) }));
+            }
+
+            ClientSpec[] outages =
+            [
+                .. OutageScenario.Hung.Select(count => clients.PluginWithHung(
+                    OutageScenario.Urls(quiet, [.. hung.Select(server => server.StatsUrl)], count), OutageScenario.Jvbs - count, OutageScenario.Timeout)),
+            ];
             Log($"busybox httpd JVBs up on 127.0.0.1, each serving {Fixture}.json at /colibri/stats: 3 counting requests (one per client), {quiet.Length} quiet");
 
             // Discovery: a private dockerd (--debug, so it logs every API call it serves) with one JVB container in
@@ -132,6 +147,14 @@ internal static partial class EndToEndBenchmark
                 double[] scale = await OnOwnThread(() => ScaleScenario.MedianMilliseconds(scaled, warmup: 3, options.ScaleGathers, stop));
                 figures.Scale.Add(scale[0], scale[1], scale[2]);
                 Log($"run {run}/{options.Runs}: {options.Jvbs} JVBs in one gather, median wall: plugin {scale[0]:0.0} ms, C floor {scale[1]:0.0} ms, Python {scale[2]:0.0} ms");
+                for (int c = 0; c < outages.Length; c++)
+                {
+                    ClientSpec outage = outages[c];
+                    double[] seconds = await OnOwnThread(() => OutageScenario.GatherSeconds(outage, OutageScenario.Gathers, stop));
+                    figures.Outage[c].Add(seconds.Max());
+                    figures.OutageGathers[c].Add(seconds);
+                    Log($"run {run}/{options.Runs}: {OutageScenario.Hung[c]} of {OutageScenario.Jvbs} JVBs hung, timeout {OutageScenario.Timeout}: plugin gathers {string.Join(", ", seconds.Select(s => $"{s:0.00} s"))}");
+                }
             }
 
             long[] rss = await OnOwnThread(() => RssScenario.ResidentBytes(quietStatics[0], options.RssGathers, stop));
@@ -150,6 +173,11 @@ internal static partial class EndToEndBenchmark
         finally
         {
             servers.ForEach(server => server.Dispose());
+            foreach (JvbHttpServer server in hung)
+            {
+                await server.DisposeAsync();
+            }
+
             Directory.Delete(scratch, recursive: true);
         }
     }

@@ -58,6 +58,21 @@ internal sealed class FigureSet(EndToEndOptions options)
         Targets = [new(TargetBasis.Value, 50)],
     };
 
+    /// <summary>Per case of <see cref="OutageScenario.Hung"/>: each run's slowest gather of the first ones.</summary>
+    public Figure[] Outage { get; } =
+    [
+        .. OutageScenario.Hung.Select(hung => new Figure(
+            $"slowest of the first {OutageScenario.Gathers} gathers, {hung} of {OutageScenario.Jvbs} JVBs hung (static URLs, timeout {OutageScenario.Timeout}), wall",
+            "s",
+            2)
+        {
+            Targets = [new(TargetBasis.Value, 1.6)],
+        }),
+    ];
+
+    /// <summary>Per case of <see cref="OutageScenario.Hung"/>, per run, each gather's seconds in order.</summary>
+    public List<double[]>[] OutageGathers { get; } = [.. OutageScenario.Hung.Select(_ => new List<double[]>())];
+
     public Figure BackToBackWall { get; } = new("wall time per gather, back to back, static URL (stdin `\\n` → line read)", "µs", 0);
 
     public Figure StaticRequests { get; } = new("JVB requests per gather, static URL, back to back", "", 3)
@@ -91,7 +106,7 @@ internal sealed class FigureSet(EndToEndOptions options)
 
     public IReadOnlyList<Figure> All =>
     [
-        PacedCpu, BackToBackCpu, PacedSwitches, BackToBackSwitches, DockerCpu, DockerSwitches, Rss, BinarySize, Start, Scale,
+        PacedCpu, BackToBackCpu, PacedSwitches, BackToBackSwitches, DockerCpu, DockerSwitches, Rss, BinarySize, Start, Scale, .. Outage,
         StaticRequests, DockerCalls, DockerRequests,
         RssAtCheckpoint, BackToBackWall, PacedRequests,
     ];

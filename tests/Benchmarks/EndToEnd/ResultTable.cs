@@ -23,6 +23,7 @@ internal static class ResultTable
         Line($"- counted by {cpuMethod}");
         Line($"- {options.Runs} run(s), clients interleaved within each; a cell is the median over the runs (min–max); a ratio is the plugin's ÷ the comparison's in the same run, median (min–max) over the runs; a target is judged on the median; RSS ({options.RssGathers:N0} gathers, one process) and binary size are measured once; MB = 10^6 bytes");
         Line($"- start → first batch: {options.Starts} starts of each client per run (median), 1 static URL; {options.Jvbs} JVBs: one busybox httpd per JVB, {options.ScaleGathers} gathers of each client per run (median) after 3 warm-up gathers");
+        Line($"- JVBs hung: the plugin alone, a fresh process per run and case, {OutageScenario.Jvbs} static URLs of which the hung ones accept and never answer (the integration tests' JvbHttpServer) and the others are busybox httpd JVBs, timeout {OutageScenario.Timeout}; its first {OutageScenario.Gathers} gathers, no warm-up, each from the newline to the answering JVBs' last line");
         Line();
         Line("| figure | target | plugin | C floor | Python | plugin ÷ C floor | plugin ÷ Python | result |");
         Line("|---|---|---:|---:|---:|---:|---:|---|");
@@ -47,6 +48,20 @@ internal static class ResultTable
         {
             Line();
             Line($"The plugin's RSS every {options.RssCheckpoint:N0} gathers of the RSS run: {string.Join(", ", figures.RssSeries.Select(mb => mb.ToString("0.00", CultureInfo.InvariantCulture)))} MB.");
+        }
+
+        if (figures.OutageGathers.Any(runs => runs.Count > 0))
+        {
+            Line();
+            Line("With JVBs hung, each of the first gathers in seconds, median (min–max) over the runs:");
+            Line();
+            for (int c = 0; c < OutageScenario.Hung.Length; c++)
+            {
+                List<double[]> runs = figures.OutageGathers[c];
+                IEnumerable<string> gathers = Enumerable.Range(0, OutageScenario.Gathers)
+                    .Select(g => $"gather {g + 1}: {figures.Outage[c].Summary(runs.Select(run => run[g]))}");
+                Line($"- {OutageScenario.Hung[c]} of {OutageScenario.Jvbs} hung: {string.Join("; ", gathers)}");
+            }
         }
 
         Line();
