@@ -20,7 +20,7 @@
              -Engine libfuzzer uses SharpFuzz's libFuzzer mode instead; it needs the libfuzzer-dotnet
              driver (neither SharpFuzz nor Debian ships it): build it with clang -fsanitize=fuzzer and
              name it in $env:LIBFUZZER_DOTNET or put libfuzzer-dotnet on PATH.
-    bench    BenchmarkDotNet suite of the gather hot path (tests/Benchmarks: StatsMapper, LineProtocolWriter,
+    bench    BenchmarkDotNet suite of the gather hot path (tests/Benchmarks: JsonFlattener, LineProtocolWriter,
              GoFloatFormat) with the memory diagnoser, short job; reports in artifacts/bench/results.
              Then the end-to-end benchmark (tests/Benchmarks/EndToEnd, as root: it starts a private dockerd;
              needs gcc, python3 and busybox-static, and uses perf stat where it works): the published AOT
