@@ -202,26 +202,7 @@ function Invoke-Test {
 }
 
 function Install-Afl {
-    if (Get-Command afl-fuzz -ErrorAction SilentlyContinue) {
-        Write-Step 'prerequisite present: afl++ (afl-fuzz)'
-        return
-    }
-
-    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        throw 'afl-fuzz is missing and apt-get is not available: install AFL++ by hand (Debian package afl++)'
-    }
-
-    if (-not (Test-Root)) {
-        throw 'afl-fuzz is missing; run as root, or first: sudo apt-get update && sudo apt-get install -y afl++'
-    }
-
-    Write-Step 'installing afl++ with apt-get'
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get update -q
-    & apt-get install -y -q --no-install-recommends afl++
-    if (-not (Get-Command afl-fuzz -ErrorAction SilentlyContinue)) {
-        throw 'apt-get ran but afl-fuzz is still missing'
-    }
+    Install-Prerequisites -Needed ([ordered]@{ 'afl++' = { Get-Command afl-fuzz -ErrorAction SilentlyContinue } })
 }
 
 function Find-LibFuzzerDriver {
