@@ -53,6 +53,7 @@ internal static class SettingsLoader
             Source = Options.Source.Read(root),
             MetricsSchema = Options.MetricsSchema.Read(root),
             TagVersion = Options.TagVersion.Read(root),
+            JicofoFleet = Options.JicofoFleet.Read(root),
             DockerEndpoint = Options.Endpoint.Read(root) ?? DockerHost(environment),
             DockerTls = Tls(root, environment),
             Address = Options.Address.Read(root),
