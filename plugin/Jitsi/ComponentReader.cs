@@ -191,7 +191,7 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
         instance.DebugApiOff(now);
         if (!instance.DebugOffLogged)
         {
-            log.Info($"{instance.Profile.Name} {name}: {ComponentProfile.DebugPath} answers {status}, so the bridges, Jibris and Jigasis it knows are not written: its debug routes are off (jicofo.rest.debug.enabled = false in jicofo.conf); asked again in {GoDuration.Format(ComponentInstance.DebugProbeInterval)}, or set jicofo_fleet = false");
+            log.Info($"{instance.Profile.Name} {name}: {ComponentProfile.DebugPath} answers {status}, so the bridges, Jibris and Jigasis it knows are not written: its debug routes are off (jicofo.rest.debug.enabled = false in jicofo.conf); asked again in an hour (or set jicofo_fleet = false)");
             instance.DebugOffLogged = true;
         }
     }
