@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ExecdJvb.Tests;
 
@@ -319,6 +320,23 @@ public sealed class JicofoFleetTests : IAsyncDisposable
             [new("container_name", "docker-jitsi-meet-jicofo-1"), new("jvb", "3f9a1c2b4d5e"), new("jvb_container_name", "docker-jitsi-meet-jvb-1"), new("region", "eu-central-1"), new("relay_id", "10.0.1.22"), new("version", "2.3.209-g5e7b2bd")],
             local.Tags);
         Assert.All(points.Where(point => point.Measurement == "jicofo_bridge" && !ReferenceEquals(point, local)), point => Assert.DoesNotContain(point.Tags, tag => tag.Key == "jvb_container_name"));
+    }
+
+    [Theory]
+    [InlineData("jicofo_bridge", "")]
+    [InlineData("jicofo_jibri", "-edge")]
+    [InlineData("jicofo_jigasi", "")]
+    public async Task The_README_lists_each_fleet_measurement_with_the_tags_and_float_fields_it_has(string measurement, string variant)
+    {
+        ServeJicofo(TestData.Bytes("jicofo", $"debug-{Stable}{variant}.json"));
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(await GatherAsync(NewGatherer(JicofoAt("/stats"))));
+        string item = Assert.Single(ReadmeTests.MetricsItems(), item => item.StartsWith($"- `{measurement}`", StringComparison.Ordinal));
+
+        string[] fields = [.. ReadmeTests.FloatFieldList().Matches(item).SelectMany(m => Regex.Matches(m.Value, "`(?<name>[a-z0-9_]+)`").Select(n => n.Groups["name"].Value))];
+        DecodedPoint[] written = [.. points.Where(point => point.Measurement == measurement)];
+        Assert.NotEmpty(written);
+        Assert.Equal(written.SelectMany(point => point.Fields.Select(field => field.Key)).Distinct().Order(StringComparer.Ordinal), fields.Order(StringComparer.Ordinal));
+        Assert.All(written.SelectMany(point => point.Tags).Select(tag => tag.Key).Distinct().Where(key => key != "url"), key => Assert.Contains($"`{key}`", item, StringComparison.Ordinal));
     }
 
     /// <summary>The points a payload should give, read from it here with System.Text.Json's document model, sorted by nickname.</summary>
