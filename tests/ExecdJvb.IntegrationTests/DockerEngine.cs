@@ -34,6 +34,9 @@ internal sealed class DockerEngine : IAsyncDisposable
     /// </summary>
     public const string JicofoSite = "jicofo-stable-jitsi-meet_11146";
 
+    /// <summary>The /debug short form <see cref="JicofoSite"/> serves (tests/testdata/jicofo).</summary>
+    public const string JicofoDebugPayload = "debug-stable-jitsi-meet_11146.json";
+
     /// <summary>
     /// The same Jicofo without /stats and with its debug routes off (busybox httpd answers both with 404): /metrics,
     /// /about/health and /about/version.
@@ -420,7 +423,7 @@ internal sealed class DockerEngine : IAsyncDisposable
             // Jicofo with /stats, or with /metrics only; both with health checks on, so /stats holds its health keys.
             await tar.WriteEntryAsync(TestData.PathOf("jicofo", "stats-stable-jitsi-meet_11146.json"), $"www/{JicofoSite}/stats");
             await tar.WriteEntryAsync(TestData.PathOf("jicofo", "metrics-stable-jitsi-meet_11146.txt"), $"www/{MetricsOnlyJicofoSite}/metrics");
-            await tar.WriteEntryAsync(TestData.PathOf("jicofo", DockerJitsiMeet.JicofoDebugPayload), $"www/{JicofoSite}/debug");
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", JicofoDebugPayload), $"www/{JicofoSite}/debug");
             foreach (string site in new[] { JicofoSite, MetricsOnlyJicofoSite })
             {
                 await tar.WriteEntryAsync(emptyFile, $"www/{site}/about/health");

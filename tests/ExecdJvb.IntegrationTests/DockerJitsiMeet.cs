@@ -61,16 +61,13 @@ internal static class DockerJitsiMeet
     public static IReadOnlyList<DecodedField> JicofoFields() =>
         [new("healthy", 1.0), .. NumbersOf(TestData.Bytes("jicofo", "stats-stable-jitsi-meet_11146.json"))];
 
-    /// <summary>The /debug short form <see cref="DockerEngine.JicofoSite"/> serves.</summary>
-    public const string JicofoDebugPayload = "debug-stable-jitsi-meet_11146.json";
-
     /// <summary>
     /// The points Jicofo's /debug gives per gather, counted in its payload: one per bridge, and one per Jibri and Jigasi
     /// instance (every Jibri of this payload has a status).
     /// </summary>
     public static (int Bridges, int Jibris, int Jigasis) JicofoFleetPoints()
     {
-        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", JicofoDebugPayload));
+        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload));
         JsonElement root = debug.RootElement;
         int Instances(string detector) => root.GetProperty(detector).ValueKind == JsonValueKind.Null ? 0
             : root.GetProperty(detector).EnumerateObject().Count(member => member.Name is not ("is_sip" or "brewery_jid"));

@@ -37,7 +37,7 @@ public sealed class NoDockerTests : IAsyncLifetime
         JvbHttpServer jicofo = On(8888, StubResponse.Json(TestData.Bytes("jicofo", "stats-stable-jitsi-meet_11146.json")));
         jicofo.Route("/about/health", HealthOk);
         jicofo.Route("/about/version", StubResponse.Json(TestData.Bytes("jicofo", "about-version.json")));
-        jicofo.Route("/debug", StubResponse.Json(TestData.Bytes("jicofo", DockerJitsiMeet.JicofoDebugPayload)));
+        jicofo.Route("/debug", StubResponse.Json(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload)));
         JvbHttpServer jigasi = On(8788, StubResponse.Json(TestData.Bytes("jigasi", "about-stats-master.json")));
         jigasi.Route("/about/version", StubResponse.Json(TestData.Bytes("jigasi", "about-version.json")));
         await using ExecdProcess plugin = ExecdProcess.Start([], ZeroConfig);
