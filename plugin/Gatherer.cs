@@ -21,6 +21,8 @@ namespace ExecdJvb;
 /// </summary>
 internal sealed class Gatherer
 {
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
+
     private readonly ITargetSource _targets;
     private readonly ComponentReader _reader;
     private readonly TargetStateLog _states;
@@ -35,7 +37,6 @@ internal sealed class Gatherer
     private readonly OpenMetricsSchemaMapper _openMetrics = new();
     private readonly JicofoFleet _fleet = new();
     private readonly Dictionary<string, string> _jvbContainers = new(StringComparer.Ordinal);
-    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
@@ -109,13 +110,19 @@ internal sealed class Gatherer
                 _readers.Run(targets.Count, i => readings[i] = _reader.Read(targets[i], now, stopping));
             }
 
-            FindJvbContainers(targets);
+            bool containersFound = false;
             for (int i = 0; i < targets.Count; i++)
             {
                 TargetOutcome outcome = Write(targets[i], readings[i]);
                 _tally?.Add(targets[i].Profile.Component, outcome);
                 if (readings[i].Debug is not null)
                 {
+                    if (!containersFound)
+                    {
+                        FindJvbContainers(targets);
+                        containersFound = true;
+                    }
+
                     WriteFleet(targets[i], readings[i]);
                 }
             }
