@@ -125,6 +125,10 @@ internal static class Options
         "tag_version", true, Boolean, FormatBoolean,
         "read each component's /about/version once and write it as the tag version");
 
+    public static readonly Option<bool> JicofoFleet = Value(
+        "jicofo_fleet", true, Boolean, FormatBoolean,
+        "also ask each Jicofo its /debug (short form) and write every bridge, Jibri and Jigasi it knows as jicofo_bridge, jicofo_jibri and jicofo_jigasi; the room names it lists are skipped unread");
+
     public static readonly Option<TimeSpan> Timeout = Value(
         "timeout", TimeSpan.FromSeconds(5), Duration(allowZero: false), GoDuration.Format,
         "limit for one request to a component, connect to last byte");

@@ -30,6 +30,9 @@ internal sealed record PluginSettings
 
     public bool TagVersion { get; init; } = Options.TagVersion.Default;
 
+    /// <summary>Whether each Jicofo is also asked /debug for the bridges, Jibris and Jigasis it knows.</summary>
+    public bool JicofoFleet { get; init; } = Options.JicofoFleet.Default;
+
     public bool Debug { get; init; } = Options.Debug.Default;
 
     /// <summary>Whether a component found but giving no answer at all writes healthy=0 in its measurement.</summary>

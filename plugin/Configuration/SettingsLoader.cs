@@ -53,6 +53,7 @@ internal static class SettingsLoader
             Source = Options.Source.Read(root),
             MetricsSchema = Options.MetricsSchema.Read(root),
             TagVersion = Options.TagVersion.Read(root),
+            JicofoFleet = Options.JicofoFleet.Read(root),
             DockerEndpoint = Options.Endpoint.Read(root) ?? DockerHost(environment),
             DockerTls = Tls(root, environment),
             Address = Options.Address.Read(root),
@@ -201,7 +202,7 @@ internal static class SettingsLoader
         {
             // A component's own port gives its own path: 127.0.0.1:8888 is Jicofo's /stats.
             ComponentProfile? own = ComponentProfile.All.FirstOrDefault(profile => profile.Port == builder.Port && profile.Component != JitsiComponent.Jvb);
-            builder.Path = own is null ? settings.StatsPath : own.JsonStatsPath ?? "/metrics";
+            builder.Path = own is null ? settings.StatsPath : own.JsonStatsPath ?? ComponentProfile.MetricsPath;
         }
 
         return bareHost || uri.AbsolutePath == "/" ? new Uri(builder.Uri.ToString()) : uri;

@@ -16,6 +16,9 @@ internal sealed class ComponentInstance
     /// <summary>How long a health API found off (404) goes unasked.</summary>
     public static readonly TimeSpan HealthProbeInterval = TimeSpan.FromHours(1);
 
+    /// <summary>How long a Jicofo whose debug routes are off (/debug answers 404 or 403) goes unasked.</summary>
+    public static readonly TimeSpan DebugProbeInterval = TimeSpan.FromHours(1);
+
     /// <summary>The first pause after /about/version gave no version; each failure doubles it, up to <see cref="LastVersionRetry"/>.</summary>
     public static readonly TimeSpan FirstVersionRetry = TimeSpan.FromMinutes(1);
 
@@ -27,6 +30,7 @@ internal sealed class ComponentInstance
     private DateTimeOffset _colibriProbeAt;
     private DateTimeOffset _versionDueAt;
     private DateTimeOffset _healthDueAt;
+    private DateTimeOffset _debugDueAt;
     private TimeSpan _versionRetry;
     private IReadOnlyList<TargetTag>? _tagsFrom;
     private TargetTag[]? _tagsWithVersion;
@@ -67,6 +71,9 @@ internal sealed class ComponentInstance
     /// <summary>The last odd /about/health status logged (neither healthy, unhealthy nor 404), or 0.</summary>
     public int OddHealthStatus { get; set; }
 
+    /// <summary>Whether its debug routes were found off and said so (said once per instance, whatever follows).</summary>
+    public bool DebugOffLogged { get; set; }
+
     /// <summary>Follows the target's stats URL, which may move (a container with a new address keeps its ID); true when it moved.</summary>
     public bool Refresh(ComponentTarget target)
     {
@@ -105,6 +112,12 @@ internal sealed class ComponentInstance
 
     /// <summary>/about/health answered 404 (the health API is off, as Jicofo's is without health checks): ask again in an hour, or for a new instance.</summary>
     public void HealthApiOff(DateTimeOffset now) => _healthDueAt = now + HealthProbeInterval;
+
+    /// <summary>Whether this gather asks Jicofo's /debug: always, unless its debug routes were found off within the last hour.</summary>
+    public bool DebugDue(DateTimeOffset now) => now >= _debugDueAt;
+
+    /// <summary>/debug answered 404 or 403 (jicofo.rest.debug.enabled is false): ask again in an hour, or for a new instance.</summary>
+    public void DebugApiOff(DateTimeOffset now) => _debugDueAt = now + DebugProbeInterval;
 
     public void VersionRead(string version)
     {

@@ -9,8 +9,11 @@ namespace ExecdJvb.Jitsi;
 /// <param name="Key">Its name in the components option, its docker-jitsi-meet compose service and image (jitsi/&lt;key&gt;).</param>
 /// <param name="Port">The port its HTTP API listens on.</param>
 /// <param name="JsonStatsPath">The path of its JSON statistics, or null when it serves /metrics only.</param>
-/// <param name="ServesMetrics">Whether it serves Prometheus or OpenMetrics text at /metrics.</param>
-/// <param name="ServesAbout">Whether it serves /about/health and /about/version (jicoco's REST resources).</param>
+/// <param name="Paths">
+/// The allowlist: the only paths the plugin may ask it, each exact and read-only, beside the stats URL a user gives. Some
+/// Jitsi REST routes change state on GET or name rooms, and the JVB's /debug is unsafe in production, so nothing else is
+/// ever asked. <see cref="ComponentEndpoints"/> builds every URL from this list.
+/// </param>
 /// <param name="Measurement">
 /// The measurement of its JSON statistics and healthy field; the JVB's is the measurement option. Prosody has neither:
 /// its /metrics names a measurement per family.
@@ -23,31 +26,45 @@ internal sealed record ComponentProfile(
     string Key,
     int Port,
     string? JsonStatsPath,
-    bool ServesMetrics,
-    bool ServesAbout,
+    IReadOnlyList<string> Paths,
     string Measurement,
     string? VersionName,
     string? MetricsPrefix)
 {
+    public const string MetricsPath = "/metrics";
+
+    public const string HealthPath = "/about/health";
+
+    public const string VersionPath = "/about/version";
+
+    /// <summary>Jicofo's debug state, short form: asked with no query, as the full form names every participant.</summary>
+    public const string DebugPath = "/debug";
+
     public static ComponentProfile Jvb { get; } = new(
-        JitsiComponent.Jvb, "JVB", "jvb", 8080, "/colibri/stats", ServesMetrics: true, ServesAbout: true,
+        JitsiComponent.Jvb, "JVB", "jvb", 8080, "/colibri/stats", ["/colibri/stats", MetricsPath, HealthPath, VersionPath],
         "jitsi_stats", "JVB", "jitsi_jvb_");
 
     public static ComponentProfile Jicofo { get; } = new(
-        JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ServesMetrics: true, ServesAbout: true,
+        JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ["/stats", HealthPath, VersionPath, DebugPath, MetricsPath],
         "jicofo_stats", "JiCoFo", "jitsi_jicofo_");
 
     /// <summary>Its /metrics is mod_http_openmetrics' (Prosody 0.12 and later); it serves no JSON statistics and no /about.</summary>
     public static ComponentProfile Prosody { get; } = new(
-        JitsiComponent.Prosody, "Prosody", "prosody", 5280, null, ServesMetrics: true, ServesAbout: false,
+        JitsiComponent.Prosody, "Prosody", "prosody", 5280, null, [MetricsPath],
         "prosody", null, "prosody_");
 
     public static ComponentProfile Jigasi { get; } = new(
-        JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ServesMetrics: false, ServesAbout: true,
+        JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ["/about/stats", HealthPath, VersionPath],
         "jigasi_stats", "Jigasi", null);
 
+    /// <summary>Whether it serves Prometheus or OpenMetrics text at /metrics.</summary>
+    public bool ServesMetrics => Serves(MetricsPath);
+
+    /// <summary>Whether the plugin may ask this path of it.</summary>
+    public bool Serves(string path) => Paths.Contains(path, StringComparer.Ordinal);
+
     /// <summary>Where it listens on a host it is installed on (a Debian package install): its port on the loopback.</summary>
-    public Uri LoopbackUri => new($"http://127.0.0.1:{Port}{JsonStatsPath ?? "/metrics"}");
+    public Uri LoopbackUri => new($"http://127.0.0.1:{Port}{JsonStatsPath ?? MetricsPath}");
 
     /// <summary>Every component, in the order they are listed and read.</summary>
     public static IReadOnlyList<ComponentProfile> All { get; } = [Jvb, Jicofo, Prosody, Jigasi];
@@ -76,7 +93,7 @@ internal sealed record ComponentProfile(
             }
         }
 
-        return path.EndsWith("/metrics", StringComparison.Ordinal) || path == "/"
+        return path.EndsWith(MetricsPath, StringComparison.Ordinal) || path == "/"
             ? All.FirstOrDefault(profile => profile.Port == url.Port && profile.ServesMetrics) ?? Jvb
             : Jvb;
     }

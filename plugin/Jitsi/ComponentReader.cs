@@ -62,6 +62,7 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
             ComponentInstance instance = _instances[_gone[i]];
             _instances.Remove(_gone[i]);
             states.Forget(instance.Name);
+            states.Forget(JicofoFleet.StateKey(instance.Name));
             if (!instance.Announced)
             {
                 continue;
@@ -123,9 +124,23 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
             version.Release();
         }
 
+        // The fleet as Jicofo sees it, only from a Jicofo whose stats came: one that gives none would only fail again.
+        FetchResult? debug = null;
+        if (failure is null && settings.JicofoFleet && endpoints.Debug is not null && instance.DebugDue(now))
+        {
+            debug = client.Fetch(endpoints.Debug, BlockingHttpClient.JsonAccept, keepErrorBody: false, stopping);
+            if (debug.Status is 404 or 403)
+            {
+                DebugOff(target.Name, instance, debug.Status, now);
+                debug.Release();
+                debug = null;
+            }
+        }
+
         return new ComponentReading
         {
             Stats = failure is null ? stats : null,
+            Debug = debug,
             FromMetrics = fromMetrics,
             Failure = failure,
             Silent = !answers,
@@ -169,6 +184,16 @@ internal sealed class ComponentReader(BlockingHttpClient client, PluginSettings 
         }
 
         return failure;
+    }
+
+    private void DebugOff(string name, ComponentInstance instance, int status, DateTimeOffset now)
+    {
+        instance.DebugApiOff(now);
+        if (!instance.DebugOffLogged)
+        {
+            log.Info($"{instance.Profile.Name} {name}: {ComponentProfile.DebugPath} answers {status}, so the bridges, Jibris and Jigasis it knows are not written: its debug routes are off (jicofo.rest.debug.enabled = false in jicofo.conf); asked again in an hour (or set jicofo_fleet = false)");
+            instance.DebugOffLogged = true;
+        }
     }
 
     /// <summary>

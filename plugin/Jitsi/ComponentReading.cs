@@ -14,6 +14,9 @@ internal sealed class ComponentReading
 
     public bool FromMetrics { get; init; }
 
+    /// <summary>Jicofo's /debug answer (a success or why it is not one), or null when it was not asked or its debug routes are off.</summary>
+    public FetchResult? Debug { get; init; }
+
     /// <summary>Why there are no stats to map, or null.</summary>
     public FetchFailure? Failure { get; init; }
 
@@ -25,5 +28,9 @@ internal sealed class ComponentReading
 
     public required IReadOnlyList<TargetTag> Tags { get; init; }
 
-    public void Release() => Stats?.Release();
+    public void Release()
+    {
+        Stats?.Release();
+        Debug?.Release();
+    }
 }

@@ -36,7 +36,7 @@ public sealed class ComponentDiscoveryInfluxDbTests(DockerEngineFixture fixture,
         await using TelegrafExecd telegraf = TelegrafExecd.Start(["--endpoint", _docker.Endpoint], influx, Host);
 
         // The whole deployment: JVB, Jicofo and Jigasi.
-        int expected = await GatherAsync(telegraf, 0, 3, "JVB, Jicofo and Jigasi");
+        int expected = await GatherAsync(telegraf, 0, 3 + DockerJitsiMeet.JicofoFleetPointCount(), "JVB, Jicofo and Jigasi");
 
         // Jicofo with its REST API off: JVB and Jigasi only.
         await _docker.DockerAsync("rm", "-f", DockerJitsiMeet.Jicofo);

@@ -26,12 +26,21 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         string jigasi = await DockerJitsiMeet.RunJigasiAsync(_docker, jigasiPort);
         await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", _docker.Endpoint]);
 
-        IReadOnlyList<string> lines = await plugin.GatherAsync(3, Wait);
+        (int bridges, int jibris, int jigasis) = DockerJitsiMeet.JicofoFleetPoints();
+        IReadOnlyList<string> lines = await plugin.GatherAsync(3 + bridges + jibris + jigasis, Wait);
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         Assert.Equal(lines, plugin.StdoutLines);
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
-        Assert.Equal(["jicofo_stats", "jigasi_stats", "jitsi_stats"], points.Select(p => p.Measurement).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["jicofo_stats", "jigasi_stats", "jitsi_stats"],
+            points.Select(p => p.Measurement).Where(m => !m.StartsWith("jicofo_", StringComparison.Ordinal) || m == "jicofo_stats").Order(StringComparer.Ordinal));
+
+        // Jicofo's view of the fleet, from its /debug, with its container's name.
+        Assert.Equal(bridges, points.Count(p => p.Measurement == "jicofo_bridge"));
+        Assert.Equal(jibris, points.Count(p => p.Measurement == "jicofo_jibri"));
+        Assert.Equal(jigasis, points.Count(p => p.Measurement == "jicofo_jigasi"));
+        Assert.All(points.Where(p => p.Measurement is "jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi"), p => Assert.Contains(new DecodedTag("container_name", DockerJitsiMeet.Jicofo), p.Tags));
         Assert.Single(points.Select(p => p.Time).Distinct());
 
         Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(lines, line => line.StartsWith("jitsi_stats,", StringComparison.Ordinal))));
@@ -53,8 +62,8 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
             ],
             plugin.StderrLines.Order(StringComparer.Ordinal));
 
-        // Jicofo is asked for its stats, health and version; Jigasi for its stats, health (404: off) and version.
-        Assert.Equal(["/about/health", "/about/version", "/stats"], (await _docker.RequestedPathsAsync(jicofo)).Order(StringComparer.Ordinal));
+        // Jicofo is asked for its stats, health, version and debug state; Jigasi for its stats, health (404: off) and version.
+        Assert.Equal(["/about/health", "/about/version", "/debug", "/stats"], (await _docker.RequestedPathsAsync(jicofo)).Order(StringComparer.Ordinal));
         Assert.Equal(["/about/health", "/about/stats", "/about/version"], (await _docker.RequestedPathsAsync(jigasi)).Order(StringComparer.Ordinal));
     }
 
@@ -157,6 +166,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
 
         Assert.Equal(
             [
+                $"I! Jicofo {DockerJitsiMeet.Jicofo}: /debug answers 404, so the bridges, Jibris and Jigasis it knows are not written: its debug routes are off (jicofo.rest.debug.enabled = false in jicofo.conf); asked again in an hour (or set jicofo_fleet = false)",
                 $"I! Jicofo {DockerJitsiMeet.Jicofo}: /stats answers 404, so http://127.0.0.1:{jicofoPort}/metrics is read instead",
                 $"I! found JVB {DockerJitsiMeet.Jvb} at http://127.0.0.1:{jvbPort}/colibri/stats (host network)",
                 $"I! found Jicofo {DockerJitsiMeet.Jicofo} at http://127.0.0.1:{jicofoPort}/stats (host network)",
@@ -168,7 +178,9 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         Assert.Equal(Triggers, paths.Count(p => p == "/metrics"));
         Assert.Equal(Triggers, paths.Count(p => p == "/about/health"));
         Assert.Equal(1, paths.Count(p => p == "/about/version"));
-        Assert.Equal(2 + (2 * Triggers), paths.Count);
+        // Its debug routes are off: asked once, then not again within the hour.
+        Assert.Equal(1, paths.Count(p => p == "/debug"));
+        Assert.Equal(3 + (2 * Triggers), paths.Count);
     }
 
     /// <summary>What Telegraf's inputs.prometheus gives for Jicofo's /metrics payload (its golden), tagged as this plugin tags the container.</summary>

@@ -28,12 +28,19 @@ internal sealed class DockerEngine : IAsyncDisposable
     public const string RestOnJvbSite = "jvb-2.3.168-rest-on";
 
     /// <summary>
-    /// A Jicofo of docker-jitsi-meet stable-11146 with its health checks on: /stats, /about/health (200, empty) and
-    /// /about/version, and no /metrics, which busybox httpd answers with 404.
+    /// A Jicofo of docker-jitsi-meet stable-11146 with its health checks on: /stats, /about/health (200, empty),
+    /// /about/version and /debug (its short form, the payload generated from its source), and no /metrics, which
+    /// busybox httpd answers with 404.
     /// </summary>
     public const string JicofoSite = "jicofo-stable-jitsi-meet_11146";
 
-    /// <summary>The same Jicofo without /stats (busybox httpd answers it with 404): /metrics, /about/health and /about/version.</summary>
+    /// <summary>The /debug short form <see cref="JicofoSite"/> serves (tests/testdata/jicofo).</summary>
+    public const string JicofoDebugPayload = "debug-stable-jitsi-meet_11146.json";
+
+    /// <summary>
+    /// The same Jicofo without /stats and with its debug routes off (busybox httpd answers both with 404): /metrics,
+    /// /about/health and /about/version.
+    /// </summary>
     public const string MetricsOnlyJicofoSite = "jicofo-stable-jitsi-meet_11146-metrics-only";
 
     /// <summary>A Jigasi: /about/stats and /about/version, and nothing else (its health API off, so /about/health is 404).</summary>
@@ -416,6 +423,7 @@ internal sealed class DockerEngine : IAsyncDisposable
             // Jicofo with /stats, or with /metrics only; both with health checks on, so /stats holds its health keys.
             await tar.WriteEntryAsync(TestData.PathOf("jicofo", "stats-stable-jitsi-meet_11146.json"), $"www/{JicofoSite}/stats");
             await tar.WriteEntryAsync(TestData.PathOf("jicofo", "metrics-stable-jitsi-meet_11146.txt"), $"www/{MetricsOnlyJicofoSite}/metrics");
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", JicofoDebugPayload), $"www/{JicofoSite}/debug");
             foreach (string site in new[] { JicofoSite, MetricsOnlyJicofoSite })
             {
                 await tar.WriteEntryAsync(emptyFile, $"www/{site}/about/health");

@@ -61,6 +61,23 @@ internal static class DockerJitsiMeet
     public static IReadOnlyList<DecodedField> JicofoFields() =>
         [new("healthy", 1.0), .. NumbersOf(TestData.Bytes("jicofo", "stats-stable-jitsi-meet_11146.json"))];
 
+    /// <summary>
+    /// The points Jicofo's /debug gives per gather, counted in its payload: one per bridge, and one per Jibri and Jigasi
+    /// instance (every Jibri of this payload has a status).
+    /// </summary>
+    public static (int Bridges, int Jibris, int Jigasis) JicofoFleetPoints()
+    {
+        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload));
+        JsonElement root = debug.RootElement;
+        int Instances(string detector) => root.GetProperty(detector).ValueKind == JsonValueKind.Null ? 0
+            : root.GetProperty(detector).EnumerateObject().Count(member => member.Name is not ("is_sip" or "brewery_jid"));
+        return (root.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject().Count(),
+            Instances("jibri_detector") + Instances("sip_jibri_detector"), Instances("jigasi_detector"));
+    }
+
+    /// <summary>The number of points of <see cref="JicofoFleetPoints"/>, all told.</summary>
+    public static int JicofoFleetPointCount() => JicofoFleetPoints() is var (bridges, jibris, jigasis) ? bridges + jibris + jigasis : 0;
+
     /// <summary>Jigasi's /about/stats as fields: every number of the payload (no healthy: its health API is off).</summary>
     public static IReadOnlyList<DecodedField> JigasiFields() => NumbersOf(TestData.Bytes("jigasi", "about-stats-master.json"));
 

@@ -94,9 +94,11 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
             int port = FreePort.Next();
             await DockerJitsiMeet.RunJicofoAsync(engine, port);
 
-            await GatherAsync(discovered.Host, ["--endpoint", engine.Endpoint], 1);
-            await GatherAsync(elsewhere.Host, ["--endpoint", engine.Endpoint], 1);
-            await GatherAsync(listed.Host, ["--urls", $"http://127.0.0.1:{port}/stats"], 1);
+            // Each gather writes jicofo_stats and Jicofo's view of the fleet from its /debug.
+            int points = 1 + DockerJitsiMeet.JicofoFleetPointCount();
+            await GatherAsync(discovered.Host, ["--endpoint", engine.Endpoint], points);
+            await GatherAsync(elsewhere.Host, ["--endpoint", engine.Endpoint], points);
+            await GatherAsync(listed.Host, ["--urls", $"http://127.0.0.1:{port}/stats"], points);
         }
         finally
         {

@@ -37,6 +37,7 @@ public sealed class NoDockerTests : IAsyncLifetime
         JvbHttpServer jicofo = On(8888, StubResponse.Json(TestData.Bytes("jicofo", "stats-stable-jitsi-meet_11146.json")));
         jicofo.Route("/about/health", HealthOk);
         jicofo.Route("/about/version", StubResponse.Json(TestData.Bytes("jicofo", "about-version.json")));
+        jicofo.Route("/debug", StubResponse.Json(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload)));
         JvbHttpServer jigasi = On(8788, StubResponse.Json(TestData.Bytes("jigasi", "about-stats-master.json")));
         jigasi.Route("/about/version", StubResponse.Json(TestData.Bytes("jigasi", "about-version.json")));
         await using ExecdProcess plugin = ExecdProcess.Start([], ZeroConfig);
@@ -44,13 +45,14 @@ public sealed class NoDockerTests : IAsyncLifetime
         var batches = new List<IReadOnlyList<DecodedPoint>>();
         for (int i = 0; i < 3; i++)
         {
-            batches.Add(LineProtocolDecoder.Decode(string.Concat((await plugin.GatherAsync(3, Wait)).Select(line => line + "\n"))));
+            batches.Add(LineProtocolDecoder.Decode(string.Concat((await plugin.GatherAsync(3 + DockerJitsiMeet.JicofoFleetPointCount(), Wait)).Select(line => line + "\n"))));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         foreach (IReadOnlyList<DecodedPoint> batch in batches)
         {
-            Assert.Equal(["jicofo_stats", "jigasi_stats", "jitsi_stats"], batch.Select(point => point.Measurement).Order(StringComparer.Ordinal));
+            Assert.Equal(["jicofo_stats", "jigasi_stats", "jitsi_stats"], batch.Select(point => point.Measurement).Where(m => m is not ("jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi")).Order(StringComparer.Ordinal));
+            Assert.Equal(DockerJitsiMeet.JicofoFleetPoints().Bridges, batch.Count(point => point.Measurement == "jicofo_bridge" && point.Tags.Contains(new("url", "http://127.0.0.1:8888/stats"))));
             DecodedPoint jvbPoint = batch.Single(point => point.Measurement == "jitsi_stats");
             Assert.Equal([new("url", "http://127.0.0.1:8080/colibri/stats"), new("version", DockerJitsiMeet.JvbVersion)], jvbPoint.Tags);
             Assert.Equal(LineProtocolDecoder.Decode(DockerJitsiMeet.JvbLine() + "\n").Single().Fields, jvbPoint.Fields);
@@ -65,6 +67,7 @@ public sealed class NoDockerTests : IAsyncLifetime
         // Each proved itself once, by its version document, and was then read once per gather.
         Assert.Equal(3, jvb.Requests);
         Assert.Equal(3, jicofo.Requests);
+        Assert.Equal(3, jicofo.RequestsTo("/debug"));
         Assert.Equal(3, jigasi.Requests);
         Assert.All(plugin.StderrLines, line => Assert.StartsWith("I! ", line, StringComparison.Ordinal));
         Assert.Contains("I! found JVB 127.0.0.1:8080 at http://127.0.0.1:8080/colibri/stats (its /about/version names it JVB)", plugin.StderrLines);

@@ -28,7 +28,7 @@ internal sealed class AddressResolver(AddressMode mode, string? network, int por
             }
         }
 
-        string path = jvb ? statsPath : profile.JsonStatsPath ?? "/metrics";
+        string path = jvb ? statsPath : profile.JsonStatsPath ?? ComponentProfile.MetricsPath;
         if (container.Labels.TryGetValue(PathLabel, out string? pathText))
         {
             if (!pathText.StartsWith('/') || pathText.Any(c => char.IsControl(c) || c == ' '))

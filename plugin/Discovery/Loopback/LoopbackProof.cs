@@ -14,9 +14,11 @@ internal static class LoopbackProof
     public static LoopbackAnswer Probe(BlockingHttpClient client, ComponentProfile profile, CancellationToken stopping, out string detail)
     {
         var said = new List<string>(2);
-        if (profile.VersionName is { } versionName)
+
+        // Asked only what the component's allowlist holds, as every other read.
+        ComponentEndpoints endpoints = ComponentEndpoints.From(profile, profile.LoopbackUri);
+        if (profile.VersionName is { } versionName && endpoints.Version is { } url)
         {
-            Uri url = Sibling(profile, "/about/version");
             FetchResult version = client.Fetch(url, BlockingHttpClient.JsonAccept, keepErrorBody: false, stopping);
             try
             {
@@ -41,9 +43,9 @@ internal static class LoopbackProof
             }
         }
 
-        if (profile.MetricsPrefix is { } prefix)
+        if (profile.MetricsPrefix is { } prefix && endpoints.Metrics is { } metricsUrl)
         {
-            FetchResult metrics = client.Fetch(Sibling(profile, "/metrics"), BlockingHttpClient.PrometheusTextAccept, keepErrorBody: false, stopping);
+            FetchResult metrics = client.Fetch(metricsUrl, BlockingHttpClient.PrometheusTextAccept, keepErrorBody: false, stopping);
             try
             {
                 if (metrics.Status == 0 && said.Count == 0)
@@ -93,7 +95,6 @@ internal static class LoopbackProof
         return false;
     }
 
-    private static Uri Sibling(ComponentProfile profile, string path) => new($"http://127.0.0.1:{profile.Port}{path}");
 }
 
 /// <summary>What a component's well-known port on this host's loopback turned out to be.</summary>
