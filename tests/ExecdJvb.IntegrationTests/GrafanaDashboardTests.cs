@@ -32,7 +32,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         Assert.All(panels.Select(panel => panel.GetProperty("type").GetString()).Distinct(), type => Assert.Contains($"panel:{type}", required));
         JsonElement[] all = [.. json.GetProperty("panels").EnumerateArray()];
         Assert.Equal(all.Length, all.Select(panel => panel.GetProperty("id").GetInt32()).Distinct().Count());
-        Assert.Equal(["Now", "Over time", "Jicofo", "Prosody", DashboardQueryAudit.HealthRow], all.Where(panel => panel.GetProperty("type").GetString() == "row").Select(row => row.GetProperty("title").GetString()!));
+        Assert.Equal(["Now", "Over time", "Jicofo", "Prosody", DashboardQueryAudit.HealthRow, FleetQueryAudit.Row], all.Where(panel => panel.GetProperty("type").GetString() == "row").Select(row => row.GetProperty("title").GetString()!));
         Assert.All(["jitsi_stats", "jicofo_stats"], measurement => Assert.Equal(
             ["stat", "timeseries"],
             panels.Where(panel => Reads(panel, measurement)).Select(panel => panel.GetProperty("type").GetString()!).Distinct().Order(StringComparer.Ordinal)));
@@ -74,6 +74,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
             {
                 "jitsi_stats" => (new[] { "$server", "$jvb" }, new[] { "$jicofo", "$prosody" }),
                 "jicofo_stats" => (new[] { "$server", "$jicofo" }, new[] { "$jvb", "$prosody" }),
+                "jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi" => (new[] { "$server", "$jicofo" }, new[] { "$jvb", "$prosody" }),
                 "execd_jvb" => (new[] { "$server" }, new[] { "$jvb", "$jicofo", "$prosody" }),
                 string other when other.StartsWith("prosody_", StringComparison.Ordinal) => (new[] { "$prosody" }, new[] { "$server", "$jvb", "$jicofo" }),
                 string other => throw new Xunit.Sdk.XunitException($"{target} reads {other}, which no row of the dashboard is for"),
@@ -87,7 +88,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         GrafanaTarget[] healthRow = [.. dashboard.Targets.Where(target => target.Row == DashboardQueryAudit.HealthRow)];
         Assert.Equal(["execd_jvb", "jitsi_stats"], healthRow.Select(target => target.Measurement).Distinct().Order(StringComparer.Ordinal));
         Assert.All(healthRow.Where(target => target.Measurement == "jitsi_stats"), target => Assert.Equal(["healthy"], target.Fields));
-        Assert.All(dashboard.Targets.Where(target => target.Measurement == "execd_jvb" || target.Fields.Contains("healthy")), target => Assert.Equal(DashboardQueryAudit.HealthRow, target.Row));
+        Assert.All(dashboard.Targets.Where(target => target.Measurement == "execd_jvb" || (target.Measurement == "jitsi_stats" && target.Fields.Contains("healthy"))), target => Assert.Equal(DashboardQueryAudit.HealthRow, target.Row));
 
         // Each value is the last of its interval, and an interval without a point stays empty: healthy=0 shows as 0,
         // no point as no data (the health panel does not draw a line across it either).
@@ -98,6 +99,17 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         });
         JsonElement healthPanel = Assert.Single(GrafanaDashboard.Panels(dashboard.Json), panel => Reads(panel, "jitsi_stats") && panel.GetProperty("targets")[0].GetProperty("query").GetString()!.Contains("\"healthy\"", StringComparison.Ordinal));
         Assert.Equal(JsonValueKind.False, healthPanel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("custom").GetProperty("spanNulls").ValueKind);
+
+        // Jicofo's view of the fleet is its own row, which reads nothing else; each query takes the last value of each
+        // bridge, Jibri or Jigasi per interval, and leaves an interval without a point empty.
+        GrafanaTarget[] fleetRow = [.. dashboard.Targets.Where(target => target.Row == FleetQueryAudit.Row)];
+        Assert.Equal(["jicofo_bridge", "jicofo_jibri", "jicofo_jigasi"], fleetRow.Select(target => target.Measurement).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(fleetRow, dashboard.Targets.Where(FleetQueryAudit.Reads));
+        Assert.All(fleetRow, target =>
+        {
+            Assert.Contains("last(", target.Query, StringComparison.Ordinal);
+            Assert.EndsWith(" fill(null)", target.Query, StringComparison.Ordinal);
+        });
 
         // Prosody's host tag is its XMPP domain: its panels say why Server does not filter them.
         Assert.All(ProsodyQueryAudit.TargetsOf(dashboard), target => Assert.Contains("XMPP domain", target.PanelDescription, StringComparison.Ordinal));

@@ -70,6 +70,21 @@ public sealed class GrafanaInfluxQlTests
         Assert.Equal("WHERE time >= 1700000000000ms and time <= 1700000600000ms GROUP BY time(10s), time(10s) LIMIT 10000", query);
     }
 
+    [Fact]
+    public void A_count_over_a_subquery_has_both_time_filters_and_intervals_replaced_and_reads_the_inner_measurement_with_the_outer_field_first()
+    {
+        var target = new GrafanaTarget("Jibri", "", "C",
+            """SELECT sum("unhealthy") FROM (SELECT 1 - last("healthy") AS "unhealthy" FROM "jicofo_jibri" WHERE "host" =~ /^$server$/ AND $timeFilter GROUP BY time($__interval), "jibri") WHERE $timeFilter GROUP BY time($__interval), "host" fill(null)""");
+
+        string query = GrafanaInfluxQl.Interpolate(target.Query, [VariableSelection.Of(Server, "meet.example.org")], Range);
+
+        Assert.Equal(
+            """SELECT sum("unhealthy") FROM (SELECT 1 - last("healthy") AS "unhealthy" FROM "jicofo_jibri" WHERE "host" =~ /^(meet\.example\.org)$/ AND time >= 1700000000000ms and time <= 1700000600000ms GROUP BY time(10s), "jibri") WHERE time >= 1700000000000ms and time <= 1700000600000ms GROUP BY time(10s), "host" fill(null)""",
+            query);
+        Assert.Equal("jicofo_jibri", target.Measurement);
+        Assert.Equal(["unhealthy", "healthy"], target.Fields);
+    }
+
     [Theory]
     [InlineData(10_000, "10s")]
     [InlineData(90_000, "1m")]
