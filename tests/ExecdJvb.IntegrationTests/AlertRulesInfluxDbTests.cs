@@ -66,15 +66,15 @@ public sealed class AlertRulesInfluxDbTests(DockerEngineFixture fixture, JitsiSt
         (string unhealthy, string noneAnswering) = Rules();
 
         // A JVB unhealthy: the silent one is below 1, the answering one is not, nor is any JVB of the history.
-        Dictionary<string, double> healthyByJvb = await MaxBySeriesAsync(influx, unhealthy, start, end);
+        Dictionary<string, double> healthyByJvb = await AlertQuery.ValueBySeriesAsync(influx, unhealthy, start, end);
         Assert.Equal(0.0, healthyByJvb[$"{Host}/{Silent}/"]);
         Assert.Equal(1.0, healthyByJvb[$"{Host}/{DockerJitsiMeet.Jvb}/"]);
         Assert.Equal([$"{Host}/{Silent}/"], healthyByJvb.Where(pair => pair.Value < 1).Select(pair => pair.Key));
 
         // No JVB answering: below 1 for this host once only the silent JVB is left, not while the other answered;
         // hosts that write no execd_jvb points give no data, never an alert.
-        Dictionary<string, double> whileBoth = await MaxBySeriesAsync(influx, noneAnswering, start, alone);
-        Dictionary<string, double> afterwards = await MaxBySeriesAsync(influx, noneAnswering, alone, end);
+        Dictionary<string, double> whileBoth = await AlertQuery.ValueBySeriesAsync(influx, noneAnswering, start, alone);
+        Dictionary<string, double> afterwards = await AlertQuery.ValueBySeriesAsync(influx, noneAnswering, alone, end);
         Assert.Equal(new Dictionary<string, double> { [Host] = 1.0 }, whileBoth);
         Assert.Equal(new Dictionary<string, double> { [Host] = 0.0 }, afterwards);
     }
@@ -85,30 +85,5 @@ public sealed class AlertRulesInfluxDbTests(DockerEngineFixture fixture, JitsiSt
         IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
         Assert.Equal(4, queries.Count);
         return (queries[0].Trim(), queries[1].Trim());
-    }
-
-    /// <summary>
-    /// The query's one value per series over the range, as Grafana's alert query gets it, keyed by the series' tag values
-    /// joined with "/" in the GROUP BY order (an absent tag is empty).
-    /// </summary>
-    private static async Task<Dictionary<string, double>> MaxBySeriesAsync(InfluxDb influx, string query, DateTimeOffset from, DateTimeOffset to)
-    {
-        string sql = GrafanaInfluxQl.ReplaceMacros(query, new GrafanaTimeRange(from, to, TimeSpan.FromSeconds(10)));
-        string[] groupBy = [.. query[(query.IndexOf("GROUP BY", StringComparison.Ordinal) + 8)..].Split(',').Select(tag => tag.Trim().Trim('"'))];
-        JsonElement result = await influx.QueryAsync(sql);
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (!result.TryGetProperty("series", out JsonElement series))
-        {
-            return values;
-        }
-
-        foreach (JsonElement one in series.EnumerateArray())
-        {
-            JsonElement tags = one.GetProperty("tags");
-            string key = string.Join('/', groupBy.Select(tag => tags.TryGetProperty(tag, out JsonElement value) ? value.GetString() : string.Empty));
-            values.Add(key, InfluxDb.Number(one.GetProperty("values")[0][1]));
-        }
-
-        return values;
     }
 }

@@ -70,13 +70,13 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
 
         // Every server whose Jicofo reads the payload holds jvb-eu-2b (in graceful shutdown) non-operational, and
         // only that bridge; its other bridges are operational.
-        Dictionary<string, double> operational = await ValueBySeriesAsync(feed.Influx, nonOperational, now.AddHours(-1), now);
+        Dictionary<string, double> operational = await AlertQuery.ValueBySeriesAsync(feed.Influx, nonOperational, now.AddHours(-1), now);
         string[] servers = [.. jicofos.Select(jicofo => jicofo.Host).Distinct().Order(StringComparer.Ordinal)];
         Assert.Equal([.. servers.SelectMany(host => new[] { $"{host}/7c1d0a4e-2f55-4a63-9d3b-0e8f7c2a51b6", $"{host}/jvb-eu-1a", $"{host}/jvb-eu-2b" })], operational.Keys.Order(StringComparer.Ordinal));
         Assert.Equal([.. servers.Select(host => $"{host}/jvb-eu-2b")], operational.Where(pair => pair.Value < 1).Select(pair => pair.Key).Order(StringComparer.Ordinal));
 
         // One Jibri of the payload is available: no server alerts.
-        Dictionary<string, double> available = await ValueBySeriesAsync(feed.Influx, noJibri, now.AddHours(-1), now);
+        Dictionary<string, double> available = await AlertQuery.ValueBySeriesAsync(feed.Influx, noJibri, now.AddHours(-1), now);
         Assert.Equal(servers, available.Keys.Order(StringComparer.Ordinal));
         Assert.All(available.Values, sum => Assert.True(sum >= 1, $"sum(available) {sum}"));
 
@@ -95,7 +95,7 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
 
         (HttpStatusCode status, string body) = await feed.Influx.WriteAsync(string.Join('\n', lines) + "\n");
         Assert.True(status == HttpStatusCode.NoContent, $"InfluxDB answered {(int)status} {body}");
-        Dictionary<string, double> then = await ValueBySeriesAsync(feed.Influx, noJibri, earlier.AddSeconds(-1), earlier.AddMinutes(5));
+        Dictionary<string, double> then = await AlertQuery.ValueBySeriesAsync(feed.Influx, noJibri, earlier.AddSeconds(-1), earlier.AddMinutes(5));
         Assert.Equal(new Dictionary<string, double> { ["none-free.example.org"] = 0, ["one-frees.example.org"] = 1 }, then);
         Assert.Equal(["none-free.example.org"], then.Where(pair => pair.Value < 1).Select(pair => pair.Key));
     }
@@ -106,29 +106,6 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
         IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
         Assert.Equal(4, queries.Count);
         return (queries[2].Trim(), queries[3].Trim());
-    }
-
-    /// <summary>The query's one value per series over the range, as an alert query gets it, keyed by its GROUP BY tags joined with "/".</summary>
-    private static async Task<Dictionary<string, double>> ValueBySeriesAsync(InfluxDb influx, string query, DateTimeOffset from, DateTimeOffset to)
-    {
-        string sql = GrafanaInfluxQl.ReplaceMacros(query, new GrafanaTimeRange(from, to, TimeSpan.FromSeconds(10)));
-        string[] groupBy = [.. query[(query.IndexOf("GROUP BY", StringComparison.Ordinal) + 8)..].Split(',').Select(tag => tag.Trim().Trim('"'))];
-        JsonElement result = await influx.QueryAsync(sql);
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (!result.TryGetProperty("series", out JsonElement series))
-        {
-            return values;
-        }
-
-        foreach (JsonElement one in series.EnumerateArray())
-        {
-            JsonElement tags = one.GetProperty("tags");
-            Assert.Equal(1, one.GetProperty("values").GetArrayLength());
-            string key = string.Join('/', groupBy.Select(tag => tags.TryGetProperty(tag, out JsonElement value) ? value.GetString() : string.Empty));
-            values.Add(key, InfluxDb.Number(one.GetProperty("values")[0][1]));
-        }
-
-        return values;
     }
 
     /// <summary>The last 6 hours, Grafana's default range, and 10 s, the interval of Telegraf's sample config.</summary>

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>A Grafana alert query run as Grafana runs it, against the tests' InfluxDB.</summary>
+internal static class AlertQuery
+{
+    /// <summary>
+    /// The query's one value per series over the range, as Grafana's alert query gets it, keyed by the series' tag values
+    /// joined with "/" in the GROUP BY order (an absent tag is empty).
+    /// </summary>
+    public static async Task<Dictionary<string, double>> ValueBySeriesAsync(InfluxDb influx, string query, DateTimeOffset from, DateTimeOffset to)
+    {
+        string sql = GrafanaInfluxQl.ReplaceMacros(query, new GrafanaTimeRange(from, to, TimeSpan.FromSeconds(10)));
+        string[] groupBy = [.. query[(query.IndexOf("GROUP BY", StringComparison.Ordinal) + 8)..].Split(',').Select(tag => tag.Trim().Trim('"'))];
+        JsonElement result = await influx.QueryAsync(sql);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!result.TryGetProperty("series", out JsonElement series))
+        {
+            return values;
+        }
+
+        foreach (JsonElement one in series.EnumerateArray())
+        {
+            JsonElement tags = one.GetProperty("tags");
+            Assert.Equal(1, one.GetProperty("values").GetArrayLength());
+            string key = string.Join('/', groupBy.Select(tag => tags.TryGetProperty(tag, out JsonElement value) ? value.GetString() : string.Empty));
+            values.Add(key, InfluxDb.Number(one.GetProperty("values")[0][1]));
+        }
+
+        return values;
+    }
+}
