@@ -1,5 +1,4 @@
 using ExecdJvb.Http;
-using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using ExecdJvb.Configuration;
@@ -21,8 +20,6 @@ namespace ExecdJvb;
 /// </summary>
 internal sealed class Gatherer
 {
-    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
-
     private readonly ITargetSource _targets;
     private readonly ComponentReader _reader;
     private readonly TargetStateLog _states;
@@ -36,7 +33,7 @@ internal sealed class Gatherer
     private readonly PrometheusSchemaMapper _prometheus = new();
     private readonly OpenMetricsSchemaMapper _openMetrics = new();
     private readonly JicofoFleet _fleet = new();
-    private readonly Dictionary<string, string> _jvbContainers = new(StringComparer.Ordinal);
+    private readonly Func<string, string?> _jvbContainerOf;
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
@@ -44,6 +41,7 @@ internal sealed class Gatherer
     private readonly GatherTally? _tally;
     private readonly bool _reportUnreachable;
     private long _timestamp;
+    private CancellationToken _stopping;
 
     public Gatherer(ITargetSource targets, BlockingHttpClient client, PluginSettings settings, TargetStateLog states, StderrLog log, TimeProvider time)
     {
@@ -62,11 +60,13 @@ internal sealed class Gatherer
         _metrics = new JitsiStatsShim(settings.Measurement, settings.JsonStringFields, ComponentReading.HealthyField);
         _reportUnreachable = settings.ReportUnreachable;
         _tally = settings.SelfMeasurement is { } self ? new GatherTally(self, targets is StaticTargets ? "urls" : "discovery") : null;
+        _jvbContainerOf = nickname => _targets.JvbContainerOf(nickname, _stopping);
     }
 
     public ReadOnlyMemory<byte> Gather(CancellationToken stopping)
     {
         _batch.Clear();
+        _stopping = stopping;
         long started = Stopwatch.GetTimestamp();
         DateTimeOffset now = _time.GetUtcNow();
         _tally?.Start();
@@ -110,19 +110,12 @@ internal sealed class Gatherer
                 _readers.Run(targets.Count, i => readings[i] = _reader.Read(targets[i], now, stopping));
             }
 
-            bool containersFound = false;
             for (int i = 0; i < targets.Count; i++)
             {
                 TargetOutcome outcome = Write(targets[i], readings[i]);
                 _tally?.Add(targets[i].Profile.Component, outcome);
                 if (readings[i].Debug is not null)
                 {
-                    if (!containersFound)
-                    {
-                        FindJvbContainers(targets);
-                        containersFound = true;
-                    }
-
                     WriteFleet(targets[i], readings[i]);
                 }
             }
@@ -212,30 +205,6 @@ internal sealed class Gatherer
         return TargetOutcome.Answered;
     }
 
-    /// <summary>
-    /// The JVB containers read in this gather, by the brewery nickname docker-jitsi-meet gives a JVB by default (its
-    /// hostname, the first 12 hex digits of its container ID), so a bridge Jicofo knows can be joined with its own points.
-    /// </summary>
-    private void FindJvbContainers(IReadOnlyList<ComponentTarget> targets)
-    {
-        _jvbContainers.Clear();
-        foreach (ComponentTarget target in targets)
-        {
-            if (target.Profile.Component != JitsiComponent.Jvb || target.Instance.Length < 12 || target.Instance.AsSpan(0, 12).ContainsAnyExcept(HexDigits))
-            {
-                continue;
-            }
-
-            foreach (TargetTag tag in target.Tags)
-            {
-                if (tag.Key == "container_name")
-                {
-                    _jvbContainers[target.Instance[..12]] = tag.Value;
-                }
-            }
-        }
-    }
-
     /// <summary>Jicofo's view of the fleet, beside its stats: a /debug that fails or cannot be read is said once and costs the stats nothing.</summary>
     private void WriteFleet(ComponentTarget target, ComponentReading reading)
     {
@@ -244,7 +213,7 @@ internal sealed class Gatherer
         string what = $"{target.Profile.Name} {target.Name}: {ComponentProfile.DebugPath}";
         string? problem = debug.Failure is { } failure
             ? failure.Message
-            : _fleet.Map(debug.Body, reading.Tags, _jvbContainers, _timestamp, _batch);
+            : _fleet.Map(debug.Body, reading.Tags, _jvbContainerOf, _timestamp, _batch);
         if (problem is null)
         {
             _states.Succeeded(state, $"{what} answers again");

@@ -42,4 +42,6 @@ internal sealed class DeploymentTargets(DockerTargets docker, LoopbackTargets lo
     public bool? DockerAnswered => docker.DockerAnswered;
 
     public void Unanswered(ComponentTarget target) => loopback.Unanswered(target);
+
+    public string? JvbContainerOf(string nickname, CancellationToken cancellationToken) => docker.JvbContainerOf(nickname, cancellationToken);
 }

@@ -18,6 +18,13 @@ internal interface ITargetSource
     bool? DockerAnswered => null;
 
     /// <summary>
+    /// The name of the JVB container read here that is the bridge a Jicofo names <paramref name="nickname"/> in its
+    /// brewery, or null. Asked while a gather writes Jicofo's view of the fleet, after its list: a source may then ask
+    /// Docker what only an inspect tells.
+    /// </summary>
+    string? JvbContainerOf(string nickname, CancellationToken cancellationToken) => null;
+
+    /// <summary>
     /// Told after a gather when one of its components gave no answer at all (refused, timed out). The one way back up the
     /// flow, as the simplest thing: only a read learns that a port proven on the loopback went silent, and proving every
     /// port again before each read would cost a request per component per gather.

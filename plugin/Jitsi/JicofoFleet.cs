@@ -63,16 +63,16 @@ internal sealed class JicofoFleet
     /// </summary>
     /// <param name="body">The answer.</param>
     /// <param name="jicofoTags">The Jicofo's own tags (container_name or url, and version), sorted by key.</param>
-    /// <param name="jvbContainers">Bridge nickname → the name of the local JVB container that nickname is, for those discovery found.</param>
+    /// <param name="jvbContainerOf">Bridge nickname → the name of the JVB container read here that it is, or null (discovery knows).</param>
     /// <param name="timestamp">The gather's time.</param>
     /// <param name="batch">Where the points go.</param>
-    public string? Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> jicofoTags, IReadOnlyDictionary<string, string> jvbContainers, long timestamp, LineProtocolWriter batch)
+    public string? Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> jicofoTags, Func<string, string?> jvbContainerOf, long timestamp, LineProtocolWriter batch)
     {
         int start = batch.WrittenLength;
         string? problem;
         try
         {
-            problem = Read(body, jicofoTags, jvbContainers, timestamp, batch);
+            problem = Read(body, jicofoTags, jvbContainerOf, timestamp, batch);
         }
         catch (JsonException exception)
         {
@@ -91,7 +91,7 @@ internal sealed class JicofoFleet
         return problem;
     }
 
-    private string? Read(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> jicofoTags, IReadOnlyDictionary<string, string> jvbContainers, long timestamp, LineProtocolWriter batch)
+    private string? Read(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> jicofoTags, Func<string, string?> jvbContainerOf, long timestamp, LineProtocolWriter batch)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -106,7 +106,7 @@ internal sealed class JicofoFleet
             if (reader.ValueTextEquals("bridge_selector"u8))
             {
                 reader.Read();
-                problem = ReadSelector(ref reader, jicofoTags, jvbContainers, timestamp, batch, out bridges);
+                problem = ReadSelector(ref reader, jicofoTags, jvbContainerOf, timestamp, batch, out bridges);
             }
             else if (reader.ValueTextEquals("jibri_detector"u8) || reader.ValueTextEquals("sip_jibri_detector"u8))
             {
@@ -136,7 +136,7 @@ internal sealed class JicofoFleet
             : null;
     }
 
-    private string? ReadSelector(ref Utf8JsonReader reader, IReadOnlyList<TargetTag> jicofoTags, IReadOnlyDictionary<string, string> jvbContainers, long timestamp, LineProtocolWriter batch, out bool bridges)
+    private string? ReadSelector(ref Utf8JsonReader reader, IReadOnlyList<TargetTag> jicofoTags, Func<string, string?> jvbContainerOf, long timestamp, LineProtocolWriter batch, out bool bridges)
     {
         bridges = false;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -179,7 +179,7 @@ internal sealed class JicofoFleet
                 _tags.Clear();
                 AddJicofoTags(jicofoTags, skip: "version");
                 _tags.Add(("jvb", nickname));
-                if (jvbContainers.TryGetValue(nickname, out string? container))
+                if (jvbContainerOf(nickname) is { } container)
                 {
                     _tags.Add(("jvb_container_name", container));
                 }

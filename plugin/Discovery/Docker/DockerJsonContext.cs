@@ -40,8 +40,14 @@ internal sealed record DockerNetworkSettings(
 /// <summary>A container's attachment to one network: its address there.</summary>
 internal sealed record DockerNetworkEndpoint([property: JsonPropertyName("IPAddress")] string? IpAddress);
 
-/// <summary>The part of GET /containers/{id}/json discovery reads: the image name the container was created from.</summary>
+/// <summary>
+/// The part of GET /containers/{id}/json discovery reads: the image name the container was created from, and for a JVB
+/// what its brewery nickname comes from.
+/// </summary>
 internal sealed record DockerContainerInspect([property: JsonPropertyName("Config")] DockerContainerConfig? Config);
 
-/// <summary>Config of an inspected container.</summary>
-internal sealed record DockerContainerConfig([property: JsonPropertyName("Image")] string? Image);
+/// <summary>Config of an inspected container: its image, its hostname and its environment (NAME=value).</summary>
+internal sealed record DockerContainerConfig(
+    [property: JsonPropertyName("Image")] string? Image,
+    [property: JsonPropertyName("Hostname")] string? Hostname,
+    [property: JsonPropertyName("Env")] IReadOnlyList<string?>? Env);

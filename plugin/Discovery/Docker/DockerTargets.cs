@@ -9,8 +9,8 @@ namespace ExecdJvb.Discovery.Docker;
 
 /// <summary>
 /// Finds the Jitsi component containers through the Docker API on every gather: one list call (running containers
-/// only) per gather, plus one inspect the first time a container ID shows an image ID instead of a name.
-/// Only reads; never changes anything in Docker. Logs Docker trouble once.
+/// only) per gather, plus one inspect the first time a container ID shows an image ID instead of a name, and one the
+/// first time a Jicofo names a bridge that no JVB container is known to be (<see cref="JvbNicknames"/>). Only reads; never changes anything in Docker. Logs Docker trouble once.
 /// </summary>
 internal sealed class DockerTargets : ITargetSource, IDisposable
 {
@@ -22,6 +22,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
     private readonly StderrLog _log;
     private readonly TargetStateLog _states;
     private readonly Dictionary<string, string> _imageById = new(StringComparer.Ordinal);
+    private readonly JvbNicknames _nicknames;
     private string? _dockerFailure;
     private byte[]? _lastAnswer;
     private List<ComponentTarget>? _lastTargets;
@@ -49,6 +50,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
         _log = log;
         _states = states;
         _docker = new DockerApiClient(endpoint, tls, timeout);
+        _nicknames = new JvbNicknames(_docker, endpoint, timeout, log);
         Description = $"Docker at {UrlText.Redacted(endpoint)}, Jitsi = {selection}";
         NoneFound = $"no Jitsi container found ({selection})";
     }
@@ -70,6 +72,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
 
     public IReadOnlyList<ComponentTarget>? GetTargets(CancellationToken cancellationToken)
     {
+        _nicknames.NewGather();
         byte[] answer;
         List<DiscoveredContainer>? containers = null;
         try
@@ -239,8 +242,11 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
 
         LastFound = found;
         targets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        _nicknames.Track([.. targets.Where(target => target.Profile.Component == JitsiComponent.Jvb).Select(target => (target.Instance, target.Name))]);
         return targets;
     }
+
+    public string? JvbContainerOf(string nickname, CancellationToken cancellationToken) => _nicknames.ContainerOf(nickname, cancellationToken);
 
     public void Dispose() => _docker.Dispose();
 }
