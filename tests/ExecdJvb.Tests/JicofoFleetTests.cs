@@ -295,33 +295,6 @@ public sealed class JicofoFleetTests : IAsyncDisposable
         Assert.Equal($"I! Jicofo {url}: /debug answers again", StderrLines()[^1]);
     }
 
-    [Fact]
-    public async Task A_bridge_that_is_a_local_JVB_container_carries_that_containers_name()
-    {
-        const string containerId = "3f9a1c2b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8";
-        string payload = Encoding.UTF8.GetString(TestData.Bytes("jicofo", $"debug-{Stable}.json")).Replace("/jvb-eu-2b\"", "/3f9a1c2b4d5e\"", StringComparison.Ordinal);
-        ServeJicofo(Encoding.UTF8.GetBytes(payload));
-        _server.Route("/colibri/stats", StubResponse.Json("""{"conferences":0}"""u8.ToArray()));
-        var jicofo = new Uri(_server.BaseUrl + "/stats");
-        var jvb = new Uri(_server.BaseUrl + "/colibri/stats");
-        var targets = new SettableTargets
-        {
-            Current =
-            [
-                new ComponentTarget(ComponentProfile.Jvb, "docker-jitsi-meet-jvb-1", jvb, [new TargetTag("container_name", "docker-jitsi-meet-jvb-1")], containerId, "test"),
-                new ComponentTarget(ComponentProfile.Jicofo, "docker-jitsi-meet-jicofo-1", jicofo, [new TargetTag("container_name", "docker-jitsi-meet-jicofo-1")], new string('a', 64), "test"),
-            ],
-        };
-
-        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(await GatherAsync(NewGatherer(targets, tagVersion: false)));
-
-        DecodedPoint local = points.Single(point => point.Measurement == "jicofo_bridge" && point.Tags.Contains(new("jvb", "3f9a1c2b4d5e")));
-        Assert.Equal(
-            [new("container_name", "docker-jitsi-meet-jicofo-1"), new("jvb", "3f9a1c2b4d5e"), new("jvb_container_name", "docker-jitsi-meet-jvb-1"), new("region", "eu-central-1"), new("relay_id", "10.0.1.22"), new("version", "2.3.209-g5e7b2bd")],
-            local.Tags);
-        Assert.All(points.Where(point => point.Measurement == "jicofo_bridge" && !ReferenceEquals(point, local)), point => Assert.DoesNotContain(point.Tags, tag => tag.Key == "jvb_container_name"));
-    }
-
     [Theory]
     [InlineData("jicofo_bridge", "")]
     [InlineData("jicofo_jibri", "-edge")]
