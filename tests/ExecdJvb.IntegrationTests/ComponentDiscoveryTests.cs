@@ -43,6 +43,15 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         Assert.All(points.Where(p => p.Measurement is "jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi"), p => Assert.Contains(new DecodedTag("container_name", DockerJitsiMeet.Jicofo), p.Tags));
         Assert.Single(points.Select(p => p.Time).Distinct());
 
+        // Each with the values the payload holds; no bridge of it is the JVB here (its nickname would be this host's name).
+        var jicofoTag = new DecodedTag("container_name", DockerJitsiMeet.Jicofo);
+        (DecodedPoint[] expectedBridges, DecodedPoint[] expectedJibris, DecodedPoint[] expectedJigasis) =
+            FleetPayload.Points(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload), jicofoTag, DockerJitsiMeet.VersionOf("jicofo"), points[0].Time);
+        (string[] writtenBridges, string[] writtenJibris, string[] writtenJigasis) = FleetPayload.Written(points, jicofoTag);
+        Assert.Equal(FleetPayload.Texts(expectedBridges), writtenBridges);
+        Assert.Equal(FleetPayload.Texts(expectedJibris), writtenJibris);
+        Assert.Equal(FleetPayload.Texts(expectedJigasis), writtenJigasis);
+
         Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(lines, line => line.StartsWith("jitsi_stats,", StringComparison.Ordinal))));
 
         DecodedPoint jicofoPoint = points.Single(p => p.Measurement == "jicofo_stats");

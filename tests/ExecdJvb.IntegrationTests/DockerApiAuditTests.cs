@@ -57,6 +57,44 @@ public sealed class DockerApiAuditTests(DockerEngineFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_bridge_Jicofo_names_by_a_JVB_containers_hostname_costs_one_inspect_and_later_gathers_only_list()
+    {
+        // docker-jitsi-meet's JVB joins Jicofo's brewery as its hostname; here the hostname of one bridge of the payload.
+        const string hostname = "jvb-eu-1a";
+        Assert.Contains(hostname, DockerJitsiMeet.JicofoBridgeNicknames());
+        string jvb = await DockerJitsiMeet.RunJvbAsync(_docker, FreePort.Next(), "--hostname", hostname);
+        string jicofo = await DockerJitsiMeet.RunJicofoAsync(_docker, FreePort.Next());
+        Assert.Equal(hostname, (await _docker.DockerAsync("inspect", "-f", "{{.Config.Hostname}}", jvb)).Trim());
+        await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", Proxy.Endpoint]);
+
+        var jicofoTag = new DecodedTag("container_name", DockerJitsiMeet.Jicofo);
+        const int Gathers = 4;
+        for (int i = 0; i < Gathers; i++)
+        {
+            IReadOnlyList<string> lines = await plugin.GatherAsync(2 + DockerJitsiMeet.JicofoFleetPointCount(), Wait);
+            IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
+            DecodedPoint[] expected = FleetPayload.Points(
+                TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload), jicofoTag, DockerJitsiMeet.VersionOf("jicofo"), points[0].Time,
+                new Dictionary<string, string> { [hostname] = DockerJitsiMeet.Jvb }).Bridges;
+            Assert.Equal(FleetPayload.Texts(expected), FleetPayload.Written(points, jicofoTag).Bridges);
+            Assert.Single(points, point => point.Tags.Contains(new("jvb_container_name", DockerJitsiMeet.Jvb)));
+        }
+
+        Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
+        Assert.DoesNotContain(plugin.StderrLines, line => line.StartsWith("W! ", StringComparison.Ordinal) || line.StartsWith("E! ", StringComparison.Ordinal));
+        string[] paths = [.. Proxy.Calls.Select(call => System.Text.RegularExpressions.Regex.Replace(call.Target.Split('?')[0], "^/v[0-9.]+", string.Empty))];
+        Assert.Equal([$"/containers/{jvb}/json"], paths.Where(path => path != "/containers/json"));
+        Assert.DoesNotContain($"/containers/{jicofo}/json", paths);
+
+        // The inspect comes in the first gather, after its list (a list that met a connection closed meanwhile is tried
+        // once more); every later gather only lists.
+        int inspect = Array.IndexOf(paths, $"/containers/{jvb}/json");
+        Assert.InRange(inspect, 1, 2);
+        Assert.InRange(paths.Length - inspect - 1, Gathers - 1, 2 * (Gathers - 1));
+        Assert.All(paths.Skip(inspect + 1), path => Assert.Equal("/containers/json", path));
+    }
+
+    [Fact]
     public async Task The_proxy_itself_refuses_anything_but_reads()
     {
         Assert.True(DockerApiProxy.IsAllowed("GET", "/v1.41/containers/json?filters=%7B%7D"));

@@ -20,9 +20,9 @@ internal static class DockerJitsiMeet
 
     public static string ContainerName(string service) => $"{Project}-{service}-1";
 
-    /// <summary>A JVB 2.3.168 with colibri on: /colibri/stats, /metrics, /about/health and /about/version.</summary>
-    public static Task<string> RunJvbAsync(DockerEngine docker, int port) =>
-        docker.RunSiteAsync(Jvb, port, DockerEngine.RestOnJvbSite, DockerEngine.GhcrJvbImage, ComposeLabels("jvb"));
+    /// <summary>A JVB 2.3.168 with colibri on: /colibri/stats, /metrics, /about/health and /about/version; <paramref name="extra"/> adds options of docker run.</summary>
+    public static Task<string> RunJvbAsync(DockerEngine docker, int port, params string[] extra) =>
+        docker.RunSiteAsync(Jvb, port, DockerEngine.RestOnJvbSite, DockerEngine.GhcrJvbImage, [.. ComposeLabels("jvb"), .. extra]);
 
     /// <summary>A Jicofo serving <paramref name="site"/> (<see cref="DockerEngine.JicofoSite"/> or <see cref="DockerEngine.MetricsOnlyJicofoSite"/>).</summary>
     public static Task<string> RunJicofoAsync(DockerEngine docker, int port, string site = DockerEngine.JicofoSite) =>
@@ -73,6 +73,13 @@ internal static class DockerJitsiMeet
             : root.GetProperty(detector).EnumerateObject().Count(member => member.Name is not ("is_sip" or "brewery_jid"));
         return (root.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject().Count(),
             Instances("jibri_detector") + Instances("sip_jibri_detector"), Instances("jigasi_detector"));
+    }
+
+    /// <summary>The nicknames of the bridges of Jicofo's /debug (<see cref="DockerEngine.JicofoDebugPayload"/>): the resource part of each JID.</summary>
+    public static IReadOnlyList<string> JicofoBridgeNicknames()
+    {
+        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload));
+        return [.. debug.RootElement.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject().Select(bridge => bridge.Name.Split('/')[1])];
     }
 
     /// <summary>The number of points of <see cref="JicofoFleetPoints"/>, all told.</summary>

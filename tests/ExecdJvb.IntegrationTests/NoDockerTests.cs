@@ -53,6 +53,13 @@ public sealed class NoDockerTests : IAsyncLifetime
         {
             Assert.Equal(["jicofo_stats", "jigasi_stats", "jitsi_stats"], batch.Select(point => point.Measurement).Where(m => m is not ("jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi")).Order(StringComparer.Ordinal));
             Assert.Equal(DockerJitsiMeet.JicofoFleetPoints().Bridges, batch.Count(point => point.Measurement == "jicofo_bridge" && point.Tags.Contains(new("url", "http://127.0.0.1:8888/stats"))));
+            var jicofoTag = new DecodedTag("url", "http://127.0.0.1:8888/stats");
+            (DecodedPoint[] expectedBridges, DecodedPoint[] expectedJibris, DecodedPoint[] expectedJigasis) =
+                FleetPayload.Points(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload), jicofoTag, DockerJitsiMeet.VersionOf("jicofo"), batch[0].Time);
+            (string[] writtenBridges, string[] writtenJibris, string[] writtenJigasis) = FleetPayload.Written(batch, jicofoTag);
+            Assert.Equal(FleetPayload.Texts(expectedBridges), writtenBridges);
+            Assert.Equal(FleetPayload.Texts(expectedJibris), writtenJibris);
+            Assert.Equal(FleetPayload.Texts(expectedJigasis), writtenJigasis);
             DecodedPoint jvbPoint = batch.Single(point => point.Measurement == "jitsi_stats");
             Assert.Equal([new("url", "http://127.0.0.1:8080/colibri/stats"), new("version", DockerJitsiMeet.JvbVersion)], jvbPoint.Tags);
             Assert.Equal(LineProtocolDecoder.Decode(DockerJitsiMeet.JvbLine() + "\n").Single().Fields, jvbPoint.Fields);

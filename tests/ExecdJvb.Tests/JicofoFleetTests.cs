@@ -144,7 +144,7 @@ public sealed class JicofoFleetTests : IAsyncDisposable
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(await GatherAsync(NewGatherer(JicofoAt("/stats"))));
 
         string jicofoVersion = JsonDocument.Parse(JicofoVersion).RootElement.GetProperty("version").GetString()!;
-        (DecodedPoint[] bridges, DecodedPoint[] jibris, DecodedPoint[] jigasis) = Expected(payload, url, jicofoVersion);
+        (DecodedPoint[] bridges, DecodedPoint[] jibris, DecodedPoint[] jigasis) = FleetPayload.Points(payload, new("url", url), jicofoVersion, Timestamp);
         Assert.Equal(Texts(bridges), Texts(points.Where(point => point.Measurement == "jicofo_bridge").OrderBy(Name("jvb"), StringComparer.Ordinal)));
         Assert.Equal(Texts(jibris), Texts(points.Where(point => point.Measurement == "jicofo_jibri").OrderBy(Name("jibri"), StringComparer.Ordinal)));
         Assert.Equal(Texts(jigasis), Texts(points.Where(point => point.Measurement == "jicofo_jigasi").OrderBy(Name("jigasi"), StringComparer.Ordinal)));
@@ -312,110 +312,9 @@ public sealed class JicofoFleetTests : IAsyncDisposable
         Assert.All(written.SelectMany(point => point.Tags).Select(tag => tag.Key).Distinct().Where(key => key != "url"), key => Assert.Contains($"`{key}`", item, StringComparison.Ordinal));
     }
 
-    /// <summary>The points a payload should give, read from it here with System.Text.Json's document model, sorted by nickname.</summary>
-    private static (DecodedPoint[] Bridges, DecodedPoint[] Jibris, DecodedPoint[] Jigasis) Expected(byte[] payload, string url, string jicofoVersion)
-    {
-        using JsonDocument document = JsonDocument.Parse(payload);
-        JsonElement root = document.RootElement;
-        var bridges = new List<DecodedPoint>();
-        foreach (JsonProperty bridge in root.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject())
-        {
-            var tags = new List<DecodedTag> { new("url", url), new("jvb", bridge.Name[(bridge.Name.IndexOf('/') + 1)..]) };
-            foreach ((string json, string tag) in new[] { ("region", "region"), ("relay-id", "relay_id"), ("version", "version") })
-            {
-                string value = bridge.Value.GetProperty(json).GetString()!;
-                if (value != "null")
-                {
-                    tags.Add(new(tag, value));
-                }
-            }
-
-            string[] fields = ["stress", "corrected-stress", "endpoints", "endpoint-restart-requests", "healthy", "operational", "overloaded", "drain", "graceful-shutdown", "shutting-down", "failing-ice"];
-            bridges.Add(new DecodedPoint(
-                "jicofo_bridge",
-                [.. tags.OrderBy(tag => tag.Key, StringComparer.Ordinal)],
-                [.. fields.Select(name => new DecodedField(name.Replace('-', '_'), Number(bridge.Value.GetProperty(name))))],
-                Timestamp));
-        }
-
-        var jibris = new List<DecodedPoint>();
-        foreach ((string detector, string kind) in new[] { ("jibri_detector", "recording"), ("sip_jibri_detector", "sip") })
-        {
-            JsonElement d = root.GetProperty(detector);
-            if (d.ValueKind == JsonValueKind.Null)
-            {
-                continue;
-            }
-
-            foreach (JsonProperty instance in d.EnumerateObject().Where(p => p.Name is not ("is_sip" or "brewery_jid")))
-            {
-                var fields = new List<DecodedField>();
-                string health = instance.Value.GetProperty("health_status").GetString()!;
-                string busy = instance.Value.GetProperty("busy_status").GetString()!;
-                if (health is "healthy" or "unhealthy")
-                {
-                    fields.Add(new("healthy", health == "healthy" ? 1.0 : 0.0));
-                }
-
-                if (busy is "busy" or "idle")
-                {
-                    fields.Add(new("busy", busy == "busy" ? 1.0 : 0.0));
-                }
-
-                if (instance.Value.TryGetProperty("reports_available", out JsonElement available))
-                {
-                    fields.Add(new("available", available.GetBoolean() ? 1.0 : 0.0));
-                }
-
-                if (fields.Count > 0)
-                {
-                    jibris.Add(new DecodedPoint("jicofo_jibri", [new("jibri", instance.Name), new("kind", kind), new("url", url), new("version", jicofoVersion)], fields, Timestamp));
-                }
-            }
-        }
-
-        var jigasis = new List<DecodedPoint>();
-        JsonElement jigasiDetector = root.GetProperty("jigasi_detector");
-        if (jigasiDetector.ValueKind != JsonValueKind.Null)
-        {
-            foreach (JsonProperty instance in jigasiDetector.EnumerateObject().Where(p => p.Name != "brewery_jid"))
-            {
-                var tags = new List<DecodedTag> { new("jigasi", instance.Name), new("url", url), new("version", jicofoVersion) };
-                string region = instance.Value.GetProperty("region").GetString()!;
-                if (region != "null")
-                {
-                    tags.Add(new("region", region));
-                }
-
-                jigasis.Add(new DecodedPoint(
-                    "jicofo_jigasi",
-                    [.. tags.OrderBy(tag => tag.Key, StringComparer.Ordinal)],
-                    [
-                        new("participants", Number(instance.Value.GetProperty("participants"))),
-                        new("graceful_shutdown", Number(instance.Value.GetProperty("is_in_graceful_shutdown"))),
-                        new("supports_sip", Number(instance.Value.GetProperty("supports_sip"))),
-                        new("supports_transcription", Number(instance.Value.GetProperty("supports_transcription"))),
-                    ],
-                    Timestamp));
-            }
-        }
-
-        return (
-            [.. bridges.OrderBy(Name("jvb"), StringComparer.Ordinal)],
-            [.. jibris.OrderBy(Name("jibri"), StringComparer.Ordinal)],
-            [.. jigasis.OrderBy(Name("jigasi"), StringComparer.Ordinal)]);
-    }
-
     private static string[] Texts(IEnumerable<DecodedPoint> points) => [.. points.Select(point => point.ToString())];
 
     private static Func<DecodedPoint, string> Name(string tag) => point => point.Tags.Single(t => t.Key == tag).Value;
-
-    private static double Number(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.True => 1.0,
-        JsonValueKind.False => 0.0,
-        _ => value.GetDouble(),
-    };
 
     /// <summary>Jicofo as shipped with its REST API open: /stats, its version, health checks off (404), and /debug as given.</summary>
     private void ServeJicofo(byte[]? debug)
