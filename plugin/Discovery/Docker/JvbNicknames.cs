@@ -13,7 +13,7 @@ namespace ExecdJvb.Discovery.Docker;
 /// </summary>
 internal sealed class JvbNicknames(DockerApiClient docker, Uri endpoint, TimeSpan timeout, StderrLog log)
 {
-    public const string NicknameVariable = "JVB_MUC_NICKNAME";
+    private const string NicknameVariable = "JVB_MUC_NICKNAME";
 
     private const int IdPrefixLength = 12;
 
