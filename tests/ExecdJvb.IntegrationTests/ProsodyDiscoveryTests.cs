@@ -101,7 +101,7 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
 
     /// <summary>What Telegraf's OpenMetrics parser gives for the capture (its golden), tagged as this plugin tags the container.</summary>
     private static IReadOnlyList<DecodedPoint> Telegrafs(DecodedTag[] tags, long time) =>
-        TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], tags, time);
+        TelegrafGolden.Points("prosody", ["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], tags, time);
 
     /// <summary>One GET on 127.0.0.1, as raw bytes: the status line and headers as text, and the body.</summary>
     private static async Task<(string Head, byte[] Body)> RawGetAsync(int port, string path)
