@@ -133,6 +133,25 @@ public sealed partial class ServerTagTests : IAsyncDisposable
         }
     }
 
+    [Theory]
+    [MemberData(nameof(JicofoMetrics))]
+    public async Task Jicofos_version_label_is_jicofo_version_beside_the_version_tag_its_about_version_gives(string metrics)
+    {
+        string text = Encoding.UTF8.GetString(TestData.Bytes(metrics.Split('/')));
+        _server.Route("/metrics", new StubResponse(200, "OK", Encoding.UTF8.GetBytes(text), PrometheusText));
+        _server.Route("/about/version", StubResponse.Json("""{"name":"JiCoFo","version":"1.0-1075-g3a7a7d5","os":"Linux"}"""));
+
+        IReadOnlyList<DecodedPoint> points = await GatherAsync("jicofo", "prometheus");
+
+        string label = VersionInfo().Match(text).Groups[1].Value;
+        Assert.NotEmpty(label);
+        DecodedPoint info = Assert.Single(points, point => point.Measurement == "jitsi_jicofo_version_info");
+        Assert.Contains(new DecodedTag("jicofo_version", label), info.Tags);
+        Assert.Contains(new DecodedTag("version", "1.0-1075-g3a7a7d5"), info.Tags);
+    }
+
+    public static TheoryData<string> JicofoMetrics() => [.. Files("jicofo", "metrics-*.txt")];
+
     private static string[] Files(string folder, string pattern) =>
         [.. Directory.GetFiles(TestData.PathOf(folder), pattern).Select(path => $"{folder}/{Path.GetFileName(path)}").Order(StringComparer.Ordinal)];
 
@@ -154,6 +173,9 @@ public sealed partial class ServerTagTests : IAsyncDisposable
         await Task.Run(() => gatherer.Gather(CancellationToken.None));
         return LineProtocolDecoder.Decode(await Task.Run(() => Encoding.UTF8.GetString(gatherer.Gather(CancellationToken.None).Span)));
     }
+
+    [GeneratedRegex("""^jitsi_jicofo_version_info\{version="([^"]*)",?\}""", RegexOptions.Multiline)]
+    private static partial Regex VersionInfo();
 
     [GeneratedRegex("""[{,]host="([^"]*)"[,}]""")]
     private static partial Regex HostLabel();
