@@ -20,7 +20,7 @@ public sealed class ProsodyOnTheHostTests(JitsiStatsFeed feed) : IClassFixture<J
     private static readonly Dictionary<string, string> ZeroConfig = new() { ["DOCKER_HOST"] = string.Empty };
 
     [Fact]
-    public async Task A_real_Prosody_on_the_host_is_found_with_zero_config_and_its_points_with_its_own_host_labels_are_accepted_beside_jitsi_stats_history()
+    public async Task A_real_Prosody_on_the_host_is_found_with_zero_config_and_its_points_with_its_domains_as_xmpp_host_are_accepted_beside_jitsi_stats_history()
     {
         // The history first, written through a private dockerd that is gone before Prosody starts.
         await using (DockerEngine docker = await DockerEngine.StartAsync())
