@@ -35,6 +35,7 @@ internal sealed class Gatherer
     private readonly JicofoFleet _fleet = new();
     private readonly Func<string, string?> _jvbContainerOf;
     private readonly Dictionary<JitsiComponent, byte[]> _measurements;
+    private readonly Dictionary<JitsiComponent, LabelRenames> _labelRenames = ComponentProfile.All.ToDictionary(profile => profile.Component, profile => profile.LabelRenames);
     private readonly byte[] _healthy = Encoding.UTF8.GetBytes(ComponentReading.HealthyField);
     private readonly LineProtocolWriter _batch = new();
     private readonly ReaderThreads _readers = new();
@@ -168,8 +169,8 @@ internal sealed class Gatherer
         // always does), else its Prometheus text parser.
         MapOutcome outcome = prometheus
             ? OpenMetricsContentType.IsOpenMetrics(reading.Stats.ContentType)
-                ? _openMetrics.Map(body, reading.Tags, _timestamp, _batch)
-                : _prometheus.Map(body, reading.Tags, _timestamp, _batch)
+                ? _openMetrics.Map(body, reading.Tags, _timestamp, _batch, _labelRenames[component])
+                : _prometheus.Map(body, reading.Tags, _timestamp, _batch, _labelRenames[component])
             : reading.FromMetrics ? _metrics.Map(body, reading.Tags, _timestamp, _batch, reading.Healthy)
             : component switch
             {

@@ -1,3 +1,4 @@
+using System.Text;
 using ExecdJvb.LineProtocol;
 
 namespace ExecdJvb.Formats;
@@ -24,17 +25,20 @@ internal sealed class SeriesLabels
     private byte[] _arena = new byte[4096];
     private int _length;
     private int[] _labelOrder = new int[16];
+    private int[] _labelRename = new int[16];
     private int[] _targetOrder = new int[4];
     private IReadOnlyList<TargetTag> _targets = [];
+    private LabelRenames _renames = LabelRenames.None;
     private bool _targetNamedUnit;
 
     /// <summary>The arena: label sets and kept texts are read from it by position.</summary>
     public ReadOnlySpan<byte> Arena => _arena;
 
-    /// <summary>Starts a new answer: nothing kept, and the target tags every point gets.</summary>
-    public void Reset(IReadOnlyList<TargetTag> targets)
+    /// <summary>Starts a new answer: nothing kept, the target tags every point gets, and the labels written under other names.</summary>
+    public void Reset(IReadOnlyList<TargetTag> targets, LabelRenames renames)
     {
         _targets = targets;
+        _renames = renames;
         _length = 0;
         SortTargets();
     }
@@ -61,7 +65,8 @@ internal sealed class SeriesLabels
     /// Stores the sample's series labels after the kept ones, sorted by name and value, and returns where; the room is
     /// reused unless <see cref="Keep"/> is called. Left out, as the Go parsers leave them out of a series' identity and
     /// its tags: <c>__name__</c>, a histogram's <c>le</c>, a summary's <c>quantile</c>, a stateset's label named as the
-    /// family. Labels with an empty value stay (they tell series apart) and are dropped when the tags are written.
+    /// family. Labels with an empty value stay (they tell series apart) and are dropped when the tags are written. A
+    /// label the renames name is stored, and sorted, under its tag name.
     /// </summary>
     public (int Start, int Length) Store<TSample>(scoped ref TSample sample, MetricType familyType, ReadOnlySpan<byte> familyName)
         where TSample : ISampleLabels, allows ref struct
@@ -70,6 +75,7 @@ internal sealed class SeriesLabels
         if (_labelOrder.Length < count)
         {
             _labelOrder = new int[Math.Max(count, _labelOrder.Length * 2)];
+            _labelRename = new int[_labelOrder.Length];
         }
 
         int kept = 0;
@@ -89,6 +95,8 @@ internal sealed class SeriesLabels
                 continue;
             }
 
+            _labelRename[l] = _renames.IndexOf(name);
+
             // Insertion sort: a sample has a handful of labels, often already in order.
             int at = kept++;
             while (at > 0 && Compare(ref sample, _labelOrder[at - 1], l) > 0)
@@ -98,7 +106,7 @@ internal sealed class SeriesLabels
             }
 
             _labelOrder[at] = l;
-            room += name.Length + sample.LabelValue(l).Length + 2;
+            room += NameOf(ref sample, l).Length + sample.LabelValue(l).Length + 2;
         }
 
         EnsureArena(room);
@@ -106,7 +114,7 @@ internal sealed class SeriesLabels
         int length = 0;
         for (int k = 0; k < kept; k++)
         {
-            length += AppendPart(sample.LabelName(_labelOrder[k]), start + length);
+            length += AppendPart(NameOf(ref sample, _labelOrder[k]), start + length);
             length += AppendPart(sample.LabelValue(_labelOrder[k]), start + length);
         }
 
@@ -194,12 +202,17 @@ internal sealed class SeriesLabels
         return labels[..keyEnd];
     }
 
-    private static int Compare<TSample>(scoped ref TSample sample, int a, int b)
+    private int Compare<TSample>(scoped ref TSample sample, int a, int b)
         where TSample : ISampleLabels, allows ref struct
     {
-        int byName = sample.LabelName(a).SequenceCompareTo(sample.LabelName(b));
+        int byName = NameOf(ref sample, a).SequenceCompareTo(NameOf(ref sample, b));
         return byName != 0 ? byName : sample.LabelValue(a).SequenceCompareTo(sample.LabelValue(b));
     }
+
+    /// <summary>The name a label of the sample is stored and written under: its own, or the one the renames give it.</summary>
+    private ReadOnlySpan<byte> NameOf<TSample>(scoped ref TSample sample, int label)
+        where TSample : ISampleLabels, allows ref struct =>
+        _labelRename[label] < 0 ? sample.LabelName(label) : _renames.TagName(_labelRename[label]);
 
     private void EnsureArena(int additional)
     {
@@ -238,4 +251,44 @@ internal sealed class SeriesLabels
             _targetOrder[at] = t;
         }
     }
+}
+
+/// <summary>
+/// Labels written as tags of other names: a component's label named as a tag that Telegraf's agent or the plugin sets on
+/// its points (<c>host</c>, <c>container_name</c>, ...) is written under a name of its own, so that it neither hides
+/// that tag nor is hidden by it.
+/// </summary>
+internal sealed class LabelRenames
+{
+    private readonly byte[][] _labels;
+    private readonly byte[][] _tags;
+
+    public LabelRenames(IReadOnlyList<(string Label, string Tag)> renames)
+    {
+        Pairs = renames;
+        _labels = [.. renames.Select(rename => Encoding.UTF8.GetBytes(rename.Label))];
+        _tags = [.. renames.Select(rename => Encoding.UTF8.GetBytes(rename.Tag))];
+    }
+
+    /// <summary>No label renamed, as Telegraf's parsers write them.</summary>
+    public static LabelRenames None { get; } = new([]);
+
+    /// <summary>Each renamed label with the tag name it is written under.</summary>
+    public IReadOnlyList<(string Label, string Tag)> Pairs { get; }
+
+    /// <summary>The rename of a label name, or -1 when it keeps its name.</summary>
+    public int IndexOf(ReadOnlySpan<byte> label)
+    {
+        for (int r = 0; r < _labels.Length; r++)
+        {
+            if (label.SequenceEqual(_labels[r]))
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+
+    public ReadOnlySpan<byte> TagName(int rename) => _tags[rename];
 }

@@ -1,3 +1,6 @@
+using ExecdJvb.Formats;
+using ExecdJvb.LineProtocol;
+
 namespace ExecdJvb.Jitsi;
 
 /// <summary>
@@ -40,6 +43,30 @@ internal sealed record ComponentProfile(
     /// <summary>Jicofo's debug state, short form: asked with no query, as the full form names every participant.</summary>
     public const string DebugPath = "/debug";
 
+    /// <summary>The tag Telegraf's agent adds to every point that has none, naming the server (its hostname).</summary>
+    public const string HostTag = "host";
+
+    /// <summary>
+    /// Its own names for labels of its /metrics that would take a tag of <see cref="TagsNotForLabels"/>; any other such
+    /// label is written as its key, an underscore and the label's name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LabelTagNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The tag names no label of its /metrics is written under: <c>host</c>, which Telegraf's agent adds only to a point
+    /// that has no <c>host</c> tag, so a label of that name would hide which server wrote the point and mix the series
+    /// of two servers; and the tags the plugin sets on its points (<c>container_name</c> or <c>url</c>, and
+    /// <c>version</c> where it serves /about/version), which would hide the label or be hidden by it.
+    /// </summary>
+    public IReadOnlyList<string> TagsNotForLabels =>
+        Serves(VersionPath)
+            ? [HostTag, TargetTag.ContainerNameKey, TargetTag.UrlKey, ComponentInstance.VersionTag]
+            : [HostTag, TargetTag.ContainerNameKey, TargetTag.UrlKey];
+
+    /// <summary>Each label of <see cref="TagsNotForLabels"/> with the tag name it is written under (built on each call).</summary>
+    public LabelRenames LabelRenames => new(
+        [.. TagsNotForLabels.Select(tag => (tag, LabelTagNames.TryGetValue(tag, out string? name) ? name : $"{Key}_{tag}"))]);
+
     public static ComponentProfile Jvb { get; } = new(
         JitsiComponent.Jvb, "JVB", "jvb", 8080, "/colibri/stats", ["/colibri/stats", MetricsPath, HealthPath, VersionPath],
         "jitsi_stats", "JVB", "jitsi_jvb_");
@@ -48,10 +75,17 @@ internal sealed record ComponentProfile(
         JitsiComponent.Jicofo, "Jicofo", "jicofo", 8888, "/stats", ["/stats", HealthPath, VersionPath, DebugPath, MetricsPath],
         "jicofo_stats", "JiCoFo", "jitsi_jicofo_");
 
-    /// <summary>Its /metrics is mod_http_openmetrics' (Prosody 0.12 and later); it serves no JSON statistics and no /about.</summary>
+    /// <summary>
+    /// Its /metrics is mod_http_openmetrics' (Prosody 0.12 and later); it serves no JSON statistics and no /about. Its
+    /// per-domain series carry the label <c>host</c>, the XMPP domain (VirtualHost or component), written as
+    /// <c>xmpp_host</c>.
+    /// </summary>
     public static ComponentProfile Prosody { get; } = new(
         JitsiComponent.Prosody, "Prosody", "prosody", 5280, null, [MetricsPath],
-        "prosody", null, "prosody_");
+        "prosody", null, "prosody_")
+    {
+        LabelTagNames = new Dictionary<string, string>(StringComparer.Ordinal) { [HostTag] = "xmpp_host" },
+    };
 
     public static ComponentProfile Jigasi { get; } = new(
         JitsiComponent.Jigasi, "Jigasi", "jigasi", 8788, "/about/stats", ["/about/stats", HealthPath, VersionPath],

@@ -11,7 +11,7 @@ namespace ExecdJvb.Mapping;
 /// Samples are grouped as Telegraf groups them: a family starts at a <c># HELP</c>/<c># TYPE</c>/<c># UNIT</c> line
 /// with a new name (a sample without metadata joins the family before it), a series while the label set stays the
 /// same from one sample to the next, a point while the timestamp does. Each point is a line named after its family:
-/// labels as tags (empty ones dropped), <c>unit</c> when the family has one, the target tags over both; the field
+/// labels as tags (empty ones dropped; those the component's renames name under their tag names), <c>unit</c> when the family has one, the target tags over both; the field
 /// <c>gauge</c>, <c>counter</c> (from <c>_total</c> only) or <c>value</c>; a histogram's <c>count</c>, <c>sum</c>,
 /// <c>created</c> and a field per bucket; a summary's the same with a field per quantile; one boolean per state of a
 /// stateset; <c>info</c> for an info family. NaN and infinite values are never written. An answer Telegraf's parser
@@ -44,10 +44,12 @@ internal sealed class OpenMetricsSchemaMapper
     private long _gatherTime;
     private int _skipped;
     private int _written;
-    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
+
+    /// <summary>Writes the answer's points into <paramref name="writer"/>; <paramref name="renames"/> names the labels written under other tag names (none by default, as Telegraf writes them).</summary>
+    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, LabelRenames? renames = null)
     {
         int mark = writer.WrittenLength;
-        _labels.Reset(targetTags);
+        _labels.Reset(targetTags, renames ?? LabelRenames.None);
         _gatherTime = timestampNanoseconds;
         _skipped = 0;
         _written = 0;

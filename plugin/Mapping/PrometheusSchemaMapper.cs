@@ -7,8 +7,8 @@ namespace ExecdJvb.Mapping;
 /// <summary>
 /// Writes a Prometheus text answer in the schema of Telegraf's <c>inputs.prometheus</c> with its default
 /// <c>metric_version = 1</c> (plugins/parsers/prometheus, extractMetricsV1): one point per series, named after
-/// its family, labels as tags (empty ones dropped), the target tags over them as inputs.prometheus sets its
-/// <c>url</c> tag; a counter, gauge or untyped sample gives the field <c>counter</c>, <c>gauge</c> or
+/// its family, labels as tags (empty ones dropped; those the component's renames name under their tag names), the
+/// target tags over them as inputs.prometheus sets its <c>url</c> tag; a counter, gauge or untyped sample gives the field <c>counter</c>, <c>gauge</c> or
 /// <c>value</c>; a histogram series one point with a field per bucket named by its <c>le</c> (Go's %g, so
 /// <c>+Inf</c>, <c>1e+06</c>) holding the cumulative count, plus <c>count</c> and <c>sum</c>; a summary series
 /// a field per quantile plus <c>count</c> and <c>sum</c>. Every number is a float; counts are truncated to
@@ -37,13 +37,14 @@ internal sealed class PrometheusSchemaMapper
     private int _skipped;
     private int _written;
 
-    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer)
+    /// <summary>Writes the answer's points into <paramref name="writer"/>; <paramref name="renames"/> names the labels written under other tag names (none by default, as Telegraf writes them).</summary>
+    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, LabelRenames? renames = null)
     {
         _gatherTime = timestampNanoseconds;
         _skipped = 0;
         _written = 0;
         Forget();
-        _labels.Reset(targetTags);
+        _labels.Reset(targetTags, renames ?? LabelRenames.None);
 
         var reader = new PrometheusTextReader(body, _readerBuffers);
         while (reader.Read())

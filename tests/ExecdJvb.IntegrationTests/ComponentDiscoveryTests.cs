@@ -194,7 +194,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
 
     /// <summary>What Telegraf's inputs.prometheus gives for Jicofo's /metrics payload (its golden), tagged as this plugin tags the container.</summary>
     private static IReadOnlyList<DecodedPoint> Telegrafs(DecodedTag[] tags, long time) =>
-        TelegrafGolden.Points(["jicofo", "metrics-stable-jitsi-meet_11146.prometheus.out"], tags, time);
+        TelegrafGolden.Points("jicofo", ["jicofo", "metrics-stable-jitsi-meet_11146.prometheus.out"], tags, time);
 
     private static async Task<(IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> OneTriggerAsync(string[] args)
     {

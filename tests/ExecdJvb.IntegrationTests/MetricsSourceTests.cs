@@ -110,7 +110,7 @@ public sealed class MetricsSourceTests(DockerEngineFixture fixture) : IAsyncLife
 
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Join('\n', once.StdoutLines) + "\n");
         DecodedTag[] tags = [new("container_name", "docker-jitsi-meet-jvb-1"), new("version", Version)];
-        IReadOnlyList<DecodedPoint> expected = TelegrafGolden.Points(["jvb-metrics", "metrics-2.3.168.prometheus.out"], tags, points[0].Time);
+        IReadOnlyList<DecodedPoint> expected = TelegrafGolden.Points("jvb", ["jvb-metrics", "metrics-2.3.168.prometheus.out"], tags, points[0].Time);
 
         Assert.Equal($"jitsi_stats,container_name=docker-jitsi-meet-jvb-1,version={Version} healthy=1", once.StdoutLines[0][..once.StdoutLines[0].LastIndexOf(' ')]);
         Assert.Equal(TelegrafGolden.Normalized(expected), TelegrafGolden.Normalized(points.Skip(1)));

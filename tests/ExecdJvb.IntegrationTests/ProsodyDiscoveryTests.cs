@@ -21,7 +21,7 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
     public Task DisposeAsync() => _docker.RemoveAllContainersAsync();
 
     [Fact]
-    public async Task One_trigger_writes_Prosodys_OpenMetrics_as_Telegraf_writes_them_with_its_container_name_and_its_own_host_labels_beside_the_JVB()
+    public async Task One_trigger_writes_Prosodys_OpenMetrics_as_Telegraf_writes_them_with_its_container_name_and_its_host_labels_as_xmpp_host_beside_the_JVB()
     {
         int jvbPort = FreePort.Next(), prosodyPort = FreePort.Next();
         await DockerJitsiMeet.RunJvbAsync(_docker, jvbPort);
@@ -51,8 +51,8 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         string[] written = [.. lines.Where(line => !line.StartsWith("jitsi_stats,", StringComparison.Ordinal))];
         Assert.All(written, line => Assert.StartsWith("prosody_", line, StringComparison.Ordinal));
         Assert.Equal(TelegrafGolden.Normalized(Telegrafs(tags, points[0].Time)), TelegrafGolden.Normalized(LineProtocolDecoder.Decode(string.Concat(written.Select(line => line + "\n")))));
-        Assert.Contains(written, line => line.StartsWith($"prosody_mod_c2s__connections,container_name={DockerJitsiMeet.Prosody},host=meet.jitsi,ip_family=ipv4,type=c2s gauge=1 ", StringComparison.Ordinal));
-        Assert.Contains(written, line => line.StartsWith($"prosody_mod_muc__live_room,container_name={DockerJitsiMeet.Prosody},host=muc.meet.jitsi gauge=1 ", StringComparison.Ordinal));
+        Assert.Contains(written, line => line.StartsWith($"prosody_mod_c2s__connections,container_name={DockerJitsiMeet.Prosody},ip_family=ipv4,type=c2s,xmpp_host=meet.jitsi gauge=1 ", StringComparison.Ordinal));
+        Assert.Contains(written, line => line.StartsWith($"prosody_mod_muc__live_room,container_name={DockerJitsiMeet.Prosody},xmpp_host=muc.meet.jitsi gauge=1 ", StringComparison.Ordinal));
         Assert.All(points.Where(p => p.Measurement.StartsWith("prosody_", StringComparison.Ordinal)), p => Assert.Contains(new DecodedTag("container_name", DockerJitsiMeet.Prosody), p.Tags));
 
         Assert.Equal(
@@ -101,7 +101,7 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
 
     /// <summary>What Telegraf's OpenMetrics parser gives for the capture (its golden), tagged as this plugin tags the container.</summary>
     private static IReadOnlyList<DecodedPoint> Telegrafs(DecodedTag[] tags, long time) =>
-        TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], tags, time);
+        TelegrafGolden.Points("prosody", ["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], tags, time);
 
     /// <summary>One GET on 127.0.0.1, as raw bytes: the status line and headers as text, and the body.</summary>
     private static async Task<(string Head, byte[] Body)> RawGetAsync(int port, string path)

@@ -20,7 +20,7 @@ public sealed class ProsodyOnTheHostTests(JitsiStatsFeed feed) : IClassFixture<J
     private static readonly Dictionary<string, string> ZeroConfig = new() { ["DOCKER_HOST"] = string.Empty };
 
     [Fact]
-    public async Task A_real_Prosody_on_the_host_is_found_with_zero_config_and_its_points_with_its_own_host_labels_are_accepted_beside_jitsi_stats_history()
+    public async Task A_real_Prosody_on_the_host_is_found_with_zero_config_and_its_points_with_its_domains_as_xmpp_host_are_accepted_beside_jitsi_stats_history()
     {
         // The history first, written through a private dockerd that is gone before Prosody starts.
         await using (DockerEngine docker = await DockerEngine.StartAsync())
@@ -54,23 +54,23 @@ public sealed class ProsodyOnTheHostTests(JitsiStatsFeed feed) : IClassFixture<J
         Assert.False(telegraf.ExitedWhileRunning);
         Assert.Contains($"I! found Prosody 127.0.0.1:{HostProsody.HttpPort} at {HostProsody.MetricsUri} (its /metrics carries prosody_* families)", telegraf.Stderr('I'));
 
-        // Only Prosody's families, each point tagged with the URL it was read from; Prosody's own host label kept where it
-        // has one (so Telegraf adds none), Telegraf's host on the others.
+        // Only Prosody's families, each point tagged with the URL it was read from and with Telegraf's host, the server;
+        // Prosody's own host label, its XMPP domain, is xmpp_host.
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(telegraf.WrittenLines.Select(line => line + "\n")));
         Assert.Equal(Gathers, points.Select(point => point.Time).Distinct().Count());
         Assert.All(points, point => Assert.StartsWith("prosody_", point.Measurement, StringComparison.Ordinal));
         Assert.All(points, point => Assert.Contains(new DecodedTag("url", HostProsody.MetricsUri.AbsoluteUri), point.Tags));
-        Assert.Contains(points, point => point.Measurement == "prosody_mod_c2s__connections" && point.Tags.Contains(new DecodedTag("host", HostProsody.VirtualHost)));
-        Assert.Contains(points, point => point.Measurement == "prosody_mod_muc__live_room" && point.Tags.Contains(new DecodedTag("host", HostProsody.MucHost)));
-        Assert.Contains(points, point => point.Measurement == "prosody_stats_collection_seconds" && point.Tags.Contains(new DecodedTag("host", Host)));
+        Assert.All(points, point => Assert.Equal(Host, Assert.Single(point.Tags, tag => tag.Key == "host").Value));
+        Assert.Contains(points, point => point.Measurement == "prosody_mod_c2s__connections" && point.Tags.Contains(new DecodedTag("xmpp_host", HostProsody.VirtualHost)));
+        Assert.Contains(points, point => point.Measurement == "prosody_mod_muc__live_room" && point.Tags.Contains(new DecodedTag("xmpp_host", HostProsody.MucHost)));
 
         // Read back: the client's connection on the VirtualHost and its room on the MUC component, once per gather.
         string url = HostProsody.MetricsUri.AbsoluteUri;
         IReadOnlyList<JsonElement[]> connections = InfluxDb.Rows(await influx.QueryAsync(
-            $"SELECT \"gauge\" FROM \"prosody_mod_c2s__connections\" WHERE \"host\" = '{HostProsody.VirtualHost}' AND \"url\" = '{url}' AND \"type\" = 'c2s' AND \"ip_family\" = 'ipv4'"));
+            $"SELECT \"gauge\" FROM \"prosody_mod_c2s__connections\" WHERE \"host\" = '{Host}' AND \"xmpp_host\" = '{HostProsody.VirtualHost}' AND \"url\" = '{url}' AND \"type\" = 'c2s' AND \"ip_family\" = 'ipv4'"));
         Assert.Equal(Enumerable.Repeat(1.0, Gathers), connections.Select(row => InfluxDb.Number(row[1])));
         IReadOnlyList<JsonElement[]> rooms = InfluxDb.Rows(await influx.QueryAsync(
-            $"SELECT \"gauge\" FROM \"prosody_mod_muc__live_room\" WHERE \"host\" = '{HostProsody.MucHost}' AND \"url\" = '{url}'"));
+            $"SELECT \"gauge\" FROM \"prosody_mod_muc__live_room\" WHERE \"host\" = '{Host}' AND \"xmpp_host\" = '{HostProsody.MucHost}' AND \"url\" = '{url}'"));
         Assert.Equal(Enumerable.Repeat(1.0, Gathers), rooms.Select(row => InfluxDb.Number(row[1])));
 
         // The history is as it was.

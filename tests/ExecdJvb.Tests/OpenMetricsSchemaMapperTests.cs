@@ -92,26 +92,26 @@ public sealed class OpenMetricsSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), [new TargetTag("container_name", "prosody-1")], Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), [new TargetTag("container_name", "prosody-1")], Timestamp, writer, ComponentProfile.Prosody.LabelRenames);
 
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
         Assert.Equal(
-            TelegrafGolden.Normalized(TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], [new("container_name", "prosody-1")], Timestamp)),
+            TelegrafGolden.Normalized(TelegrafGolden.Points("prosody", ["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], [new("container_name", "prosody-1")], Timestamp)),
             TelegrafGolden.Normalized(LineProtocolDecoder.Decode(writer.WrittenMemory.Span)));
     }
 
     [Fact]
-    public void The_Prosody_capture_gives_its_connections_rooms_and_histograms_with_their_host_labels()
+    public void The_Prosody_capture_gives_its_connections_rooms_and_histograms_with_their_domains_as_xmpp_host()
     {
         var writer = new LineProtocolWriter(64);
 
-        new OpenMetricsSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), UrlTag, Timestamp, writer);
+        new OpenMetricsSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), UrlTag, Timestamp, writer, ComponentProfile.Prosody.LabelRenames);
 
         string[] points = Normalized(writer.WrittenMemory.Span);
-        Assert.Contains(Point("prosody_mod_c2s__connections", [("host", "meet.jitsi"), ("ip_family", "ipv4"), ("type", "c2s")], ("gauge", 1.0)), points);
-        Assert.Contains(Point("prosody_mod_c2s__connections", [("host", "meet.jitsi"), ("ip_family", "ipv6"), ("type", "c2s")], ("gauge", 0.0)), points);
-        Assert.Contains(Point("prosody_mod_muc__live_room", [("host", "muc.meet.jitsi")], ("gauge", 1.0)), points);
-        Assert.Contains(Point("prosody_mod_muc__room_miss", [("host", "muc.meet.jitsi")], ("counter", 1.0)), points);
+        Assert.Contains(Point("prosody_mod_c2s__connections", [("ip_family", "ipv4"), ("type", "c2s"), ("xmpp_host", "meet.jitsi")], ("gauge", 1.0)), points);
+        Assert.Contains(Point("prosody_mod_c2s__connections", [("ip_family", "ipv6"), ("type", "c2s"), ("xmpp_host", "meet.jitsi")], ("gauge", 0.0)), points);
+        Assert.Contains(Point("prosody_mod_muc__live_room", [("xmpp_host", "muc.meet.jitsi")], ("gauge", 1.0)), points);
+        Assert.Contains(Point("prosody_mod_muc__room_miss", [("xmpp_host", "muc.meet.jitsi")], ("counter", 1.0)), points);
         Assert.Contains(Point("prosody_mod_bosh__active_sessions", [], ("gauge", 0.0)), points);
         Assert.Contains(
             Point(
@@ -135,6 +135,30 @@ public sealed class OpenMetricsSchemaMapperTests
             writer);
 
         Assert.Equal($"g,container_name=prosody-1,host=meet.jitsi,url=from\\ the\\ label gauge=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_components_labels_named_as_the_tags_Telegraf_or_the_plugin_set_are_written_under_names_of_their_own(bool openMetrics)
+    {
+        var writer = new LineProtocolWriter(64);
+        ReadOnlySpan<byte> text = "# TYPE g gauge\ng{container_name=\"label\",url=\"from the label\",host=\"meet.jitsi\",version=\"0.12.4\"} 1\n# EOF\n"u8;
+        TargetTag[] tags = [new("container_name", "prosody-1")];
+
+        if (openMetrics)
+        {
+            new OpenMetricsSchemaMapper().Map(text, tags, Timestamp, writer, ComponentProfile.Prosody.LabelRenames);
+        }
+        else
+        {
+            new PrometheusSchemaMapper().Map(text, tags, Timestamp, writer, ComponentProfile.Prosody.LabelRenames);
+        }
+
+        // Prosody serves no /about/version, so it never has a version tag its label could take.
+        Assert.Equal(
+            $"g,container_name=prosody-1,prosody_container_name=label,prosody_url=from\\ the\\ label,version=0.12.4,xmpp_host=meet.jitsi gauge=1 {Timestamp}\n",
+            Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
     [Fact]

@@ -25,17 +25,17 @@ public sealed class PrometheusSchemaMapperTests
     }
 
     [Theory]
-    [InlineData("jvb-metrics", "metrics-2.3.168")]
-    [InlineData("jicofo", "metrics-stable-jitsi-meet_11146")]
-    public void A_components_metrics_map_to_the_points_Telegrafs_text_parser_gives_them_with_the_target_tag_for_the_url(string folder, string payload)
+    [InlineData("jvb", "jvb-metrics", "metrics-2.3.168")]
+    [InlineData("jicofo", "jicofo", "metrics-stable-jitsi-meet_11146")]
+    public void A_components_metrics_map_to_the_points_Telegrafs_text_parser_gives_them_with_the_target_tag_for_the_url(string component, string folder, string payload)
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes(folder, payload + ".txt"), [new TargetTag("container_name", "component-1")], Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes(folder, payload + ".txt"), [new TargetTag("container_name", "component-1")], Timestamp, writer, ComponentProfile.ByKey(component)!.LabelRenames);
 
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
         Assert.Equal(
-            TelegrafGolden.Normalized(TelegrafGolden.Points([folder, payload + ".prometheus.out"], [new("container_name", "component-1")], Timestamp)),
+            TelegrafGolden.Normalized(TelegrafGolden.Points(component, [folder, payload + ".prometheus.out"], [new("container_name", "component-1")], Timestamp)),
             TelegrafGolden.Normalized(LineProtocolDecoder.Decode(writer.WrittenMemory.Span)));
     }
 
@@ -45,12 +45,12 @@ public sealed class PrometheusSchemaMapperTests
         var writer = new LineProtocolWriter(64);
         DecodedTag[] url = [new("url", "http://127.0.0.1:5280/metrics")];
 
-        new PrometheusSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), [new TargetTag("url", url[0].Value)], Timestamp, writer);
+        new PrometheusSchemaMapper().Map(TestData.Bytes("prosody", "metrics-0.12.3-openmetrics.txt"), [new TargetTag("url", url[0].Value)], Timestamp, writer, ComponentProfile.Prosody.LabelRenames);
 
         // Families must be contiguous here (see testdata/prometheus/SOURCES.md): Prosody writes a histogram's _count
         // after its _created, a family of its own, so _count is one too, where Go's parser finds the histogram again.
         string[] histograms = ["prosody_stats_collection_seconds", "prosody_stats_processing_seconds"];
-        IReadOnlyList<DecodedPoint> golden = TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.prometheus.out"], url, Timestamp);
+        IReadOnlyList<DecodedPoint> golden = TelegrafGolden.Points("prosody", ["prosody", "metrics-0.12.3-openmetrics.prometheus.out"], url, Timestamp);
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
         Assert.Equal(
             TelegrafGolden.Normalized(golden.Where(point => !histograms.Contains(point.Measurement))),

@@ -237,7 +237,7 @@ internal sealed class DockerTargets : ITargetSource, IDisposable
                 continue;
             }
 
-            targets.Add(new ComponentTarget(ComponentProfile.Of(container.Component), container.Name, uri, [new TargetTag("container_name", container.Name)], container.Id, address.How));
+            targets.Add(new ComponentTarget(ComponentProfile.Of(container.Component), container.Name, uri, [new TargetTag(TargetTag.ContainerNameKey, container.Name)], container.Id, address.How));
         }
 
         LastFound = found;

@@ -29,7 +29,7 @@ internal sealed class LoopbackTargets
             .. components.Select(profile =>
             {
                 Uri uri = profile.LoopbackUri;
-                return new LoopbackPort(new ComponentTarget(profile, $"127.0.0.1:{profile.Port}", uri, [new TargetTag("url", uri.AbsoluteUri)], $"loopback {uri.AbsoluteUri}"));
+                return new LoopbackPort(new ComponentTarget(profile, $"127.0.0.1:{profile.Port}", uri, [new TargetTag(TargetTag.UrlKey, uri.AbsoluteUri)], $"loopback {uri.AbsoluteUri}"));
             }),
         ];
         Description = $"this host's 127.0.0.1 ({string.Join(", ", _ports.Select(port => $"{port.Target.Profile.Name} {port.Target.Profile.Port}"))})";
