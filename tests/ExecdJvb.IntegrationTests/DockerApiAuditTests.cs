@@ -62,7 +62,7 @@ public sealed class DockerApiAuditTests(DockerEngineFixture fixture) : IAsyncLif
         // docker-jitsi-meet's JVB joins Jicofo's brewery as its hostname; here the hostname of one bridge of the payload.
         const string hostname = "jvb-eu-1a";
         Assert.Contains(hostname, DockerJitsiMeet.JicofoBridgeNicknames());
-        string jvb = await DockerJitsiMeet.RunJvbAsync(_docker, FreePort.Next(), "--hostname", hostname);
+        string jvb = await DockerJitsiMeet.RunJvbAsync(_docker, FreePort.Next(), DockerEngine.RestOnJvbSite, "--hostname", hostname);
         string jicofo = await DockerJitsiMeet.RunJicofoAsync(_docker, FreePort.Next());
         Assert.Equal(hostname, (await _docker.DockerAsync("inspect", "-f", "{{.Config.Hostname}}", jvb)).Trim());
         await using ExecdProcess plugin = ExecdProcess.Start(["--endpoint", Proxy.Endpoint]);

@@ -38,6 +38,16 @@ internal sealed class DockerEngine : IAsyncDisposable
     public const string JicofoDebugPayload = "debug-stable-jitsi-meet_11146.json";
 
     /// <summary>
+    /// The Jicofo of a second shard of the same deployment, its health checks off (the default: /stats without its health
+    /// keys, and /about/health answers 404): /stats, /about/version and /debug, which sees the same bridges, Jibris and
+    /// Jigasis as <see cref="JicofoSite"/>'s with its own allocations (<see cref="SecondShardDebugPayload"/>).
+    /// </summary>
+    public const string SecondShardJicofoSite = "jicofo-stable-jitsi-meet_11146-second-shard";
+
+    /// <summary>The /debug short form <see cref="SecondShardJicofoSite"/> serves (tests/testdata/jicofo).</summary>
+    public const string SecondShardDebugPayload = "debug-stable-jitsi-meet_11146-second-shard.json";
+
+    /// <summary>
     /// The same Jicofo without /stats and with its debug routes off (busybox httpd answers both with 404): /metrics,
     /// /about/health and /about/version.
     /// </summary>
@@ -429,6 +439,10 @@ internal sealed class DockerEngine : IAsyncDisposable
                 await tar.WriteEntryAsync(emptyFile, $"www/{site}/about/health");
                 await tar.WriteEntryAsync(TestData.PathOf("jicofo", "about-version.json"), $"www/{site}/about/version");
             }
+
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", "stats-stable-jitsi-meet_11146-health-disabled.json"), $"www/{SecondShardJicofoSite}/stats");
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", SecondShardDebugPayload), $"www/{SecondShardJicofoSite}/debug");
+            await tar.WriteEntryAsync(TestData.PathOf("jicofo", "about-version.json"), $"www/{SecondShardJicofoSite}/about/version");
 
             await tar.WriteEntryAsync(TestData.PathOf("jigasi", "about-stats-master.json"), $"www/{JigasiSite}/about/stats");
             await tar.WriteEntryAsync(TestData.PathOf("jigasi", "about-version.json"), $"www/{JigasiSite}/about/version");

@@ -20,9 +20,13 @@ internal static class DockerJitsiMeet
 
     public static string ContainerName(string service) => $"{Project}-{service}-1";
 
-    /// <summary>A JVB 2.3.168 with colibri on: /colibri/stats, /metrics, /about/health and /about/version; <paramref name="extra"/> adds options of docker run.</summary>
-    public static Task<string> RunJvbAsync(DockerEngine docker, int port, params string[] extra) =>
-        docker.RunSiteAsync(Jvb, port, DockerEngine.RestOnJvbSite, DockerEngine.GhcrJvbImage, [.. ComposeLabels("jvb"), .. extra]);
+    /// <summary>
+    /// A JVB 2.3.168 with colibri on: /colibri/stats, /metrics, /about/health and /about/version; or one serving another
+    /// <paramref name="site"/> (a colibri fixture's name serves that document at /colibri/stats and nothing else);
+    /// <paramref name="extra"/> adds options of docker run.
+    /// </summary>
+    public static Task<string> RunJvbAsync(DockerEngine docker, int port, string site = DockerEngine.RestOnJvbSite, params string[] extra) =>
+        docker.RunSiteAsync(Jvb, port, site, DockerEngine.GhcrJvbImage, [.. ComposeLabels("jvb"), .. extra]);
 
     /// <summary>A Jicofo serving <paramref name="site"/> (<see cref="DockerEngine.JicofoSite"/> or <see cref="DockerEngine.MetricsOnlyJicofoSite"/>).</summary>
     public static Task<string> RunJicofoAsync(DockerEngine docker, int port, string site = DockerEngine.JicofoSite) =>
@@ -65,9 +69,9 @@ internal static class DockerJitsiMeet
     /// The points Jicofo's /debug gives per gather, counted in its payload: one per bridge, and one per Jibri and Jigasi
     /// instance (every Jibri of this payload has a status).
     /// </summary>
-    public static (int Bridges, int Jibris, int Jigasis) JicofoFleetPoints()
+    public static (int Bridges, int Jibris, int Jigasis) JicofoFleetPoints(string payload = DockerEngine.JicofoDebugPayload)
     {
-        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload));
+        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", payload));
         JsonElement root = debug.RootElement;
         int Instances(string detector) => root.GetProperty(detector).ValueKind == JsonValueKind.Null ? 0
             : root.GetProperty(detector).EnumerateObject().Count(member => member.Name is not ("is_sip" or "brewery_jid"));
@@ -83,7 +87,7 @@ internal static class DockerJitsiMeet
     }
 
     /// <summary>The number of points of <see cref="JicofoFleetPoints"/>, all told.</summary>
-    public static int JicofoFleetPointCount() => JicofoFleetPoints() is var (bridges, jibris, jigasis) ? bridges + jibris + jigasis : 0;
+    public static int JicofoFleetPointCount(string payload = DockerEngine.JicofoDebugPayload) => JicofoFleetPoints(payload) is var (bridges, jibris, jigasis) ? bridges + jibris + jigasis : 0;
 
     /// <summary>Jigasi's /about/stats as fields: every number of the payload (no healthy: its health API is off).</summary>
     public static IReadOnlyList<DecodedField> JigasiFields() => NumbersOf(TestData.Bytes("jigasi", "about-stats-master.json"));

@@ -4,12 +4,17 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// Runs every query of the dashboard's "Bridges as Jicofo sees them" row against a database fed with known Jicofos
-/// (<see cref="FedJicofo"/>, each serving the /debug payload <see cref="DockerEngine.JicofoDebugPayload"/>), with the
-/// variables set as a user sets them and substituted as Grafana does (<see cref="GrafanaInfluxQl"/>), and lists what a
-/// user would see go wrong: a panel empty for a Jicofo picked, showing another Jicofo, or showing numbers other than
-/// those the payload gives. The expected numbers are read here from the payload, apart from the plugin's reading:
-/// per bridge (tag jvb) its stress, endpoints and states as 1/0; per Jigasi (tag jigasi) its participants; per Jicofo
-/// the Jibris counted idle (reports_available), busy (busy_status) and unhealthy (health_status).
+/// (<see cref="FedJicofo"/>, each serving its /debug payload), with the variables set as a user sets them and
+/// substituted as Grafana does (<see cref="GrafanaInfluxQl"/>), and lists what a user would see go wrong: a panel
+/// empty for a Jicofo picked, showing a bridge, Jibri or Jigasi twice, or showing numbers other than those the
+/// payloads of the Jicofos picked give. A bridge, Jibri or Jigasi joins the brewery of every shard it serves, so
+/// several Jicofos may report it; the row shows each once. The expected numbers are read here from the payloads,
+/// apart from the plugin's reading, and combined over the Jicofos picked as their source says they combine:
+/// endpoints are those each Jicofo placed on the bridge ("endpoints currently allocated on this bridge by this jicofo
+/// instance", jicofo Bridge.kt), so they add up; stress comes from the bridge's own presence, and the states hold
+/// for the fleet when any Jicofo holds them, so the highest counts; a Jigasi's participants come from its presence
+/// (the highest); the Jibris idle, busy and unhealthy are counted over distinct Jibris (nickname and kind), each
+/// with the highest of its flags; the bridges listed and operational are counted over distinct bridges.
 /// </summary>
 internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> jicofos, GrafanaTimeRange range)
 {
@@ -23,39 +28,53 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
 
     public static IReadOnlyList<GrafanaTarget> TargetsOf(GrafanaDashboard dashboard) => [.. dashboard.Targets.Where(Reads)];
 
-    /// <summary>What the row should show of one Jicofo, by the target's first field, keyed by the bridge or Jigasi nickname ("" for a count per Jicofo).</summary>
-    public static IReadOnlyDictionary<string, double> Expected(GrafanaTarget target)
+    /// <summary>
+    /// Whether the target counts the fleet's bridges (one series: those listed, its field "listed", or those operational)
+    /// rather than showing one series per bridge.
+    /// </summary>
+    public static bool CountsBridges(GrafanaTarget target) =>
+        target.Measurement == "jicofo_bridge" && target.Query.EndsWith("GROUP BY time($__interval) fill(null)", StringComparison.Ordinal);
+
+    /// <summary>What the row should show for the Jicofos picked, keyed by the bridge or Jigasi nickname ("" for a count over the fleet).</summary>
+    public static IReadOnlyDictionary<string, double> Expected(GrafanaTarget target, IReadOnlyList<FedJicofo> picked)
     {
-        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload));
-        JsonElement root = debug.RootElement;
         string field = target.Fields.Count > 0 ? target.Fields[0] : "";
+        JsonElement[] roots = [.. picked.Select(one => Load(one.DebugPayload))];
         switch (target.Measurement)
         {
+            case "jicofo_bridge" when CountsBridges(target):
+                Dictionary<string, double> operational = Combine(roots.SelectMany(root => Bridges(root, "operational")), sum: false);
+                return operational.Count == 0 ? new Dictionary<string, double>()
+                    : new Dictionary<string, double> { [""] = field == "listed" ? operational.Count : operational.Values.Count(value => value >= 1) };
             case "jicofo_bridge":
-                string key = field.Replace('_', '-');
-                return root.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject()
-                    .Where(bridge => bridge.Value.TryGetProperty(key, out _))
-                    .ToDictionary(bridge => bridge.Name[(bridge.Name.IndexOf('/', StringComparison.Ordinal) + 1)..], bridge => Number(bridge.Value.GetProperty(key)), StringComparer.Ordinal);
+                return Combine(roots.SelectMany(root => Bridges(root, field)), sum: field == "endpoints");
             case "jicofo_jigasi":
-                return Instances(root, "jigasi_detector")
+                return Combine(roots.SelectMany(root => Instances(root, "jigasi_detector")
                     .Where(jigasi => jigasi.Value.TryGetProperty(field, out _))
-                    .ToDictionary(jigasi => jigasi.Name, jigasi => Number(jigasi.Value.GetProperty(field)), StringComparer.Ordinal);
+                    .Select(jigasi => (jigasi.Name, Number(jigasi.Value.GetProperty(field))))), sum: false);
             case "jicofo_jibri":
-                JsonProperty[] jibris = [.. Instances(root, "jibri_detector"), .. Instances(root, "sip_jibri_detector")];
-                int count = field switch
+                Func<JsonElement, bool>? counts = field switch
                 {
-                    "idle" => jibris.Count(jibri => jibri.Value.GetProperty("reports_available").GetBoolean()),
-                    "busy" => jibris.Count(jibri => jibri.Value.GetProperty("busy_status").GetString() == "busy"),
-                    "unhealthy" => jibris.Count(jibri => jibri.Value.GetProperty("health_status").GetString() == "unhealthy"),
-                    _ => -1,
+                    "idle" => jibri => jibri.GetProperty("reports_available").GetBoolean(),
+                    "busy" => jibri => jibri.GetProperty("busy_status").GetString() == "busy",
+                    "unhealthy" => jibri => jibri.GetProperty("health_status").GetString() == "unhealthy",
+                    _ => null,
                 };
-                return count < 0 ? new Dictionary<string, double>() : new Dictionary<string, double> { [""] = count };
+                if (counts is null)
+                {
+                    return new Dictionary<string, double>();
+                }
+
+                Dictionary<string, double> byJibri = Combine(roots.SelectMany(root =>
+                    Instances(root, "jibri_detector").Select(jibri => ("recording/" + jibri.Name, counts(jibri.Value) ? 1.0 : 0.0))
+                        .Concat(Instances(root, "sip_jibri_detector").Select(jibri => ("sip/" + jibri.Name, counts(jibri.Value) ? 1.0 : 0.0)))), sum: false);
+                return byJibri.Count == 0 ? new Dictionary<string, double>() : new Dictionary<string, double> { [""] = byJibri.Values.Sum() };
             default:
                 return new Dictionary<string, double>();
         }
     }
 
-    /// <summary>Every query of the row, for "All", and for each Jicofo picked alone (its server, and its container or All for a url one).</summary>
+    /// <summary>Every query of the row, for "All", for each Jicofo picked alone (its server, and its container or All for a url one), and for each server alone.</summary>
     public async Task<IReadOnlyList<string>> CheckAsync(GrafanaDashboard dashboard)
     {
         var problems = new List<string>();
@@ -75,21 +94,26 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
             scenarios.Add(([host, container], [one]));
         }
 
+        foreach (string host in jicofos.Select(one => one.Host).Distinct(StringComparer.Ordinal).Where(host => jicofos.Count(one => one.Host == host) > 1))
+        {
+            VariableSelection picked = VariableSelection.Of(server, host);
+            scenarios.Add(([picked, VariableSelection.All(jicofo, await OptionsAsync(jicofo.Query, [picked]))], [.. jicofos.Where(one => one.Host == host)]));
+        }
+
         foreach (GrafanaTarget target in TargetsOf(dashboard))
         {
-            IReadOnlyDictionary<string, double> perJicofo = Expected(target);
-            if (perJicofo.Count == 0)
+            if (Expected(target, jicofos).Count == 0)
             {
-                problems.Add($"{target}: the payload gives nothing for {string.Join(", ", target.Fields)} of {target.Measurement}");
+                problems.Add($"{target}: the payloads give nothing for {string.Join(", ", target.Fields)} of {target.Measurement}");
                 continue;
             }
 
-            string nickname = target.Measurement switch { "jicofo_bridge" => "jvb", "jicofo_jigasi" => "jigasi", _ => "" };
+            string nickname = target.Measurement switch { "jicofo_bridge" when !CountsBridges(target) => "jvb", "jicofo_jigasi" => "jigasi", _ => "" };
             foreach ((IReadOnlyList<VariableSelection> selections, IReadOnlyList<FedJicofo> shown) in scenarios)
             {
                 string query = GrafanaInfluxQl.Interpolate(target.Query, selections, range);
                 string where = $"{target} with {string.Join(", ", selections)} ({query})";
-                Dictionary<string, double[]> series;
+                List<(string Key, double[] Values)> series;
                 try
                 {
                     series = await SeriesAsync(query, nickname);
@@ -100,20 +124,19 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
                     continue;
                 }
 
-                var wanted = shown.SelectMany(one => perJicofo.Select(pair => (Key: $"{one.Host}/{one.ContainerName}/{pair.Key}", pair.Value)))
-                    .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-                string[] shownKeys = [.. series.Where(pair => pair.Value.Length > 0).Select(pair => pair.Key).Order(StringComparer.Ordinal)];
+                IReadOnlyDictionary<string, double> wanted = Expected(target, shown);
+                string[] shownKeys = [.. series.Where(one => one.Values.Length > 0).Select(one => one.Key).Order(StringComparer.Ordinal)];
                 if (!shownKeys.SequenceEqual(wanted.Keys.Order(StringComparer.Ordinal)))
                 {
                     problems.Add($"{where}: shows numbers for [{string.Join(", ", shownKeys)}], expected [{string.Join(", ", wanted.Keys.Order(StringComparer.Ordinal))}]");
                     continue;
                 }
 
-                foreach ((string key, double[] values) in series.Where(pair => pair.Value.Length > 0))
+                foreach ((string key, double[] values) in series.Where(one => one.Values.Length > 0))
                 {
                     if (!values.All(value => Math.Abs(value - wanted[key]) <= 1e-9))
                     {
-                        problems.Add($"{where}: {key} shows {string.Join(", ", values)}, the payload gives {wanted[key]}");
+                        problems.Add($"{where}: {(key.Length > 0 ? key : "the fleet")} shows {string.Join(", ", values)}, the payloads give {wanted[key]}");
                     }
                 }
             }
@@ -121,6 +144,22 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
 
         return problems;
     }
+
+    private static JsonElement Load(string payload)
+    {
+        using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", payload));
+        return debug.RootElement.Clone();
+    }
+
+    /// <summary>Each bridge of a payload that reports the field (dashes in /debug), by its nickname (the JID's resource).</summary>
+    private static IEnumerable<(string Name, double Value)> Bridges(JsonElement root, string field) =>
+        root.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject()
+            .Where(bridge => bridge.Value.TryGetProperty(field.Replace('_', '-'), out _))
+            .Select(bridge => (bridge.Name[(bridge.Name.IndexOf('/', StringComparison.Ordinal) + 1)..], Number(bridge.Value.GetProperty(field.Replace('_', '-')))));
+
+    private static Dictionary<string, double> Combine(IEnumerable<(string Name, double Value)> reports, bool sum) =>
+        reports.GroupBy(report => report.Name, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => sum ? group.Sum(report => report.Value) : group.Max(report => report.Value), StringComparer.Ordinal);
 
     private static IEnumerable<JsonProperty> Instances(JsonElement root, string detector) =>
         root.GetProperty(detector).ValueKind == JsonValueKind.Null ? []
@@ -140,12 +179,12 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
         return [.. InfluxDb.Rows(result).Select(row => row[1].GetString()!).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Each series of the answer by host/container_name/nickname, with its non-null values; one value column only.</summary>
-    private async Task<Dictionary<string, double[]>> SeriesAsync(string query, string nickname)
+    /// <summary>Each series of the answer by its nickname tag ("" when none), with its non-null values; one value column only.</summary>
+    private async Task<List<(string Key, double[] Values)>> SeriesAsync(string query, string nickname)
     {
         QueriesRun++;
         JsonElement result = await influx.QueryAsync(query);
-        var series = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var series = new List<(string Key, double[] Values)>();
         if (!result.TryGetProperty("series", out JsonElement all))
         {
             return series;
@@ -159,8 +198,7 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
             }
 
             JsonElement tags = one.TryGetProperty("tags", out JsonElement found) ? found : default;
-            string key = $"{Tag(tags, "host")}/{Tag(tags, "container_name")}/{(nickname.Length > 0 ? Tag(tags, nickname) : "")}";
-            series.Add(key, [.. one.GetProperty("values").EnumerateArray().Select(row => row[1]).Where(value => value.ValueKind != JsonValueKind.Null).Select(InfluxDb.Number)]);
+            series.Add((nickname.Length > 0 ? Tag(tags, nickname) : "", [.. one.GetProperty("values").EnumerateArray().Select(row => row[1]).Where(value => value.ValueKind != JsonValueKind.Null).Select(InfluxDb.Number)]));
         }
 
         return series;

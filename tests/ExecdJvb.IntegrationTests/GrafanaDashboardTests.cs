@@ -51,32 +51,30 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     }
 
     [Fact]
-    public void The_variables_are_the_servers_host_tags_and_the_JVBs_Jicofos_and_Prosodys_container_names()
+    public void The_variables_are_the_servers_host_tags_and_the_JVBs_and_Jicofos_container_names()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
 
         GrafanaVariable server = dashboard.Variable("server");
         GrafanaVariable jvb = dashboard.Variable("jvb");
         GrafanaVariable jicofo = dashboard.Variable("jicofo");
-        GrafanaVariable prosody = dashboard.Variable("prosody");
-        Assert.Equal(["server", "jvb", "jicofo", "prosody"], dashboard.Variables.Select(variable => variable.Name));
-        Assert.Equal("SHOW TAG VALUES FROM \"jitsi_stats\" WITH KEY = \"host\"", server.Query);
+        Assert.Equal(["server", "jvb", "jicofo"], dashboard.Variables.Select(variable => variable.Name));
+        Assert.Equal("SHOW TAG VALUES FROM /^(jitsi_stats|jicofo_stats|execd_jvb|prosody_.+)$/ WITH KEY = \"host\"", server.Query);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jitsi_stats" WITH KEY = "container_name" WHERE""", jvb.Query, StringComparison.Ordinal);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jicofo_stats" WITH KEY = "container_name" WHERE""", jicofo.Query, StringComparison.Ordinal);
-        Assert.Equal("SHOW TAG VALUES FROM /^prosody_/ WITH KEY = \"container_name\"", prosody.Query);
         Assert.All([jvb, jicofo], variable => Assert.Contains("$server", variable.Query, StringComparison.Ordinal));
-        Assert.All([server, jvb, jicofo, prosody], variable => Assert.True(variable.Multi && variable.IncludeAll && variable.AllValue == ".*", $"{variable.Name} offers several values and All, written .*"));
+        Assert.All([server, jvb, jicofo], variable => Assert.True(variable.Multi && variable.IncludeAll && variable.AllValue == ".*", $"{variable.Name} offers several values and All, written .*"));
 
         // Each row's queries use the variables that pick its components, and only those.
         Assert.All(dashboard.Targets, target =>
         {
             (string[] uses, string[] never) = target.Measurement switch
             {
-                "jitsi_stats" => (new[] { "$server", "$jvb" }, new[] { "$jicofo", "$prosody" }),
-                "jicofo_stats" => (new[] { "$server", "$jicofo" }, new[] { "$jvb", "$prosody" }),
-                "jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi" => (new[] { "$server", "$jicofo" }, new[] { "$jvb", "$prosody" }),
-                "execd_jvb" => (new[] { "$server" }, new[] { "$jvb", "$jicofo", "$prosody" }),
-                string other when other.StartsWith("prosody_", StringComparison.Ordinal) => (new[] { "$prosody" }, new[] { "$server", "$jvb", "$jicofo" }),
+                "jitsi_stats" => (new[] { "$server", "$jvb" }, new[] { "$jicofo" }),
+                "jicofo_stats" => (new[] { "$server", "$jicofo" }, new[] { "$jvb" }),
+                "jicofo_bridge" or "jicofo_jibri" or "jicofo_jigasi" => (new[] { "$server", "$jicofo" }, new[] { "$jvb" }),
+                "execd_jvb" => (new[] { "$server" }, new[] { "$jvb", "$jicofo" }),
+                string other when other.StartsWith("prosody_", StringComparison.Ordinal) => (new[] { "$server" }, new[] { "$jvb", "$jicofo", "$prosody" }),
                 string other => throw new Xunit.Sdk.XunitException($"{target} reads {other}, which no row of the dashboard is for"),
             };
             Assert.All(uses.Append("$timeFilter"), name => Assert.Contains(name, target.Query, StringComparison.Ordinal));
@@ -111,8 +109,12 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
             Assert.EndsWith(" fill(null)", target.Query, StringComparison.Ordinal);
         });
 
-        // Prosody's host tag is its XMPP domain: its panels say why Server does not filter them.
-        Assert.All(ProsodyQueryAudit.TargetsOf(dashboard), target => Assert.Contains("XMPP domain", target.PanelDescription, StringComparison.Ordinal));
+        // Prosody's XMPP domain is its tag xmpp_host: its panels show one series per server, container and domain.
+        Assert.All(ProsodyQueryAudit.TargetsOf(dashboard), target =>
+        {
+            Assert.EndsWith(""" GROUP BY time($__interval), "host", "container_name", "xmpp_host" fill(null)""", target.Query, StringComparison.Ordinal);
+            Assert.Contains("xmpp_host", target.PanelDescription, StringComparison.Ordinal);
+        });
         Assert.NotEmpty(ProsodyQueryAudit.TargetsOf(dashboard));
     }
 
@@ -192,7 +194,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         {
             Targets = [connections with
             {
-                Query = """SELECT sum("gauge") FROM "prosody_mod_c2s__connections" WHERE "container_name" =~ /^$prosody$/ AND $timeFilter GROUP BY time($__interval), "host", "container_name" fill(null)""",
+                Query = """SELECT sum("gauge") FROM "prosody_mod_c2s__connections" WHERE "host" =~ /^$server$/ AND $timeFilter GROUP BY time($__interval), "host", "container_name", "xmpp_host" fill(null)""",
             }],
         };
 
@@ -289,7 +291,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
     private async Task<ProsodyQueryAudit> ProsodyAuditAsync()
     {
         await feed.ProsodyAsync();
-        return new ProsodyQueryAudit(feed.Influx, JitsiStatsFeed.ProsodyContainer, DateTimeOffset.UtcNow);
+        return new ProsodyQueryAudit(feed.Influx, [("meet.example.org", JitsiStatsFeed.ProsodyContainer)], DateTimeOffset.UtcNow);
     }
 
     private static bool Reads(JsonElement panel, string measurement) =>

@@ -27,21 +27,25 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.All(targets, target => Assert.Equal(FleetQueryAudit.Row, target.Row));
         Assert.Equal(
-            ["busy", "endpoints", "failing_ice", "graceful_shutdown", "idle", "operational", "participants", "stress", "unhealthy"],
+            ["busy", "endpoints", "failing_ice", "graceful_shutdown", "idle", "listed", "operational", "participants", "stress", "unhealthy"],
             targets.Select(target => target.Fields[0]).Distinct().Order(StringComparer.Ordinal));
         Assert.True(audit.QueriesRun >= targets.Count * (1 + jicofos.Count), $"only {audit.QueriesRun} queries ran for {targets.Count} targets");
 
         // Figures read in the payload by hand: the bridge in graceful shutdown is not operational and holds 4
         // endpoints; one Jibri of two is busy, the other idle; the SIP Jigasi carries one participant.
-        GrafanaTarget Target(string measurement, string field) => targets.Single(target => target.Measurement == measurement && target.Fields[0] == field);
-        Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"))["jvb-eu-2b"]);
-        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "graceful_shutdown"))["jvb-eu-2b"]);
-        Assert.Equal(4.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "endpoints"))["jvb-eu-2b"]);
-        Assert.Equal(9.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "endpoints"))["jvb-eu-1a"]);
-        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "idle"))[""]);
-        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "busy"))[""]);
-        Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "unhealthy"))[""]);
-        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jigasi", "participants"))["jigasi-sip-1"]);
+        GrafanaTarget Target(string measurement, string field) => targets.Single(target => target.Measurement == measurement && target.Fields[0] == field && !FleetQueryAudit.CountsBridges(target));
+        FedJicofo[] one = [jicofos[0]];
+        Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), one)["jvb-eu-2b"]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "graceful_shutdown"), one)["jvb-eu-2b"]);
+        Assert.Equal(4.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "endpoints"), one)["jvb-eu-2b"]);
+        Assert.Equal(9.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "endpoints"), one)["jvb-eu-1a"]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "idle"), one)[""]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "busy"), one)[""]);
+        Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "unhealthy"), one)[""]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jigasi", "participants"), one)["jigasi-sip-1"]);
+        Assert.Equal(
+            [3.0, 2.0],
+            targets.Where(FleetQueryAudit.CountsBridges).OrderBy(target => target.RefId, StringComparer.Ordinal).Select(target => FleetQueryAudit.Expected(target, one)[""]));
     }
 
     [Fact]
@@ -56,9 +60,10 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
 
         IReadOnlyList<string> problems = await (await AuditAsync()).Audit.CheckAsync(broken);
 
-        // Each Jicofo picked alone shows the others on the same container name or url too.
-        Assert.Equal(3, problems.Count);
-        Assert.All(problems, problem => Assert.Contains("shows numbers for [", problem, StringComparison.Ordinal));
+        // Each Jicofo picked alone adds the endpoints of the others on the same container name (or, for the url one,
+        // of all) to those of each of its 2 bridges that hold any (the third holds 0).
+        Assert.Equal(6, problems.Count);
+        Assert.All(problems, problem => Assert.Contains(", the payloads give ", problem, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -6,12 +6,13 @@ namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
 /// Runs the dashboard's Prosody queries (the targets reading a prosody_* measurement) against a database holding the
-/// Prosody capture as the plugin writes it, with the <c>prosody</c> variable set as a user would set it and
-/// substituted as Grafana does, at the 10 s interval and at 1 m (several gathers in one bucket), and lists what a user
-/// would see go wrong. Each panel must show, per XMPP domain (Prosody's host label) and container, the sum of the
-/// capture's samples of its family for that domain: a gauge's value, or a sum over its other labels (ip_family).
+/// Prosody capture as the plugin writes it, for the Prosodys given (each a server's host and a container), with the
+/// <c>server</c> variable set as a user would set it (All, and each server alone) and substituted as Grafana does, at
+/// the 10 s interval and at 1 m (several gathers in one bucket), and lists what a user would see go wrong. Each panel
+/// must show, per server, container and XMPP domain (Prosody's host label, the tag xmpp_host), the sum of the capture's
+/// samples of its family for that domain: a gauge's value, or a sum over its other labels (ip_family).
 /// </summary>
-internal sealed partial class ProsodyQueryAudit(InfluxDb influx, string container, DateTimeOffset now)
+internal sealed partial class ProsodyQueryAudit(InfluxDb influx, IReadOnlyList<(string Host, string Container)> prosodys, DateTimeOffset now)
 {
     public int QueriesRun { get; private set; }
 
@@ -21,18 +22,21 @@ internal sealed partial class ProsodyQueryAudit(InfluxDb influx, string containe
     public async Task<IReadOnlyList<string>> CheckAsync(GrafanaDashboard dashboard)
     {
         var problems = new List<string>();
-        GrafanaVariable prosody = dashboard.Variable("prosody");
+        GrafanaVariable server = dashboard.Variable("server");
         GrafanaTimeRange range = new(now.AddHours(-6), now, TimeSpan.FromSeconds(10));
-        IReadOnlyList<string> options = [.. InfluxDb.Rows(await QueryAsync(GrafanaInfluxQl.Interpolate(prosody.Query, [], range))).Select(row => row[1].GetString()!)];
-        if (!options.SequenceEqual([container]))
+        IReadOnlyList<string> options = [.. InfluxDb.Rows(await QueryAsync(GrafanaInfluxQl.Interpolate(server.Query, [], range))).Select(row => row[1].GetString()!)];
+        string[] hosts = [.. prosodys.Select(prosody => prosody.Host).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        if (!hosts.All(options.Contains))
         {
-            problems.Add($"prosody lists {string.Join(", ", options)} instead of {container}");
+            problems.Add($"server lists {string.Join(", ", options)}, not every Prosody's server ({string.Join(", ", hosts)})");
         }
 
+        var selections = new List<(VariableSelection Picked, IReadOnlyList<(string Host, string Container)> Shown)> { (VariableSelection.All(server, options), prosodys) };
+        selections.AddRange(hosts.Select(host => (VariableSelection.Of(server, host), (IReadOnlyList<(string, string)>)[.. prosodys.Where(prosody => prosody.Host == host)])));
         foreach (GrafanaTarget target in TargetsOf(dashboard))
         {
-            IReadOnlyDictionary<string, double> expected = CaptureSumsByHost(target.Measurement);
-            if (expected.Count == 0)
+            IReadOnlyDictionary<string, double> sums = CaptureSumsByHost(target.Measurement);
+            if (sums.Count == 0)
             {
                 problems.Add($"{target}: the Prosody capture has no samples of {target.Measurement}");
                 continue;
@@ -40,7 +44,7 @@ internal sealed partial class ProsodyQueryAudit(InfluxDb influx, string containe
 
             foreach (TimeSpan interval in new[] { TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1) })
             {
-                foreach (VariableSelection picked in new[] { VariableSelection.All(prosody, options), VariableSelection.Of(prosody, container) })
+                foreach ((VariableSelection picked, IReadOnlyList<(string Host, string Container)> shown) in selections)
                 {
                     string query = GrafanaInfluxQl.Interpolate(target.Query, [picked], range with { Interval = interval });
                     string where = $"{target} with {picked} every {GrafanaInfluxQl.FormatInterval(interval)} ({query})";
@@ -55,6 +59,8 @@ internal sealed partial class ProsodyQueryAudit(InfluxDb influx, string containe
                         continue;
                     }
 
+                    var expected = shown.SelectMany(prosody => sums.Select(sum => (Key: $"{prosody.Host}/{prosody.Container}/{sum.Key}", sum.Value)))
+                        .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
                     Check(where, result, expected, problems);
                 }
             }
@@ -63,33 +69,34 @@ internal sealed partial class ProsodyQueryAudit(InfluxDb influx, string containe
         return problems;
     }
 
-    private void Check(string where, JsonElement result, IReadOnlyDictionary<string, double> expected, List<string> problems)
+    private static void Check(string where, JsonElement result, IReadOnlyDictionary<string, double> expected, List<string> problems)
     {
         var shown = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (JsonElement series in result.TryGetProperty("series", out JsonElement found) ? found.EnumerateArray() : Enumerable.Empty<JsonElement>())
         {
             JsonElement tags = series.TryGetProperty("tags", out JsonElement t) ? t : default;
-            string key = $"{Tag(tags, "host")}/{Tag(tags, "container_name")}";
+            string key = $"{Tag(tags, "host")}/{Tag(tags, "container_name")}/{Tag(tags, "xmpp_host")}";
             double[] values = [.. series.GetProperty("values").EnumerateArray().Select(row => row[1]).Where(value => value.ValueKind != JsonValueKind.Null).Select(InfluxDb.Number)];
-            if (values.Length > 0)
+            if (values.Length > 0 && !shown.TryAdd(key, values))
             {
-                shown[key] = values;
+                problems.Add($"{where}: shows {key} twice");
+                return;
             }
         }
 
-        string[] wanted = [.. expected.Keys.Select(host => $"{host}/{container}").Order(StringComparer.Ordinal)];
+        string[] wanted = [.. expected.Keys.Order(StringComparer.Ordinal)];
         if (!shown.Keys.Order(StringComparer.Ordinal).SequenceEqual(wanted))
         {
             problems.Add($"{where}: shows numbers for [{string.Join(", ", shown.Keys.Order(StringComparer.Ordinal))}], expected [{string.Join(", ", wanted)}]");
             return;
         }
 
-        foreach ((string host, double sum) in expected)
+        foreach ((string key, double sum) in expected)
         {
-            double[] values = shown[$"{host}/{container}"];
+            double[] values = shown[key];
             if (!values.All(value => Math.Abs(value - sum) <= 1e-9 * Math.Max(1, Math.Abs(sum))))
             {
-                problems.Add($"{where}: {host}/{container} shows {string.Join(", ", values.Select(value => value.ToString("R", CultureInfo.InvariantCulture)))}, the capture's samples sum to {sum.ToString("R", CultureInfo.InvariantCulture)}");
+                problems.Add($"{where}: {key} shows {string.Join(", ", values.Select(value => value.ToString("R", CultureInfo.InvariantCulture)))}, the capture's samples sum to {sum.ToString("R", CultureInfo.InvariantCulture)}");
             }
         }
     }

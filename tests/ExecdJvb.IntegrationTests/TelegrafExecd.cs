@@ -16,6 +16,7 @@ internal sealed class TelegrafExecd : IAsyncDisposable
     private readonly string _host;
     private readonly Task _forwarding;
     private readonly List<(HttpStatusCode Status, string Body, string Line)> _writes = [];
+    private readonly List<string> _printed = [];
     private readonly SemaphoreSlim _written = new(0);
     private bool _stopping;
 
@@ -48,6 +49,12 @@ internal sealed class TelegrafExecd : IAsyncDisposable
 
     /// <summary>Whether stopping needed SIGTERM because the plugin did not exit within 5 s of stdin closing.</summary>
     public bool NeededSigterm { get; private set; }
+
+    /// <summary>The lines the plugin printed, as it printed them (before the agent adds its host tag), in order.</summary>
+    public IReadOnlyList<string> PrintedLines
+    {
+        get { lock (_writes) { return [.. _printed]; } }
+    }
 
     /// <summary>The lines sent to InfluxDB, host tag added, in order.</summary>
     public IReadOnlyList<string> WrittenLines
@@ -131,6 +138,7 @@ internal sealed class TelegrafExecd : IAsyncDisposable
             (HttpStatusCode status, string body) = await _influx.WriteAsync(tagged + "\n");
             lock (_writes)
             {
+                _printed.Add(line);
                 _writes.Add((status, body, tagged));
             }
 

@@ -35,7 +35,7 @@ public sealed class JicofoDebugPayloadTests
         TheoryData<string> files = [];
         foreach (string label in new[] { "stable-jitsi-meet_11146", "master" })
         {
-            foreach (string variant in new[] { "", "-reordered", "-no-detectors", "-empty", "-edge" })
+            foreach (string variant in new[] { "", "-reordered", "-second-shard", "-no-detectors", "-empty", "-edge" })
             {
                 files.Add($"debug-{label}{variant}.json");
             }

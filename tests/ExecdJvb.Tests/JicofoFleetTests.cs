@@ -37,7 +37,7 @@ public sealed class JicofoFleetTests : IAsyncDisposable
         TheoryData<string> files = [];
         foreach (string label in new[] { Stable, "master" })
         {
-            foreach (string variant in new[] { "", "-reordered", "-no-detectors", "-empty", "-edge" })
+            foreach (string variant in new[] { "", "-reordered", "-second-shard", "-no-detectors", "-empty", "-edge" })
             {
                 files.Add($"debug-{label}{variant}.json");
             }

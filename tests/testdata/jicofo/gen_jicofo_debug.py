@@ -188,10 +188,32 @@ def reordered(s):
 MAIN = state(CONFERENCES, [BRIDGE_FULL, BRIDGE_NO_STATS, BRIDGE_LEAVING],
              jibri_detector(False, "jibribrewery", [JIBRI_BUSY, JIBRI_IDLE]), None, JIGASI)
 
+# A second shard's Jicofo (its own Prosody and conferences) in the same deployment: the bridges and Jibris join
+# every shard's brewery, so it sees jvb-eu-1a and jvb-eu-2b with the same presence stats (stress, region, version,
+# graceful shutdown) as MAIN's Jicofo, but its own allocations (endpoints, recently added, restart requests) and its
+# own view of jvb-eu-2b (no failed allocation here: operational), plus a bridge only it sees. The same Jibris
+# (this Jicofo never selected the busy one) and Jigasis.
+BRIDGE_SECOND_SHARD = [
+    dict(BRIDGE_FULL, **{"endpoints.get()": 5, "recentlyAddedEndpointCount": 1,
+                         "endpointRestartRequestRate.getAccumulatedCount()": 1}),
+    dict(BRIDGE_LEAVING, **{"endpoints.get()": 2, "isOperational": True,
+                            "endpointRestartRequestRate.getAccumulatedCount()": 0}),
+    dict(BRIDGE_FULL, **{"jid": "jvbbrewery@internal-muc.%s/jvb-eu-3c" % DOMAIN, "lastReportedStressLevel": 0.4,
+                         "recentlyAddedEndpointCount": 0, "endpoints.get()": 6, "relayId": "10.0.1.23"}),
+]
+SECOND_SHARD = state([conference("weeklystandup-q8rd@conference.%s" % DOMAIN, 5),
+                      conference(HealthRoom(4410928373620194015), 0)],
+                     BRIDGE_SECOND_SHARD,
+                     jibri_detector(False, "jibribrewery", [dict(JIBRI_BUSY, lastSelected=NEVER), JIBRI_IDLE]),
+                     None, JIGASI)
+
 SCENARIOS = [
     # (file suffix, state, what it is)
     ("", MAIN, "3 bridges, 2 Jibris, no SIP Jibri detector, 2 Jigasis, 2 conferences and a health check"),
     ("-reordered", reordered(MAIN), "the same state, every map's members in the other order"),
+    ("-second-shard", SECOND_SHARD,
+     "another shard's Jicofo seeing two of the same bridges (its own endpoints, jvb-eu-2b operational to it), one "
+     "bridge of its own, the same Jibris and Jigasis"),
     ("-no-detectors",
      state([conference("bluefinchweekly@conference.%s" % DOMAIN, 4),
             conference(HealthRoom(-2891736402815577741), 0)],

@@ -1,0 +1,127 @@
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// The shipped dashboard and alert rules against two docker-jitsi-meet servers sharing one InfluxDB
+/// (<see cref="TwoServerFeed"/>): every panel, with one server picked, shows only that server's numbers, and with All
+/// shows both, a bridge, Jibri or Jigasi both shards' Jicofos report counted once.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerFeed feed) : IClassFixture<TwoServerFeed>
+{
+    private static readonly string DashboardPath = Path.Combine(RepositoryPaths.Root, "plugin", "grafana", "jitsi-stats-dashboard.json");
+
+    [Fact]
+    public async Task Every_JVB_and_Jicofo_panel_and_variable_shows_each_servers_own_numbers_and_both_for_All()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTimeRange range = await RangeAsync();
+        DashboardQueryAudit jvbs = DashboardQueryAudit.ForJvbs(feed.Influx, TwoServerFeed.Jvbs, range);
+        DashboardQueryAudit jicofos = DashboardQueryAudit.ForJicofos(feed.Influx, TwoServerFeed.Jicofos, range);
+
+        IReadOnlyList<string> problems =
+        [
+            .. await jvbs.CheckVariablesAsync(dashboard), .. await jvbs.CheckTargetsAsync(dashboard),
+            .. await jicofos.CheckVariablesAsync(dashboard), .. await jicofos.CheckTargetsAsync(dashboard),
+        ];
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.True(jvbs.QueriesRun >= jvbs.TargetsOf(dashboard).Count * 4, $"only {jvbs.QueriesRun} JVB queries ran");
+        Assert.True(jicofos.QueriesRun >= jicofos.TargetsOf(dashboard).Count * 4, $"only {jicofos.QueriesRun} Jicofo queries ran");
+    }
+
+    [Fact]
+    public async Task Every_fleet_panel_shows_each_shards_view_alone_and_each_bridge_Jibri_and_Jigasi_once_for_All()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        var audit = new FleetQueryAudit(feed.Influx, TwoServerFeed.Jicofos, await RangeAsync());
+        IReadOnlyList<GrafanaTarget> targets = FleetQueryAudit.TargetsOf(dashboard);
+
+        IReadOnlyList<string> problems = await audit.CheckAsync(dashboard);
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.True(audit.QueriesRun >= targets.Count * 3, $"only {audit.QueriesRun} queries ran for {targets.Count} targets");
+
+        // Figures read in the two payloads by hand, for All: jvb-eu-1a holds 9 + 5 endpoints, jvb-eu-2b 4 + 2 and is
+        // operational to the second shard's Jicofo; 4 bridges in all, not 6; of the two Jibris both Jicofos see, one
+        // is idle and one busy; the SIP Jigasi both see carries one participant, not two.
+        GrafanaTarget Target(string measurement, string field) => targets.Single(target => target.Measurement == measurement && target.Fields[0] == field && !FleetQueryAudit.CountsBridges(target));
+        IReadOnlyList<FedJicofo> all = TwoServerFeed.Jicofos;
+        Assert.Equal(
+            new Dictionary<string, double> { ["7c1d0a4e-2f55-4a63-9d3b-0e8f7c2a51b6"] = 0, ["jvb-eu-1a"] = 14, ["jvb-eu-2b"] = 6, ["jvb-eu-3c"] = 6 },
+            FleetQueryAudit.Expected(Target("jicofo_bridge", "endpoints"), all));
+        Assert.Equal(0.85, FleetQueryAudit.Expected(Target("jicofo_bridge", "stress"), all)["jvb-eu-2b"]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), all)["jvb-eu-2b"]);
+        Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), [all[0]])["jvb-eu-2b"]);
+        Assert.Equal([4.0, 4.0], targets.Where(FleetQueryAudit.CountsBridges).OrderBy(target => target.RefId, StringComparer.Ordinal).Select(target => FleetQueryAudit.Expected(target, all)[""]));
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "idle"), all)[""]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "busy"), all)[""]);
+        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jigasi", "participants"), all)["jigasi-sip-1"]);
+    }
+
+    [Fact]
+    public async Task A_per_bridge_panel_that_adds_up_what_every_Jicofo_reports_fails_the_audit()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTarget stress = FleetQueryAudit.TargetsOf(dashboard).Single(target => target.Fields[0] == "stress");
+        GrafanaDashboard broken = dashboard with { Targets = [stress with { Query = stress.Query.Replace("SELECT max(\"stress\")", "SELECT sum(\"stress\")", StringComparison.Ordinal) }] };
+
+        IReadOnlyList<string> problems = await new FleetQueryAudit(feed.Influx, TwoServerFeed.Jicofos, await RangeAsync()).CheckAsync(broken);
+
+        // Only All adds the two shards' stress of the bridges both report, jvb-eu-1a and jvb-eu-2b.
+        Assert.Equal(2, problems.Count);
+        Assert.All(problems, problem => Assert.Contains("with server=All", problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_Prosody_panel_shows_each_servers_Prosody_alone_and_both_for_All()
+    {
+        await feed.FedAsync(docker.Engine);
+        var audit = new ProsodyQueryAudit(feed.Influx, [(TwoServerFeed.ShardA, DockerJitsiMeet.Prosody), (TwoServerFeed.ShardB, DockerJitsiMeet.Prosody)], DateTimeOffset.UtcNow);
+
+        IReadOnlyList<string> problems = await audit.CheckAsync(GrafanaDashboard.Load(DashboardPath));
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.True(audit.QueriesRun >= 1 + (ProsodyQueryAudit.TargetsOf(GrafanaDashboard.Load(DashboardPath)).Count * 6), $"only {audit.QueriesRun} queries ran");
+    }
+
+    [Fact]
+    public async Task The_health_and_plugin_panels_show_each_servers_own_JVB_and_plugin()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTimeRange range = await RangeAsync();
+
+        // The first server's JVB answers /about/health; the second's serves no health API, so writes no healthy.
+        DashboardQueryAudit health = DashboardQueryAudit.ForHealth(feed.Influx, [(TwoServerFeed.ShardA, DockerJitsiMeet.Jvb, 1.0)], range);
+        // Each plugin found four components (JVB, Jicofo, Jigasi, Prosody), one of them a JVB, and all answered.
+        var fields = new Dictionary<string, double> { ["targets_found"] = 4, ["targets_answered"] = 4, ["jvbs_found"] = 1, ["jvbs_answered"] = 1 };
+        var plugin = new SelfMeasurementQueryAudit(feed.Influx, [new(TwoServerFeed.ShardA, "discovery", fields), new(TwoServerFeed.ShardB, "discovery", fields)], range);
+
+        IReadOnlyList<string> problems = [.. await health.CheckTargetsAsync(dashboard), .. await plugin.CheckAsync(dashboard)];
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public async Task The_fleet_alerts_fire_per_server_only_for_the_bridge_that_servers_Jicofo_holds_non_operational()
+    {
+        await feed.FedAsync(docker.Engine);
+        IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
+        Assert.Equal(4, queries.Count);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+
+        Dictionary<string, double> operational = await AlertQuery.ValueBySeriesAsync(feed.Influx, queries[2].Trim(), now.AddHours(-1), now);
+        Dictionary<string, double> available = await AlertQuery.ValueBySeriesAsync(feed.Influx, queries[3].Trim(), now.AddHours(-1), now);
+
+        Assert.Equal([$"{TwoServerFeed.ShardA}/jvb-eu-2b"], operational.Where(pair => pair.Value < 1).Select(pair => pair.Key));
+        Assert.Equal(6, operational.Count);
+        Assert.Equal(new Dictionary<string, double> { [TwoServerFeed.ShardA] = TwoServerFeed.Gathers, [TwoServerFeed.ShardB] = TwoServerFeed.Gathers }, available);
+    }
+
+    /// <summary>The last 6 hours, Grafana's default range, and 10 s, the interval of Telegraf's sample config; feeds the database first.</summary>
+    private async Task<GrafanaTimeRange> RangeAsync()
+    {
+        await feed.FedAsync(docker.Engine);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return new GrafanaTimeRange(now.AddHours(-6), now, TimeSpan.FromSeconds(10));
+    }
+}

@@ -1,0 +1,150 @@
+namespace ExecdJvb.Tests.Integration;
+
+/// <summary>
+/// Two docker-jitsi-meet servers writing into one InfluxDB, as an operator with two stock installs has them: each its
+/// own Telegraf-like agent with its own host name, its own private dockerd running the JVB, Jicofo, Jigasi and Prosody
+/// stand-ins under the same container names on both, and its own plugin process (with <c>self_measurement</c>), all
+/// gathering together for <see cref="Gathers"/> intervals. The payloads differ where the stand-ins allow, so that
+/// points of the two mixed into one series would show:
+/// <list type="bullet">
+/// <item><see cref="ShardA"/> (the docker collection's engine): a JVB 2.3.168, the Jicofo of
+/// <see cref="DockerEngine.JicofoSite"/> (health checks on);</item>
+/// <item><see cref="ShardB"/> (a second engine of its own): a JVB 2.1.508, the second shard's Jicofo
+/// (<see cref="DockerEngine.SecondShardJicofoSite"/>: health checks off, and a /debug that sees two of the same
+/// bridges with its own allocations).</item>
+/// </list>
+/// Both run the same Jigasi and the same Prosody capture (the only ones there are). The components of each listen on
+/// ports of their own, which their execd-jvb.port labels announce, as the stand-ins share the host network here.
+/// The database is fed once, by the first test that asks; the containers are removed afterwards.
+/// </summary>
+public sealed class TwoServerFeed : IAsyncLifetime
+{
+    internal const string ShardA = "shard-a.example.org";
+    internal const string ShardB = "shard-b.example.org";
+    internal const int Gathers = 3;
+    private const string StatsA = "stats-stable-jitsi-meet_11146.json";
+    private const string StatsB = "stats-stable-jitsi-meet_11146-health-disabled.json";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _once = new(1, 1);
+    private InfluxDb? _influx;
+    private DockerEngine? _second;
+    private IReadOnlyList<Server>? _servers;
+
+    internal InfluxDb Influx => _influx ?? throw new InvalidOperationException("influxd did not start");
+
+    public async Task InitializeAsync()
+    {
+        _influx = await InfluxDb.StartAsync();
+        _second = await DockerEngine.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _once.Dispose();
+        if (_second is not null)
+        {
+            await _second.DisposeAsync();
+        }
+
+        if (_influx is not null)
+        {
+            await _influx.DisposeAsync();
+        }
+    }
+
+    /// <summary>The two servers and what each plugin printed; feeds the database on the first call.</summary>
+    internal async Task<IReadOnlyList<Server>> FedAsync(DockerEngine first)
+    {
+        await _once.WaitAsync();
+        try
+        {
+            return _servers ??= await FeedAsync(first, _second ?? throw new InvalidOperationException("the second dockerd did not start"));
+        }
+        finally
+        {
+            _once.Release();
+        }
+    }
+
+    /// <summary>The JVBs of the two servers, as the dashboard audits take them.</summary>
+    internal static IReadOnlyList<FedJvb> Jvbs =>
+        [new(ShardA, DockerJitsiMeet.Jvb, ColibriEra.Since2024), new(ShardB, DockerJitsiMeet.Jvb, ColibriEra.Before2024)];
+
+    /// <summary>The Jicofos of the two servers, as the dashboard audits take them.</summary>
+    internal static IReadOnlyList<FedJicofo> Jicofos =>
+        [new(ShardA, DockerJitsiMeet.Jicofo, StatsA), new(ShardB, DockerJitsiMeet.Jicofo, StatsB, DockerEngine.SecondShardDebugPayload)];
+
+    /// <summary>The Prosody points each gather of one server writes: those Telegraf's OpenMetrics parser gives for the capture.</summary>
+    internal static int ProsodyPoints =>
+        TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], [new("container_name", DockerJitsiMeet.Prosody)], 0).Count;
+
+    private async Task<IReadOnlyList<Server>> FeedAsync(DockerEngine first, DockerEngine second)
+    {
+        await first.RemoveAllContainersAsync();
+        await second.RemoveAllContainersAsync();
+        var agents = new List<TelegrafExecd>();
+        try
+        {
+            await DockerJitsiMeet.RunJvbAsync(first, FreePort.Next());
+            await DockerJitsiMeet.RunJicofoAsync(first, FreePort.Next());
+            await DockerJitsiMeet.RunJigasiAsync(first, FreePort.Next());
+            await DockerJitsiMeet.RunProsodyAsync(first, FreePort.Next());
+            await DockerJitsiMeet.RunJvbAsync(second, FreePort.Next(), ColibriEra.Before2024.Fixture);
+            await DockerJitsiMeet.RunJicofoAsync(second, FreePort.Next(), DockerEngine.SecondShardJicofoSite);
+            await DockerJitsiMeet.RunJigasiAsync(second, FreePort.Next());
+            await DockerJitsiMeet.RunProsodyAsync(second, FreePort.Next());
+
+            // Per gather: the JVB, Jicofo's stats and its view of the fleet, Jigasi, Prosody and the plugin's own point.
+            (string Host, DockerEngine Engine, int PerGather)[] servers =
+            [
+                (ShardA, first, 4 + DockerJitsiMeet.JicofoFleetPointCount(DockerEngine.JicofoDebugPayload) + ProsodyPoints),
+                (ShardB, second, 4 + DockerJitsiMeet.JicofoFleetPointCount(DockerEngine.SecondShardDebugPayload) + ProsodyPoints),
+            ];
+            foreach ((string host, DockerEngine engine, _) in servers)
+            {
+                agents.Add(TelegrafExecd.Start(["--endpoint", engine.Endpoint, "--self_measurement", "execd_jvb"], Influx, host));
+            }
+
+            // Both agents' intervals fall together, as two servers' Telegrafs on the same interval do.
+            for (int i = 1; i <= Gathers; i++)
+            {
+                await Task.WhenAll(agents.Select(agent => agent.IntervalAsync()));
+                for (int s = 0; s < servers.Length; s++)
+                {
+                    Assert.True(await agents[s].WaitForPointsAsync(i * servers[s].PerGather, Wait), $"{servers[s].Host}: gather {i} did not write {servers[s].PerGather} points");
+                }
+            }
+
+            var fed = new List<Server>();
+            for (int s = 0; s < servers.Length; s++)
+            {
+                TelegrafExecd agent = agents[s];
+                string host = servers[s].Host;
+                await agent.StopAsync();
+                Assert.Empty(agent.FailedWrites);
+                Assert.Empty(agent.UnprefixedStderr);
+                Assert.Empty(agent.Stderr('E'));
+                Assert.Empty(agent.Stderr('W'));
+                Assert.False(agent.ExitedWhileRunning, $"{host}: the plugin exited while Telegraf was running it");
+                Assert.Equal(Gathers * servers[s].PerGather, agent.PointsWritten);
+                fed.Add(new Server(host, agent.PrintedLines, agent.WrittenLines));
+            }
+
+            return fed;
+        }
+        finally
+        {
+            foreach (TelegrafExecd agent in agents)
+            {
+                await agent.DisposeAsync();
+            }
+
+            await first.RemoveAllContainersAsync();
+            await second.RemoveAllContainersAsync();
+        }
+    }
+
+    /// <summary>One server: its agent's host name, the lines its plugin printed and the lines its agent wrote (host tag added).</summary>
+    internal sealed record Server(string Host, IReadOnlyList<string> Printed, IReadOnlyList<string> Written);
+}
