@@ -77,7 +77,7 @@ public sealed class TwoServerFeed : IAsyncLifetime
 
     /// <summary>The Prosody points each gather of one server writes: those Telegraf's OpenMetrics parser gives for the capture.</summary>
     internal static int ProsodyPoints =>
-        TelegrafGolden.Points(["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], [new("container_name", DockerJitsiMeet.Prosody)], 0).Count;
+        TelegrafGolden.Points("prosody", ["prosody", "metrics-0.12.3-openmetrics.openmetrics.out"], [new("container_name", DockerJitsiMeet.Prosody)], 0).Count;
 
     private async Task<IReadOnlyList<Server>> FeedAsync(DockerEngine first, DockerEngine second)
     {
