@@ -23,15 +23,18 @@
     bench    BenchmarkDotNet suite of the gather hot path (tests/Benchmarks: JsonFlattener, LineProtocolWriter,
              GoFloatFormat) with the memory diagnoser, short job; reports in artifacts/bench/results.
              Then the end-to-end benchmark (tests/Benchmarks/EndToEnd, as root: it starts a private dockerd;
-             needs gcc, python3 and busybox-static, and uses perf stat where it works): the published AOT
-             binary (PLUGIN_BINARY_UNDER_TEST, else published first), a C floor (EndToEnd/floor/floor.c,
-             compiled with gcc -O2 into artifacts/bench/floor) and a minimal Python scraper
-             (EndToEnd/floor/scraper.py), each one long-lived process driven through stdin as Telegraf does,
-             side by side against busybox httpd JVBs on 127.0.0.1 and one JVB container found through Docker:
-             CPU and context switches per gather one a second and back to back, RSS after 100,000 gathers,
-             binary size, start to first batch, one gather of 100 JVBs; min/median/max over 5 runs with the
-             ratios to the floor and to Python, each target met or not; one table on stdout and in
-             artifacts/bench/e2e.md (about 12 minutes on 2 shared cores; tests/Benchmarks/README.md says
+             needs gcc, golang-go, python3 and busybox-static, and uses perf stat where it works): the
+             published AOT binary (PLUGIN_BINARY_UNDER_TEST, else published first), a C floor
+             (EndToEnd/floor/floor.c, compiled with gcc -O2 into artifacts/bench/floor), a minimal Python
+             scraper (EndToEnd/floor/scraper.py) and a Go scraper on net/http and encoding/json
+             (EndToEnd/floor/scraper.go, built offline into artifacts/bench/goscraper), each one long-lived
+             process driven through stdin as Telegraf does, side by side against busybox httpd JVBs on
+             127.0.0.1, one JVB container found through Docker and a whole docker-jitsi-meet host (JVB, Jicofo,
+             Prosody) read through Docker: CPU and context switches per gather one a second and back to back,
+             RSS after 100,000 gathers, binary size, start to first batch, one gather of 100 JVBs;
+             min/median/max over 5 runs with the ratios to the floor, to Python and to Go, each target met or
+             not; one table on stdout and in
+             artifacts/bench/e2e.md (20 to 25 minutes on 2 shared cores; tests/Benchmarks/README.md says
              what each figure means).
              Fails if BenchmarkDotNet reports an error or a client broke; a figure that misses its target is
              reported, not failed. -Quick runs the dry job and the end-to-end benchmark at smoke sizes (1 run,
@@ -39,7 +42,8 @@
                dotnet pwsh ./build.ps1 bench -Quick
              One class, or any other BenchmarkDotNet option, by hand:
                dotnet run -c Release --project tests/Benchmarks -- --filter *Mapper* --memory --job short
-             The end-to-end benchmark alone, by hand (e2e --help lists the sizes it takes):
+             The end-to-end benchmark alone, by hand (e2e --help lists the sizes it takes; --only host runs
+             the docker-jitsi-meet host alone):
                dotnet run -c Release --project tests/Benchmarks -- e2e --binary artifacts/linux-x64/execd-jvb
     release  the downloads, into artifacts/release: Native-AOT binaries for linux-x64 and linux-arm64
              (cross-compiled with clang and lld; installs Debian's cross packages and qemu-user as root),
@@ -392,8 +396,9 @@ function Invoke-Bench {
     }
 
     # The end-to-end benchmark runs the binary on this machine, against a private dockerd (root, as the
-    # integration tests), with dockerd and a static busybox for the JVBs, gcc for the C floor and python3 for
-    # the Python scraper; perf (linux-perf) counts CPU where it works, else the schedstat sums do.
+    # integration tests), with dockerd and a static busybox for the JVBs, gcc for the C floor, go for the Go
+    # scraper and python3 for the Python scraper; perf (linux-perf) counts CPU where it works, else the schedstat
+    # sums do.
     $hostRid = Get-HostRid
     if ($Rid -ne $hostRid) {
         throw "bench runs the binary on this machine: use -Rid $hostRid (or leave it out)"
@@ -407,6 +412,7 @@ function Invoke-Bench {
     if (-not (Get-Command dockerd -ErrorAction SilentlyContinue)) { $missing += 'docker.io' }
     if (-not ((Test-Path /bin/busybox) -and ((& file -L /bin/busybox 2>$null) -match 'statically linked'))) { $missing += 'busybox-static' }
     if (-not (Get-Command gcc -ErrorAction SilentlyContinue)) { $missing += 'gcc' }
+    if (-not (Get-Command go -ErrorAction SilentlyContinue)) { $missing += 'golang-go' }
     if (-not (Get-Command python3 -ErrorAction SilentlyContinue)) { $missing += 'python3' }
     if ($missing.Count -gt 0) {
         throw "the end-to-end benchmark needs $($missing -join ', '): apt-get install $($missing -join ' ') (dotnet pwsh ./build.ps1 test installs docker.io and busybox-static)"

@@ -32,6 +32,8 @@ function Get-Prerequisites([switch] $ReleaseOnly) {
         $needed.Insert(1, 'influxdb', { Get-Command influxd -ErrorAction SilentlyContinue })
         $needed.Insert(2, 'prosody', { Get-Command prosody -ErrorAction SilentlyContinue })
         $needed.Insert(3, 'python3', { Get-Command python3 -ErrorAction SilentlyContinue })
+        # The end-to-end benchmark, which the test task smoke-runs, builds its Go scraper with Debian's go.
+        $needed.Insert(4, 'golang-go', { Get-Command go -ErrorAction SilentlyContinue })
     }
 
     return $needed

@@ -29,6 +29,9 @@ internal sealed class ClientProcess : IDisposable
 
     public int Id => _process.ProcessId;
 
+    /// <summary>The lines of the last gather.</summary>
+    public IReadOnlyList<string> LastBatch => _lastBatch;
+
     /// <summary>Starts the client; <paramref name="stop"/> kills it.</summary>
     public static ClientProcess Start(ClientSpec spec, CancellationToken stop) =>
         new(ExecdProcess.StartProgram(spec.Program, spec.Args), spec, stop);

@@ -7,10 +7,12 @@ using ExecdJvb.Tests.Integration;
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
-/// The end-to-end benchmark: the published plugin, the C floor and the Python scraper (both shipped as sources in
-/// floor/), each one long-lived process driven through stdin exactly as Telegraf's inputs.execd drives a plugin,
-/// measured side by side in one run against busybox httpd JVBs on 127.0.0.1 and, for discovery, a private dockerd
-/// with one JVB container. One table of min/median/max over the runs with the ratios to the floor and to Python.
+/// The end-to-end benchmark: the published plugin, the C floor, the Python scraper and the Go scraper (all three
+/// shipped as sources in floor/), each one long-lived process driven through stdin exactly as Telegraf's
+/// inputs.execd drives a plugin, measured side by side in one run against busybox httpd JVBs on 127.0.0.1 and, for
+/// discovery, a private dockerd with one JVB container, and another with a whole docker-jitsi-meet host
+/// (<see cref="HostScenario"/>). One table of min/median/max over the runs with the ratios to the floor, to Python
+/// and to Go.
 /// It reports; it fails only when something broke (a client wrote nothing, crashed, or a server or dockerd did
 /// not start), never on a missed target.
 /// </summary>
@@ -83,11 +85,11 @@ internal static partial class EndToEndBenchmark
         try
         {
             string python = FloorSources.Python();
-            var clients = new Clients(binary, FloorSources.CompileC(options.OutDir), python);
+            var clients = new Clients(binary, FloorSources.CompileC(options.OutDir), python, FloorSources.CompileGo(options.OutDir));
             string why = "--cpu schedstat";
             bool perf = !options.SchedstatOnly && CpuMeter.PerfWorks(scratch, out why);
             var meter = new CpuMeter(perf, scratch);
-            Log($"{(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s); plugin {binary}; C floor compiled into {Path.GetFullPath(options.OutDir)}/floor; {python}; CPU by {(perf ? "perf stat" : $"schedstat ({why})")}");
+            Log($"{(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", EndToEndOptions.ScenarioNames.Where(options.Includes))}; plugin {binary}; C floor and Go scraper built into {Path.GetFullPath(options.OutDir)}; {python}; CPU by {(perf ? "perf stat" : $"schedstat ({why})")}");
 
             var figures = new FigureSet(options);
             figures.BinarySize.Add(new FileInfo(binary).Length / MB);
@@ -102,51 +104,84 @@ internal static partial class EndToEndBenchmark
                 return server;
             }
 
-            BusyboxHttpd[] counted = [Serve(true), Serve(true), Serve(true)];
+            BusyboxHttpd[] counted = options.Includes("cadence") ? [Serve(true), Serve(true), Serve(true), Serve(true)] : [];
             int answeringInOutage = OutageScenario.Jvbs - OutageScenario.Hung.Min();
-            string[] quiet = [.. Enumerable.Range(0, Math.Max(options.Jvbs, answeringInOutage)).Select(_ => Serve(false).StatsUrl)];
-            ClientSpec[] statics = clients.Static(counted[0].StatsUrl, counted[1].StatsUrl, counted[2].StatsUrl);
+            int quietCount = options.Includes("scale") || options.Includes("outage") ? Math.Max(options.Jvbs, answeringInOutage) : 1;
+            string[] quiet = [.. Enumerable.Range(0, quietCount).Select(_ => Serve(false).StatsUrl)];
+            ClientSpec[] statics = counted.Length > 0 ? clients.Static(counted[0].StatsUrl, counted[1].StatsUrl, counted[2].StatsUrl, counted[3].StatsUrl) : [];
             ClientSpec[] quietStatics = [clients.Plugin([quiet[0]]), clients.Floor([quiet[0]]), clients.Python([quiet[0]])];
-            string[] many = quiet[..options.Jvbs];
+            string[] many = quiet[..Math.Min(options.Jvbs, quiet.Length)];
             ClientSpec[] scaled = [clients.Plugin(many), clients.Floor(many), clients.Python(many)];
 
             // JVBs that accept and never answer, for the outage cases; the others there are quiet busybox JVBs.
-            for (int i = 0; i < OutageScenario.Hung.Max(); i++)
+            for (int i = 0; options.Includes("outage") && i < OutageScenario.Hung.Max(); i++)
             {
                 hung.Add(new JvbHttpServer(StubResponse.Json("{}") with { Delay = TimeSpan.FromHours(1) }));
             }
 
-            ClientSpec[] outages =
+            ClientSpec[] outages = !options.Includes("outage") ? [] :
             [
                 .. OutageScenario.Hung.Select(count => clients.PluginWithHung(
                     OutageScenario.Urls(quiet, [.. hung.Select(server => server.StatsUrl)], count), OutageScenario.Jvbs - count, OutageScenario.Timeout)),
             ];
-            Log($"busybox httpd JVBs up on 127.0.0.1, each serving {Fixture}.json at /colibri/stats: 3 counting requests (one per client), {quiet.Length} quiet");
+            Log($"busybox httpd JVBs up on 127.0.0.1, each serving {Fixture}.json at /colibri/stats: {counted.Length} counting requests (one per client), {quiet.Length} quiet");
 
             // Discovery: a private dockerd (--debug, so it logs every API call it serves) with one JVB container in
             // host network mode, labelled as docker-jitsi-meet's, its busybox httpd logging each request path.
-            await using DockerEngine engine = await DockerEngine.StartAsync("--debug");
-            int dockerJvbPort = FreePort.Next();
-            string container = await engine.RunLoggingJvbAsync(
-                Container, dockerJvbPort, Fixture,
-                "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb", "--stop-timeout", "1");
-            ClientSpec pluginDocker = clients.PluginDocker(engine.Endpoint, Container);
-            string listTarget = await ListRequestOfAsync(engine, pluginDocker, stop);
-            ClientSpec floorDocker = clients.FloorDocker(engine.SocketPath, listTarget, Container);
-            Log($"private dockerd at {engine.Endpoint}, JVB container {Container} on 127.0.0.1:{dockerJvbPort}; the plugin lists with GET {listTarget}, the C floor sends the same");
-            MachineInfo machine = MachineInfo.Collect(binary, await engine.DockerAsync("version", "--format", "{{.Server.Version}}"), python);
+            await using DockerEngine? engine = options.Includes("cadence") ? await DockerEngine.StartAsync("--debug") : null;
+            ClientSpec? pluginDocker = null;
+            ClientSpec? floorDocker = null;
+            string dockerVersion = "";
+            if (engine is not null)
+            {
+                int dockerJvbPort = FreePort.Next();
+                string container = await engine.RunLoggingJvbAsync(
+                    Container, dockerJvbPort, Fixture,
+                    "--label", "com.docker.compose.project=docker-jitsi-meet", "--label", "com.docker.compose.service=jvb", "--stop-timeout", "1");
+                pluginDocker = clients.PluginDocker(engine.Endpoint, Container);
+                string listTarget = await ListRequestOfAsync(engine, pluginDocker, stop);
+                floorDocker = clients.FloorDocker(engine.SocketPath, listTarget, Container);
+                Log($"private dockerd at {engine.Endpoint}, JVB container {Container} on 127.0.0.1:{dockerJvbPort}; the plugin lists with GET {listTarget}, the C floor sends the same");
+                dockerVersion = await engine.DockerAsync("version", "--format", "{{.Server.Version}}");
+                await AuditDiscoveryAsync(engine, container, pluginDocker, floorDocker, figures, options, stop);
+            }
 
-            await AuditDiscoveryAsync(engine, container, pluginDocker, floorDocker, figures, options, stop);
+            // The whole host: a dockerd of its own, as its JVB bears the same name as the discovery scenario's.
+            await using HostScenario? host = options.Includes("host") ? await HostScenario.StartAsync(clients, stop) : null;
+            if (host is not null)
+            {
+                dockerVersion = await host.Engine.DockerAsync("version", "--format", "{{.Server.Version}}");
+                await host.AuditAsync(figures, options, stop);
+            }
 
+            MachineInfo machine = MachineInfo.Collect(binary, dockerVersion.Length > 0 ? dockerVersion : "not started", python);
             for (int run = 1; run <= options.Runs; run++)
             {
                 stop.ThrowIfCancellationRequested();
-                await OnOwnThread(() => Paced(run, statics, counted, pluginDocker, floorDocker, figures, meter, options, stop));
-                await OnOwnThread(() => BackToBack(run, statics, counted, figures, meter, options, stop));
-                await OnOwnThread(() => Starts(run, quietStatics, figures, options, stop));
-                double[] scale = await OnOwnThread(() => ScaleScenario.MedianMilliseconds(scaled, warmup: 3, options.ScaleGathers, stop));
-                figures.Scale.Add(scale[0], scale[1], scale[2]);
-                Log($"run {run}/{options.Runs}: {options.Jvbs} JVBs in one gather, median wall: plugin {scale[0]:0.0} ms, C floor {scale[1]:0.0} ms, Python {scale[2]:0.0} ms");
+                if (pluginDocker is not null && floorDocker is not null)
+                {
+                    await OnOwnThread(() => Paced(run, statics, counted, pluginDocker, floorDocker, figures, meter, options, stop));
+                    await OnOwnThread(() => BackToBack(run, statics, counted, figures, meter, options, stop));
+                }
+
+                if (host is not null)
+                {
+                    await OnOwnThread(() => host.Paced(run, figures, meter, options, stop));
+                    await OnOwnThread(() => host.BackToBack(run, figures, meter, options, stop));
+                }
+
+                if (options.Includes("starts"))
+                {
+                    await OnOwnThread(() => Starts(run, quietStatics, figures, options, stop));
+                }
+
+                if (options.Includes("scale"))
+                {
+                    double[] scale = await OnOwnThread(() => ScaleScenario.MedianMilliseconds(scaled, warmup: 3, options.ScaleGathers, stop));
+                    figures.Scale.Add(scale[0], scale[1], scale[2]);
+                    Log($"run {run}/{options.Runs}: {options.Jvbs} JVBs in one gather, median wall: plugin {scale[0]:0.0} ms, C floor {scale[1]:0.0} ms, Python {scale[2]:0.0} ms");
+                }
+
                 for (int c = 0; c < outages.Length; c++)
                 {
                     ClientSpec outage = outages[c];
@@ -157,11 +192,14 @@ internal static partial class EndToEndBenchmark
                 }
             }
 
-            long[] rss = await OnOwnThread(() => RssScenario.ResidentBytes(quietStatics[0], options.RssGathers, stop));
-            figures.RssAtCheckpoint.Add(rss[0] / MB);
-            figures.Rss.Add(rss[^1] / MB);
-            figures.RssSeries.AddRange(rss.Select(bytes => bytes / MB));
-            Log($"plugin RSS every {options.RssCheckpoint:N0} gathers back to back: {string.Join(", ", rss.Select(bytes => $"{bytes / MB:0.00}"))} MB");
+            if (options.Includes("rss"))
+            {
+                long[] rss = await OnOwnThread(() => RssScenario.ResidentBytes(quietStatics[0], options.RssGathers, stop));
+                figures.RssAtCheckpoint.Add(rss[0] / MB);
+                figures.Rss.Add(rss[^1] / MB);
+                figures.RssSeries.AddRange(rss.Select(bytes => bytes / MB));
+                Log($"plugin RSS every {options.RssCheckpoint:N0} gathers back to back: {string.Join(", ", rss.Select(bytes => $"{bytes / MB:0.00}"))} MB");
+            }
 
             string report = ResultTable.Render(figures, machine, options, meter.Method, MachineInfo.LoadAverage(), took.Elapsed);
             Console.WriteLine();
@@ -183,7 +221,7 @@ internal static partial class EndToEndBenchmark
     }
 
     /// <summary>
-    /// One paced run: all five clients (three on static URLs, two through Docker) started and warmed up, then ticks
+    /// One paced run: all six clients (four on static URLs, two through Docker) started and warmed up, then ticks
     /// at the interval in which each client gathers once, one after the other, for a short and a long window.
     /// </summary>
     private static int Paced(int run, ClientSpec[] statics, BusyboxHttpd[] counted, ClientSpec pluginDocker, ClientSpec floorDocker, FigureSet figures, CpuMeter meter, EndToEndOptions options, CancellationToken stop)
@@ -202,13 +240,13 @@ internal static partial class EndToEndBenchmark
             CadenceResult[] results = CadenceScenario.Paced(participants, options.PacedFew, options.PacedGathers, options.PacedInterval, meter, stop);
             participants.ForEach(participant => participant.Process.Stop());
 
-            (CadenceResult plugin, CadenceResult floor, CadenceResult python, CadenceResult docker, CadenceResult floorDockerResult) = (results[0], results[1], results[2], results[3], results[4]);
-            figures.PacedCpu.Add(plugin.CpuMicroseconds, floor.CpuMicroseconds, python.CpuMicroseconds);
-            figures.PacedSwitches.Add(plugin.ContextSwitches, floor.ContextSwitches, python.ContextSwitches);
-            figures.PacedRequests.Add(plugin.Requests, floor.Requests, python.Requests);
+            (CadenceResult plugin, CadenceResult floor, CadenceResult python, CadenceResult go, CadenceResult docker, CadenceResult floorDockerResult) = (results[0], results[1], results[2], results[3], results[4], results[5]);
+            figures.PacedCpu.Add(plugin.CpuMicroseconds, floor.CpuMicroseconds, python.CpuMicroseconds, go.CpuMicroseconds);
+            figures.PacedSwitches.Add(plugin.ContextSwitches, floor.ContextSwitches, python.ContextSwitches, go.ContextSwitches);
+            figures.PacedRequests.Add(plugin.Requests, floor.Requests, python.Requests, go.Requests);
             figures.DockerCpu.Add(docker.CpuMicroseconds, floorDockerResult.CpuMicroseconds);
             figures.DockerSwitches.Add(docker.ContextSwitches, floorDockerResult.ContextSwitches);
-            figures.Saw($"static URL, {options.PacedInterval.TotalSeconds:0.###} s apart", plugin, floor, python);
+            figures.Saw($"static URL, {options.PacedInterval.TotalSeconds:0.###} s apart", plugin, floor, python, go);
             foreach (CadenceResult result in results)
             {
                 Log($"run {run}/{options.Runs}, paced {options.PacedInterval.TotalMilliseconds:0} ms: {result.Client,-17} CPU {result.CpuMicroseconds,7:0.0} µs/gather (schedstat {result.SchedstatCpuMicroseconds:0.0}), {result.ContextSwitches:0.00} cs/gather, wall {result.WallMicroseconds:0} µs; requests per gather: {result.RequestsText}");
@@ -235,10 +273,10 @@ internal static partial class EndToEndBenchmark
             Log($"run {run}/{options.Runs}, back to back: {results[i].Client,-17} CPU {results[i].CpuMicroseconds,7:0.0} µs/gather (schedstat {results[i].SchedstatCpuMicroseconds:0.0}), {results[i].ContextSwitches:0.00} cs/gather, wall {results[i].WallMicroseconds:0} µs; requests per gather: {results[i].RequestsText}");
         }
 
-        figures.BackToBackCpu.Add(results[0].CpuMicroseconds, results[1].CpuMicroseconds, results[2].CpuMicroseconds);
-        figures.BackToBackSwitches.Add(results[0].ContextSwitches, results[1].ContextSwitches, results[2].ContextSwitches);
-        figures.BackToBackWall.Add(results[0].WallMicroseconds, results[1].WallMicroseconds, results[2].WallMicroseconds);
-        figures.StaticRequests.Add(results[0].Requests, results[1].Requests, results[2].Requests);
+        figures.BackToBackCpu.Add(results[0].CpuMicroseconds, results[1].CpuMicroseconds, results[2].CpuMicroseconds, results[3].CpuMicroseconds);
+        figures.BackToBackSwitches.Add(results[0].ContextSwitches, results[1].ContextSwitches, results[2].ContextSwitches, results[3].ContextSwitches);
+        figures.BackToBackWall.Add(results[0].WallMicroseconds, results[1].WallMicroseconds, results[2].WallMicroseconds, results[3].WallMicroseconds);
+        figures.StaticRequests.Add(results[0].Requests, results[1].Requests, results[2].Requests, results[3].Requests);
         figures.Saw("static URL, back to back", results);
         return results.Length;
     }
@@ -294,7 +332,7 @@ internal static partial class EndToEndBenchmark
     }
 
     /// <summary>The list request the plugin really makes (API version prefix and filter encoding included), read off dockerd's debug log.</summary>
-    private static async Task<string> ListRequestOfAsync(DockerEngine engine, ClientSpec plugin, CancellationToken stop)
+    internal static async Task<string> ListRequestOfAsync(DockerEngine engine, ClientSpec plugin, CancellationToken stop)
     {
         using (ClientProcess client = ClientProcess.Start(plugin, stop))
         {
@@ -319,7 +357,7 @@ internal static partial class EndToEndBenchmark
     /// The count of calls a discovery client makes (lists, and inspects by container ID) in dockerd's log, once the
     /// log is unchanged for 300 ms; the harness's own docker CLI calls (by container name, _ping, logs) are left out.
     /// </summary>
-    private static async Task<int> SettledDockerCallsAsync(DockerEngine engine)
+    internal static async Task<int> SettledDockerCallsAsync(DockerEngine engine)
     {
         int last = -1;
         for (int attempt = 0; attempt < 30; attempt++)
@@ -362,9 +400,9 @@ internal static partial class EndToEndBenchmark
     /// Runs blocking measurement code on a thread of its own, off the thread pool that the harness's async pumps
     /// (stderr of the clients, logs of the servers, dockerd's log) run on.
     /// </summary>
-    private static Task<T> OnOwnThread<T>(Func<T> measure) =>
+    internal static Task<T> OnOwnThread<T>(Func<T> measure) =>
         Task.Factory.StartNew(measure, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static void Log(string message) =>
+    internal static void Log(string message) =>
         Console.WriteLine("e2e: " + message);
 }

@@ -9,6 +9,7 @@ internal sealed record EndToEndOptions
         usage: ExecdJvb.Benchmarks e2e [--quick] [--binary PATH] [--out DIR] [--runs N]
                                        [--paced-gathers N] [--paced-interval-ms N] [--back-to-back-gathers N]
                                        [--rss-gathers N] [--starts N] [--jvbs N] [--scale-gathers N] [--cpu perf|schedstat]
+                                       [--host-back-to-back-gathers N] [--only SCENARIO[,SCENARIO...]]
           --binary                the Native-AOT execd-jvb (default artifacts/linux-x64/execd-jvb)
           --out                   folder for e2e.md and the compiled C floor (default artifacts/bench)
           --quick                 smoke sizes: 1 run, 8 gathers at 0.2 s, 300 back to back, 2,000 for RSS,
@@ -23,7 +24,16 @@ internal sealed record EndToEndOptions
           --scale-gathers         timed gathers of each client per run against them (default 10)
           --cpu                   how CPU time and context switches are counted: perf (perf stat attached to each
                                   client, the default where it works) or schedstat (sums over /proc/<pid>/task/*)
+          --host-back-to-back-gathers
+                                  gathers of the whole docker-jitsi-meet host back to back per window (default
+                                  1,000; the short window is a twenty-fifth)
+          --only                  the scenarios to run, the others left out of the table (default all):
+                                  cadence (static URLs and Docker discovery at both cadences), starts, scale,
+                                  outage, rss, host (a whole docker-jitsi-meet host through Docker)
         """;
+
+    /// <summary>Every scenario <c>--only</c> can name, in the order they run.</summary>
+    public static readonly string[] ScenarioNames = ["cadence", "starts", "scale", "outage", "rss", "host"];
 
     public bool Quick { get; init; }
 
@@ -44,6 +54,18 @@ internal sealed record EndToEndOptions
     public int BackToBackGathers { get; init; } = 5_000;
 
     public int BackToBackFew => Math.Max(10, BackToBackGathers / 25);
+
+    /// <summary>Gathers of the long back-to-back window of the host scenario; a host gather is many documents, so fewer.</summary>
+    public int HostBackToBackGathers { get; init; } = 1_000;
+
+    public int HostBackToBackFew => Math.Max(10, HostBackToBackGathers / 25);
+
+    /// <summary>The scenarios that run (<see cref="ScenarioNames"/>).</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(ScenarioNames, StringComparer.Ordinal);
+
+    public bool AllScenarios => Scenarios.Count == ScenarioNames.Length;
+
+    public bool Includes(string scenario) => Scenarios.Contains(scenario);
 
     /// <summary>Gathers each client does back to back after its start, before any window: the plugin asks
     /// /about/health and /about/version in its first two.</summary>
@@ -71,7 +93,7 @@ internal sealed record EndToEndOptions
         var options = quick
             ? new EndToEndOptions
             {
-                Quick = true, Runs = 1, PacedGathers = 8, PacedInterval = TimeSpan.FromMilliseconds(200), BackToBackGathers = 300,
+                Quick = true, Runs = 1, PacedGathers = 8, PacedInterval = TimeSpan.FromMilliseconds(200), BackToBackGathers = 300, HostBackToBackGathers = 100,
                 RssGathers = 2_000, Starts = 3, ScaleGathers = 3, AuditGathers = 5,
             }
             : new EndToEndOptions();
@@ -101,6 +123,8 @@ internal sealed record EndToEndOptions
                 "--starts" => options with { Starts = Count(name, value, 1) },
                 "--jvbs" => options with { Jvbs = Count(name, value, 1) },
                 "--scale-gathers" => options with { ScaleGathers = Count(name, value, 1) },
+                "--host-back-to-back-gathers" => options with { HostBackToBackGathers = Count(name, value, 20) },
+                "--only" => options with { Scenarios = ScenarioSet(value) },
                 "--cpu" => options with
                 {
                     SchedstatOnly = value switch
@@ -115,6 +139,15 @@ internal sealed record EndToEndOptions
         }
 
         return options;
+    }
+
+    private static HashSet<string> ScenarioSet(string value)
+    {
+        var scenarios = new HashSet<string>(value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        string[] unknown = [.. scenarios.Where(scenario => !ScenarioNames.Contains(scenario))];
+        return unknown.Length == 0 && scenarios.Count > 0
+            ? scenarios
+            : throw new ArgumentException($"--only takes some of {string.Join(", ", ScenarioNames)}, not '{value}'");
     }
 
     private static int Count(string name, string value, int least) =>

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
-/// One row of the table: the plugin's value per run, and the C floor's and the Python scraper's measured in the
-/// same run where the row has them; targets judged on the median over the runs (of the value, or of the per-run
+/// One row of the table: the plugin's value per run, and the C floor's, the Python scraper's and the Go scraper's
+/// measured in the same run where the row has them; targets judged on the median over the runs (of the value, or of the per-run
 /// ratio to a comparison). A report, never an assertion.
 /// </summary>
 internal sealed class Figure(string name, string unit, int decimals)
@@ -12,6 +12,7 @@ internal sealed class Figure(string name, string unit, int decimals)
     private readonly List<double> _plugin = [];
     private readonly List<double> _floor = [];
     private readonly List<double> _python = [];
+    private readonly List<double> _go = [];
 
     public string Name => name;
 
@@ -25,20 +26,27 @@ internal sealed class Figure(string name, string unit, int decimals)
 
     public IReadOnlyList<double> Python => _python;
 
+    public IReadOnlyList<double> Go => _go;
+
     public bool HasFloor => _floor.Any(value => !double.IsNaN(value));
 
     public bool HasPython => _python.Any(value => !double.IsNaN(value));
+
+    public bool HasGo => _go.Any(value => !double.IsNaN(value));
 
     public IEnumerable<double> RatiosToFloor => _plugin.Zip(_floor, (value, floor) => value / floor).Where(ratio => !double.IsNaN(ratio));
 
     public IEnumerable<double> RatiosToPython => _plugin.Zip(_python, (value, python) => value / python).Where(ratio => !double.IsNaN(ratio));
 
+    public IEnumerable<double> RatiosToGo => _plugin.Zip(_go, (value, go) => value / go).Where(ratio => !double.IsNaN(ratio));
+
     /// <summary>One run's values; NaN where the row has no such comparison.</summary>
-    public void Add(double plugin, double floor = double.NaN, double python = double.NaN)
+    public void Add(double plugin, double floor = double.NaN, double python = double.NaN, double go = double.NaN)
     {
         _plugin.Add(plugin);
         _floor.Add(floor);
         _python.Add(python);
+        _go.Add(go);
     }
 
     /// <summary>True when every target is met, false when one is not; null when there is no target or no value.</summary>

@@ -92,6 +92,24 @@ internal sealed class FigureSet(EndToEndOptions options)
         Targets = [SameAsFloor],
     };
 
+    public Figure HostPacedCpu { get; } = new($"CPU per gather, docker-jitsi-meet host (JVB, Jicofo, Prosody) through Docker, {Paced(options)}", "µs", 0);
+
+    public Figure HostBackToBackCpu { get; } = new("CPU per gather, docker-jitsi-meet host through Docker, back to back", "µs", 0);
+
+    public Figure HostPacedSwitches { get; } = new($"context switches per gather, docker-jitsi-meet host, {Paced(options)}", "", 2);
+
+    public Figure HostBackToBackSwitches { get; } = new("context switches per gather, docker-jitsi-meet host, back to back", "", 2);
+
+    public Figure HostDockerCalls { get; } = new("Docker API calls per gather, docker-jitsi-meet host", "", 3)
+    {
+        Targets = [SameAsFloor],
+    };
+
+    public Figure HostRequests { get; } = new("component requests per gather, docker-jitsi-meet host", "", 3)
+    {
+        Targets = [SameAsFloor],
+    };
+
     /// <summary>The plugin's RSS at every tenth of the RSS run, in MB, to show whether it is flat.</summary>
     public List<double> RssSeries { get; } = [];
 
@@ -109,5 +127,6 @@ internal sealed class FigureSet(EndToEndOptions options)
         PacedCpu, BackToBackCpu, PacedSwitches, BackToBackSwitches, DockerCpu, DockerSwitches, Rss, BinarySize, Start, Scale, .. Outage,
         StaticRequests, DockerCalls, DockerRequests,
         RssAtCheckpoint, BackToBackWall, PacedRequests,
+        HostPacedCpu, HostBackToBackCpu, HostPacedSwitches, HostBackToBackSwitches, HostDockerCalls, HostRequests,
     ];
 }

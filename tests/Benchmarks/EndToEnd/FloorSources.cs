@@ -4,7 +4,8 @@ namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>
 /// The comparisons the benchmark ships as sources (floor/ next to this file, copied beside the assembly): the C
-/// floor, compiled here with gcc -O2, and the Python scraper, run by the system's python3.
+/// floor, compiled here with gcc -O2, the Python scraper, run by the system's python3, and the Go scraper, built
+/// here by the system's go from its one file.
 /// </summary>
 internal static class FloorSources
 {
@@ -24,6 +25,37 @@ internal static class FloorSources
         catch (System.ComponentModel.Win32Exception)
         {
             throw new InvalidOperationException("gcc is not installed; the C floor needs it (apt-get install gcc)");
+        }
+    }
+
+    /// <summary>
+    /// Builds scraper.go into <paramref name="outDir"/>/goscraper and returns its path. Offline and self-contained: no
+    /// module mode, no proxy, no toolchain download, the build cache and GOPATH inside <paramref name="outDir"/>, so
+    /// nothing is fetched and nothing is written to the user's home.
+    /// </summary>
+    public static string CompileGo(string outDir)
+    {
+        string output = Path.GetFullPath(Path.Combine(outDir, "goscraper"));
+        string work = Path.GetFullPath(Path.Combine(outDir, "go"));
+        var environment = new Dictionary<string, string>
+        {
+            ["GOCACHE"] = Path.Combine(work, "cache"),
+            ["GOPATH"] = Path.Combine(work, "path"),
+            ["GOENV"] = "off",
+            ["GOFLAGS"] = "",
+            ["GO111MODULE"] = "off",
+            ["GOPROXY"] = "off",
+            ["GOTOOLCHAIN"] = "local",
+            ["CGO_ENABLED"] = "0",
+        };
+        try
+        {
+            ProcessResult go = ExecdProcess.Run("go", ["build", "-o", output, Path.Combine(Folder, "scraper.go")], TimeSpan.FromMinutes(5), environment);
+            return go.ExitCode == 0 ? output : throw new InvalidOperationException($"go could not build the Go scraper:\n{go.Stderr}{go.Stdout}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("go is not installed; the Go scraper needs it (apt-get install golang-go)");
         }
     }
 

@@ -5,7 +5,7 @@ namespace ExecdJvb.Benchmarks.EndToEnd;
 
 /// <summary>Where, when and on what the figures were measured, for the report's header.</summary>
 internal sealed record MachineInfo(
-    string Cpu, int Cores, string Memory, string Kernel, string Os, string Dotnet, string Docker, string Gcc, string Python,
+    string Cpu, int Cores, string Memory, string Kernel, string Os, string Dotnet, string Docker, string Gcc, string Python, string Go,
     string Plugin, string Commit, string Date, string Load)
 {
     public static MachineInfo Collect(string binary, string dockerVersion, string python) => new(
@@ -20,6 +20,7 @@ internal sealed record MachineInfo(
         Docker: dockerVersion.Trim(),
         Gcc: Run("gcc", "-dumpfullversion") ?? "?",
         Python: Run(python, "--version") ?? "?",
+        Go: Run("go", "version")?.Split(' ').ElementAtOrDefault(2) ?? "?",
         Plugin: Run(binary, "--version") ?? "?",
         Commit: CommitOf(Path.GetDirectoryName(binary)!),
         Date: DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),

@@ -11,6 +11,13 @@
  *                                read it where the plugin would (host network: 127.0.0.1 and the port of the
  *                                execd-jvb.port label, else its first network IP and port 8080), GET its
  *                                /colibri/stats, write a line tagged with its name
+ *   floor host SOCKET TARGET SERVICE=PATH[,PATH]...
+ *                                a whole docker-jitsi-meet host: GET TARGET as above, take the container of each
+ *                                SERVICE by its compose service label, read it on 127.0.0.1 at the port of its
+ *                                execd-jvb.port label and GET each PATH; one line per document tagged with the
+ *                                container's name and the path: a JSON document's numbers at any depth (keys joined
+ *                                with "_"), healthy=1 for a 200 with an empty body (jicoco's /about/health), or
+ *                                for a text exposition (Prosody's /metrics) each sample a field named by its series
  *
  * Built by the benchmark with gcc -O2. A failed request is reported on stderr (E! ...) and writes no line.
  */
@@ -178,6 +185,125 @@ static int append_point(const char *tag, const char *p, const char *end)
     return 1;
 }
 
+/* Appends ",key=number" for every number of the JSON object at *pp (nested objects too, keys joined with "_"). */
+static void append_object(const char **pp, const char *end, char *key, size_t key_len, char *separator)
+{
+    const char *p = *pp + 1;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',')) {
+            p++;
+        }
+
+        if (p >= end || *p != '"') {
+            break;
+        }
+
+        const char *name = p + 1;
+        p = skip_string(p, end);
+        size_t name_len = (size_t)(p - 1 - name);
+        size_t joined = key_len;
+        if (key_len + name_len + 2 < 512) {
+            if (key_len > 0) {
+                key[joined++] = '_';
+            }
+
+            memcpy(key + joined, name, name_len);
+            joined += name_len;
+        }
+
+        while (p < end && (*p == ' ' || *p == ':')) {
+            p++;
+        }
+
+        if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
+            const char *number = p;
+            while (p < end && strchr("+-.eE0123456789", *p)) {
+                p++;
+            }
+
+            append(separator, 1);
+            append(key, joined);
+            append("=", 1);
+            append(number, (size_t)(p - number));
+            *separator = ',';
+        } else if (p < end && *p == '{') {
+            append_object(&p, end, key, joined, separator);
+        } else {
+            p = skip_value(p, end);
+        }
+    }
+
+    *pp = p < end ? p + 1 : end;
+}
+
+/* Appends ",series=value" for every sample of a Prometheus or OpenMetrics text, the series escaped as a field key. */
+static void append_samples(const char *p, const char *end, char *separator)
+{
+    while (p < end) {
+        const char *line_end = memchr(p, '\n', (size_t)(end - p));
+        if (!line_end) {
+            line_end = end;
+        }
+
+        const char *space = line_end - 1;
+        while (space > p && *space != ' ') {
+            space--;
+        }
+
+        if (*p != '#' && space > p) {
+            append(separator, 1);
+            for (const char *c = p; c < space; c++) {
+                if (*c == ' ' || *c == ',' || *c == '=') {
+                    append("\\", 1);
+                }
+
+                append(c, 1);
+            }
+
+            append("=", 1);
+            append(space + 1, (size_t)(line_end - space - 1));
+            *separator = ',';
+        }
+
+        p = line_end + 1;
+    }
+}
+
+/* Appends "jitsi_document,tags fields timestamp\n" for any document of a host's components; false when it has no number. */
+static int append_document(const char *tags, const char *p, const char *end)
+{
+    size_t start = out_len;
+    append("jitsi_document,", 15);
+    append(tags, strlen(tags));
+    char separator = ' ';
+    char key[512];
+    const char *first = p;
+    while (first < end && (*first == ' ' || *first == '\n' || *first == '\r' || *first == '\t')) {
+        first++;
+    }
+
+    if (first == end) {
+        append(" healthy=1", 10);
+        separator = ',';
+    } else if (*first == '{') {
+        append_object(&first, end, key, 0, &separator);
+    } else {
+        append_samples(p, end, &separator);
+    }
+
+    if (separator == ' ') {
+        out_len = start;
+        return 0;
+    }
+
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char stamp[32];
+    int stamp_len = snprintf(stamp, sizeof stamp, " %lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+    append(stamp, (size_t)stamp_len);
+    return 1;
+}
+
 static int parse_url(const char *url, struct target *target)
 {
     char host[64];
@@ -269,11 +395,80 @@ static void gather_docker(const struct sockaddr_un *docker, const char *list_req
     gather_url(&target, tag);
 }
 
+/* One gather of a whole host: the list, then each service's container and each of its paths. */
+static void gather_host(const struct sockaddr_un *docker, const char *list_request, size_t list_len, char **services, int service_count)
+{
+    const char *end;
+    ssize_t len = exchange((const struct sockaddr *)docker, sizeof *docker, list_request, list_len);
+    const char *body = len > 0 ? body_of(len, &end) : NULL;
+    if (!body) {
+        fprintf(stderr, "E! docker list: %s\n", len < 0 ? strerror(errno) : "no 200 answer");
+        return;
+    }
+
+    /* The answer is overwritten by each request, so the containers' addresses are taken first. */
+    struct target targets[32];
+    char tags[32][300];
+    int count = 0;
+    for (int s = 0; s < service_count; s++) {
+        char service[64], label[128];
+        const char *paths = strchr(services[s], '=');
+        snprintf(service, sizeof service, "%.*s", paths ? (int)(paths - services[s]) : 0, services[s]);
+        snprintf(label, sizeof label, "\"com.docker.compose.service\":\"%s\"", service);
+        const char *element = memchr(body, '[', (size_t)(end - body));
+        int found = 0;
+        while (element && element < end && !found) {
+            const char *from = element + 1;
+            while (from < end && *from != '{' && *from != ']') {
+                from++;
+            }
+
+            if (from >= end || *from == ']') {
+                break;
+            }
+
+            const char *stop = skip_value(from, end);
+            char name[128], port[8];
+            if (memmem(from, (size_t)(stop - from), label, strlen(label))
+                && string_after(from, stop, "\"Names\":[\"/", name, sizeof name)
+                && string_after(from, stop, "\"execd-jvb.port\":\"", port, sizeof port)) {
+                found = 1;
+                char list[256];
+                snprintf(list, sizeof list, "%s", paths + 1);
+                for (char *path = strtok(list, ","); path && count < 32; path = strtok(NULL, ",")) {
+                    char url[256];
+                    snprintf(url, sizeof url, "http://127.0.0.1:%s%s", port, path);
+                    snprintf(tags[count], sizeof tags[count], "container_name=%s,path=%s", name, path);
+                    if (parse_url(url, &targets[count])) {
+                        count++;
+                    }
+                }
+            }
+
+            element = stop;
+        }
+
+        if (!found) {
+            fprintf(stderr, "E! docker list: no %s container\n", service);
+        }
+    }
+
+    for (int t = 0; t < count; t++) {
+        const char *answer_end;
+        ssize_t got = exchange((const struct sockaddr *)&targets[t].address, sizeof targets[t].address, targets[t].request, targets[t].request_len);
+        const char *document = got > 0 ? body_of(got, &answer_end) : NULL;
+        if (!document || !append_document(tags[t], document, answer_end)) {
+            fprintf(stderr, "E! %s: %s\n", targets[t].url, got < 0 ? strerror(errno) : "no 200 answer with numbers");
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     int docker = argc == 4 && strcmp(argv[1], "docker") == 0;
-    if (!docker && (argc < 3 || strcmp(argv[1], "http") != 0)) {
-        fprintf(stderr, "usage: floor http URL... | floor docker SOCKET TARGET\n");
+    int host = argc >= 5 && strcmp(argv[1], "host") == 0;
+    if (!docker && !host && (argc < 3 || strcmp(argv[1], "http") != 0)) {
+        fprintf(stderr, "usage: floor http URL... | floor docker SOCKET TARGET | floor host SOCKET TARGET SERVICE=PATH[,PATH]...\n");
         return 2;
     }
 
@@ -283,7 +478,7 @@ int main(int argc, char **argv)
     struct target *targets = NULL;
     char (*tags)[300] = NULL;
     int count = 0;
-    if (docker) {
+    if (docker || host) {
         snprintf(socket_address.sun_path, sizeof socket_address.sun_path, "%s", argv[2]);
         list_len = snprintf(list_request, sizeof list_request, "GET %s HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n", argv[3]);
     } else {
@@ -309,7 +504,9 @@ int main(int argc, char **argv)
             }
 
             out_len = 0;
-            if (docker) {
+            if (host) {
+                gather_host(&socket_address, list_request, (size_t)list_len, argv + 4, argc - 4);
+            } else if (docker) {
                 gather_docker(&socket_address, list_request, (size_t)list_len);
             } else {
                 for (int t = 0; t < count; t++) {
