@@ -47,6 +47,19 @@ internal sealed class TelegrafExecd : IAsyncDisposable
     /// <summary>Whether the plugin exited on its own while Telegraf was running it (logged as an error and restarted).</summary>
     public bool ExitedWhileRunning { get; private set; }
 
+    /// <summary>
+    /// Asserts that Telegraf would have had nothing to complain about: every write accepted, every stderr line prefixed,
+    /// no error or warning, and the plugin never exited while it ran.
+    /// </summary>
+    public void AssertQuiet(string who)
+    {
+        Assert.Empty(FailedWrites);
+        Assert.Empty(UnprefixedStderr);
+        Assert.Empty(Stderr('E'));
+        Assert.Empty(Stderr('W'));
+        Assert.False(ExitedWhileRunning, $"{who}: the plugin exited while Telegraf was running it");
+    }
+
     /// <summary>Whether stopping needed SIGTERM because the plugin did not exit within 5 s of stdin closing.</summary>
     public bool NeededSigterm { get; private set; }
 

@@ -122,11 +122,7 @@ public sealed class TwoServerFeed : IAsyncLifetime
                 TelegrafExecd agent = agents[s];
                 string host = servers[s].Host;
                 await agent.StopAsync();
-                Assert.Empty(agent.FailedWrites);
-                Assert.Empty(agent.UnprefixedStderr);
-                Assert.Empty(agent.Stderr('E'));
-                Assert.Empty(agent.Stderr('W'));
-                Assert.False(agent.ExitedWhileRunning, $"{host}: the plugin exited while Telegraf was running it");
+                agent.AssertQuiet(host);
                 Assert.Equal(Gathers * servers[s].PerGather, agent.PointsWritten);
                 fed.Add(new Server(host, agent.PrintedLines, agent.WrittenLines));
             }
