@@ -109,8 +109,8 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
     }
 
     /// <summary>
-    /// The Prosody capture mapped in process as the plugin maps it for a container, each line given the host tag as
-    /// Telegraf's agent gives it (only to lines without Prosody's own host label), written 10 s apart ending 30 s ago.
+    /// The Prosody capture mapped in process as the plugin maps it for a container (Prosody's host label as xmpp_host),
+    /// each line given the host tag Telegraf's agent gives it, written 10 s apart ending 30 s ago.
     /// </summary>
     private async Task<IReadOnlyList<DateTimeOffset>> FeedProsodyAsync()
     {
@@ -121,7 +121,7 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
         foreach (DateTimeOffset gather in gathers)
         {
             var writer = new LineProtocolWriter();
-            MapOutcome outcome = mapper.Map(capture, [new TargetTag("container_name", ProsodyContainer)], long.Parse(InfluxDb.Epoch(gather), System.Globalization.CultureInfo.InvariantCulture), writer);
+            MapOutcome outcome = mapper.Map(capture, [new TargetTag("container_name", ProsodyContainer)], long.Parse(InfluxDb.Epoch(gather), System.Globalization.CultureInfo.InvariantCulture), writer, ExecdJvb.Jitsi.ComponentProfile.Of(ExecdJvb.Jitsi.JitsiComponent.Prosody).LabelRenames);
             Assert.True(outcome.Written, outcome.ToString());
             string[] lines = System.Text.Encoding.UTF8.GetString(writer.WrittenMemory.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             (System.Net.HttpStatusCode status, string body) = await Influx.WriteAsync(string.Join('\n', lines.Select(line => TelegrafHostTag.Add(line, "meet.example.org"))) + "\n");
