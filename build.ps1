@@ -34,7 +34,7 @@
              RSS after 100,000 gathers, binary size, start to first batch, one gather of 100 JVBs;
              min/median/max over 5 runs with the ratios to the floor, to Python and to Go, each target met or
              not; one table on stdout and in
-             artifacts/bench/e2e.md (20 to 25 minutes on 2 shared cores; tests/Benchmarks/README.md says
+             artifacts/bench/e2e.md (about 30 minutes on 2 cores; tests/Benchmarks/README.md says
              what each figure means).
              Fails if BenchmarkDotNet reports an error or a client broke; a figure that misses its target is
              reported, not failed. -Quick runs the dry job and the end-to-end benchmark at smoke sizes (1 run,
