@@ -46,10 +46,10 @@ internal sealed class OpenMetricsSchemaMapper
     private int _written;
 
     /// <summary>Writes the answer's points into <paramref name="writer"/>; <paramref name="renames"/> names the labels written under other tag names (none by default, as Telegraf writes them).</summary>
-    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, LabelRenames? renames = null)
+    public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, LabelRenames renames)
     {
         int mark = writer.WrittenLength;
-        _labels.Reset(targetTags, renames ?? LabelRenames.None);
+        _labels.Reset(targetTags, renames);
         _gatherTime = timestampNanoseconds;
         _skipped = 0;
         _written = 0;

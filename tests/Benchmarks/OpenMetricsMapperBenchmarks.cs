@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
+using ExecdJvb.Formats;
+using ExecdJvb.Jitsi;
 using ExecdJvb.LineProtocol;
 using ExecdJvb.Mapping;
 
@@ -7,7 +9,7 @@ namespace ExecdJvb.Benchmarks;
 
 /// <summary>
 /// One gather's CPU work per Prosody: its OpenMetrics answer (tests/testdata/prosody) mapped into a reused
-/// line-protocol buffer as Telegraf's inputs.prometheus writes it.
+/// line-protocol buffer as Telegraf's inputs.prometheus writes it, Prosody's host label as xmpp_host.
 /// </summary>
 [MemoryDiagnoser]
 public class OpenMetricsMapperBenchmarks
@@ -16,6 +18,7 @@ public class OpenMetricsMapperBenchmarks
     private const string Fixture = "metrics-0.12.3-openmetrics.txt";
 
     private readonly OpenMetricsSchemaMapper _mapper = new();
+    private readonly LabelRenames _renames = ComponentProfile.Of(JitsiComponent.Prosody).LabelRenames;
     private readonly TargetTag[] _tags = [new TargetTag("url", "http://127.0.0.1:5280/metrics")];
     private readonly LineProtocolWriter _writer = new();
     private byte[] _text = [];
@@ -34,7 +37,7 @@ public class OpenMetricsMapperBenchmarks
     public MapStatus Map()
     {
         _writer.Clear();
-        return _mapper.Map(_text, _tags, Timestamp, _writer).Status;
+        return _mapper.Map(_text, _tags, Timestamp, _writer, _renames).Status;
     }
 
     /// <summary>Next to the assembly when the project copies it there, else in the source tree this file was built from.</summary>

@@ -19,6 +19,7 @@ public class PrometheusBenchmarks
 
     private readonly ReaderBuffers _buffers = new();
     private readonly PrometheusSchemaMapper _mapper = new();
+    private readonly LabelRenames _renames = ComponentProfile.Of(JitsiComponent.Jvb).LabelRenames;
     private readonly JitsiStatsShim _jitsiStats = new("jitsi_stats", []);
     private readonly TargetTag[] _tags = [new TargetTag("url", "http://127.0.0.1:8080/metrics")];
     private readonly LineProtocolWriter _writer = new();
@@ -49,7 +50,7 @@ public class PrometheusBenchmarks
     public MapStatus Map()
     {
         _writer.Clear();
-        return _mapper.Map(_text, _tags, Timestamp, _writer).Status;
+        return _mapper.Map(_text, _tags, Timestamp, _writer, _renames).Status;
     }
 
     [Benchmark]

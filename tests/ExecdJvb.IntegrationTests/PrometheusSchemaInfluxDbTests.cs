@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ExecdJvb.Formats;
 using ExecdJvb.Tests.Integration;
 
 namespace ExecdJvb.Tests;
@@ -18,10 +19,10 @@ public sealed class PrometheusSchemaInfluxDbTests(InfluxDbFixture influx) : ICla
     {
         var writer = new LineProtocolWriter();
         var mapper = new PrometheusSchemaMapper();
-        mapper.Map(TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt"), UrlTag, Timestamp, writer);
+        mapper.Map(TestData.Bytes("jvb-metrics", "metrics-2.3.168.txt"), UrlTag, Timestamp, writer, LabelRenames.None);
         foreach (string folder in Directory.GetDirectories(TestData.PathOf("prometheus")).Order(StringComparer.Ordinal))
         {
-            mapper.Map(File.ReadAllBytes(Path.Combine(folder, "input.txt")), UrlTag, Timestamp, writer);
+            mapper.Map(File.ReadAllBytes(Path.Combine(folder, "input.txt")), UrlTag, Timestamp, writer, LabelRenames.None);
         }
 
         string lines = Encoding.UTF8.GetString(writer.WrittenMemory.Span);

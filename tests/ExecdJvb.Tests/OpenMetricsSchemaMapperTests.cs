@@ -1,4 +1,5 @@
 using System.Text;
+using ExecdJvb.Formats;
 
 namespace ExecdJvb.Tests;
 
@@ -36,7 +37,7 @@ public sealed class OpenMetricsSchemaMapperTests
         string errorPath = TestData.PathOf("openmetrics", name, "expected.err");
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(input, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(input, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.True(OpenMetricsContentType.IsOpenMetrics(contentType), contentType);
         if (File.Exists(errorPath))
@@ -62,7 +63,7 @@ public sealed class OpenMetricsSchemaMapperTests
         Assert.True(writer.EndLine(1));
         string before = Encoding.UTF8.GetString(writer.WrittenMemory.Span);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map("# TYPE g gauge\ng 1\n# TYPE h gauge\nh 2\n"u8, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map("# TYPE g gauge\ng 1\n# TYPE h gauge\nh 2\n"u8, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(MapStatus.NotOpenMetricsText, outcome.Status);
         Assert.Contains("data does not end with # EOF", outcome.Detail, StringComparison.Ordinal);
@@ -78,7 +79,7 @@ public sealed class OpenMetricsSchemaMapperTests
         byte[] input = TestData.Bytes("prosody", file);
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(input, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(input, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(new MapOutcome(MapStatus.Written), outcome);
         IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(writer.WrittenMemory.Span);
@@ -132,7 +133,7 @@ public sealed class OpenMetricsSchemaMapperTests
             "# TYPE g gauge\ng{container_name=\"label\",url=\"from the label\",host=\"meet.jitsi\"} 1\n# EOF\n"u8,
             [new TargetTag("container_name", "prosody-1")],
             Timestamp,
-            writer);
+            writer, LabelRenames.None);
 
         Assert.Equal($"g,container_name=prosody-1,host=meet.jitsi,url=from\\ the\\ label gauge=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
@@ -177,9 +178,9 @@ public sealed class OpenMetricsSchemaMapperTests
         var first = new LineProtocolWriter(64);
         var second = new LineProtocolWriter(64);
 
-        mapper.Map(input, UrlTag, Timestamp, first);
-        mapper.Map("# TYPE other summary\nother_count{a=\"b\"} 3\n"u8, UrlTag, Timestamp, new LineProtocolWriter(64));
-        mapper.Map(input, UrlTag, Timestamp, second);
+        mapper.Map(input, UrlTag, Timestamp, first, LabelRenames.None);
+        mapper.Map("# TYPE other summary\nother_count{a=\"b\"} 3\n"u8, UrlTag, Timestamp, new LineProtocolWriter(64), LabelRenames.None);
+        mapper.Map(input, UrlTag, Timestamp, second, LabelRenames.None);
 
         Assert.Equal(Encoding.UTF8.GetString(first.WrittenMemory.Span), Encoding.UTF8.GetString(second.WrittenMemory.Span));
         Assert.NotEqual(0, first.WrittenMemory.Length);
@@ -202,7 +203,7 @@ public sealed class OpenMetricsSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(body, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(body, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(MapStatus.NotOpenMetricsText, outcome.Status);
         Assert.StartsWith("parsing text format failed: parsing failed: ", outcome.Detail, StringComparison.Ordinal);
@@ -215,7 +216,7 @@ public sealed class OpenMetricsSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map("# TYPE g gauge\ng +Inf\n# TYPE c counter\nc_created 1\n# EOF\n"u8, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map("# TYPE g gauge\ng +Inf\n# TYPE c counter\nc_created 1\n# EOF\n"u8, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(new MapOutcome(MapStatus.NoNumbers, "no sample has a value that can be written", 1), outcome);
         Assert.Equal(0, writer.WrittenMemory.Length);
@@ -244,7 +245,7 @@ public sealed class OpenMetricsSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map("# TYPE x histogram\nx_count 1\n# TYPE x counter\nx_total 2\n# EOF\n"u8, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map("# TYPE x histogram\nx_count 1\n# TYPE x counter\nx_total 2\n# EOF\n"u8, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(MapStatus.NotOpenMetricsText, outcome.Status);
         Assert.Contains("panics", outcome.Detail, StringComparison.Ordinal);
@@ -295,7 +296,7 @@ public sealed class OpenMetricsSchemaMapperTests
             }
 
             writer.Clear();
-            MapOutcome outcome = mapper.Map(damaged.ToArray(), UrlTag, Timestamp, writer);
+            MapOutcome outcome = mapper.Map(damaged.ToArray(), UrlTag, Timestamp, writer, LabelRenames.None);
 
             string input = Encoding.UTF8.GetString(damaged.ToArray());
             if (outcome.Status == MapStatus.NotOpenMetricsText)
@@ -365,7 +366,7 @@ public sealed class OpenMetricsSchemaMapperTests
     private static string Map(string text)
     {
         var writer = new LineProtocolWriter(64);
-        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer);
+        MapOutcome outcome = new OpenMetricsSchemaMapper().Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer, LabelRenames.None);
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
         return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }

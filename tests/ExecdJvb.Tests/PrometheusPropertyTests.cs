@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
+using ExecdJvb.Formats;
 
 namespace ExecdJvb.Tests;
 
@@ -110,7 +111,7 @@ public sealed class PrometheusPropertyTests
                 Assert.True(reader.MalformedLineCount == 0 || reader.FirstProblem is { Length: > 0 });
 
                 var writer = new LineProtocolWriter(64);
-                MapOutcome outcome = mapper.Map(text, UrlTag, Timestamp, writer);
+                MapOutcome outcome = mapper.Map(text, UrlTag, Timestamp, writer, LabelRenames.None);
 
                 int lines = writer.WrittenMemory.Span.Count((byte)'\n');
                 Assert.Equal(outcome.Written, lines > 0);
@@ -173,7 +174,7 @@ public sealed class PrometheusPropertyTests
                 string text = Render(families, layout);
                 var writer = new LineProtocolWriter(64);
 
-                mapper.Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer);
+                mapper.Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer, LabelRenames.None);
 
                 List<string> expected = Model(families);
                 Assert.Equal(string.Join("\n", expected), Normalized(writer.WrittenMemory.Span));

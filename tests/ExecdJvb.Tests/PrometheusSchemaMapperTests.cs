@@ -1,4 +1,5 @@
 using System.Text;
+using ExecdJvb.Formats;
 
 namespace ExecdJvb.Tests;
 
@@ -18,7 +19,7 @@ public sealed class PrometheusSchemaMapperTests
         byte[] expected = TestData.Bytes("prometheus", name, "expected.out");
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map(input, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(input, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.True(outcome.Written, $"{outcome.Status}: {outcome.Detail}");
         Assert.Equal(Normalized(expected), Normalized(writer.WrittenMemory.Span));
@@ -90,7 +91,7 @@ public sealed class PrometheusSchemaMapperTests
             && !histograms.Any(h => line.StartsWith(h + "_bucket", StringComparison.Ordinal) || line.StartsWith(h + "_sum ", StringComparison.Ordinal) || line.StartsWith(h + "_count ", StringComparison.Ordinal)));
         var writer = new LineProtocolWriter();
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map(input, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(input, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(new MapOutcome(MapStatus.Written), outcome);
         Assert.Equal(6, histograms.Length);
@@ -120,7 +121,7 @@ public sealed class PrometheusSchemaMapperTests
             "# TYPE g gauge\ng{container_name=\"label\",url=\"from the label\"} 1\n"u8,
             [new TargetTag("container_name", "jvb-1")],
             Timestamp,
-            writer);
+            writer, LabelRenames.None);
 
         Assert.Equal($"g,container_name=jvb-1,url=from\\ the\\ label gauge=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
@@ -139,7 +140,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes("prometheus", "malformed_lines", "input.txt"), UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(TestData.Bytes("prometheus", "malformed_lines", "input.txt"), UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.True(outcome.Written);
         Assert.Equal(5, writer.WrittenMemory.Span.Count((byte)'\n'));
@@ -151,7 +152,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map([], UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map([], UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(MapStatus.NoNumbers, outcome.Status);
         Assert.Equal("the answer is empty", outcome.Detail);
@@ -163,7 +164,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map("<html>\n<body>Not Found</body>\n</html>\n"u8, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map("<html>\n<body>Not Found</body>\n</html>\n"u8, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(MapStatus.NotPrometheusText, outcome.Status);
         Assert.Equal("3 of 3 lines could not be read; the first: line 1: invalid metric name \"<html>\"", outcome.Detail);
@@ -175,7 +176,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map("a NaN\nb +Inf\n# TYPE c counter\nc -Inf\n"u8, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map("a NaN\nb +Inf\n# TYPE c counter\nc -Inf\n"u8, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal(new MapOutcome(MapStatus.NoNumbers, "no sample has a value that can be written", 3), outcome);
         Assert.Equal(0, writer.WrittenMemory.Span.Length);
@@ -201,7 +202,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes($"# TYPE h histogram\nh_bucket{{le=\"1\"}} {count}\nh_count {count}\nh_sum 1\n"), UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes($"# TYPE h histogram\nh_bucket{{le=\"1\"}} {count}\nh_count {count}\nh_sum 1\n"), UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal($"h,url=http://127.0.0.1:8080/metrics sum=1 {Timestamp}\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
         Assert.Equal(2, outcome.SkippedValues);
@@ -212,7 +213,7 @@ public sealed class PrometheusSchemaMapperTests
     {
         var writer = new LineProtocolWriter(64);
 
-        MapOutcome outcome = new PrometheusSchemaMapper().Map("a 1 9223372036855\nb 2 9223372036854\n"u8, UrlTag, Timestamp, writer);
+        MapOutcome outcome = new PrometheusSchemaMapper().Map("a 1 9223372036855\nb 2 9223372036854\n"u8, UrlTag, Timestamp, writer, LabelRenames.None);
 
         Assert.Equal("b,url=http://127.0.0.1:8080/metrics value=2 9223372036854000000\n", Encoding.UTF8.GetString(writer.WrittenMemory.Span));
         Assert.Equal(1, outcome.SkippedValues);
@@ -238,9 +239,9 @@ public sealed class PrometheusSchemaMapperTests
         var first = new LineProtocolWriter(64);
         var second = new LineProtocolWriter(64);
 
-        mapper.Map(histogram, UrlTag, Timestamp, first);
-        mapper.Map("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"1\"} 1\nh_bu"u8, UrlTag, Timestamp, new LineProtocolWriter(64));
-        mapper.Map(histogram, UrlTag, Timestamp, second);
+        mapper.Map(histogram, UrlTag, Timestamp, first, LabelRenames.None);
+        mapper.Map("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"1\"} 1\nh_bu"u8, UrlTag, Timestamp, new LineProtocolWriter(64), LabelRenames.None);
+        mapper.Map(histogram, UrlTag, Timestamp, second, LabelRenames.None);
 
         Assert.Equal(Encoding.UTF8.GetString(first.WrittenMemory.Span), Encoding.UTF8.GetString(second.WrittenMemory.Span));
     }
@@ -254,12 +255,12 @@ public sealed class PrometheusSchemaMapperTests
         for (int warm = 0; warm < 3; warm++)
         {
             writer.Clear();
-            Assert.True(mapper.Map(body, UrlTag, Timestamp, writer).Written);
+            Assert.True(mapper.Map(body, UrlTag, Timestamp, writer, LabelRenames.None).Written);
         }
 
         writer.Clear();
         long before = GC.GetAllocatedBytesForCurrentThread();
-        MapOutcome outcome = mapper.Map(body, UrlTag, Timestamp, writer);
+        MapOutcome outcome = mapper.Map(body, UrlTag, Timestamp, writer, LabelRenames.None);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.True(outcome.Written);
@@ -271,7 +272,7 @@ public sealed class PrometheusSchemaMapperTests
     private static string Map(string text)
     {
         var writer = new LineProtocolWriter(64);
-        new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer);
+        new PrometheusSchemaMapper().Map(Encoding.UTF8.GetBytes(text), UrlTag, Timestamp, writer, LabelRenames.None);
         return Encoding.UTF8.GetString(writer.WrittenMemory.Span);
     }
 
