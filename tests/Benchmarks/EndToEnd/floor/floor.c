@@ -129,62 +129,6 @@ static const char *skip_value(const char *p, const char *end)
     return p;
 }
 
-/* Appends "measurement,tag fields timestamp\n" for a colibri document; false when it has no number. */
-static int append_point(const char *tag, const char *p, const char *end)
-{
-    size_t start = out_len;
-    append("jitsi_stats,", 12);
-    append(tag, strlen(tag));
-    char separator = ' ';
-    while (p < end && *p != '{') {
-        p++;
-    }
-
-    for (p++; p < end;) {
-        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t' || *p == ',')) {
-            p++;
-        }
-
-        if (p >= end || *p != '"') {
-            break;
-        }
-
-        const char *key = p + 1;
-        p = skip_string(p, end);
-        size_t key_len = (size_t)(p - 1 - key);
-        while (p < end && (*p == ' ' || *p == ':')) {
-            p++;
-        }
-
-        if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) {
-            const char *number = p;
-            while (p < end && strchr("+-.eE0123456789", *p)) {
-                p++;
-            }
-
-            append(&separator, 1);
-            append(key, key_len);
-            append("=", 1);
-            append(number, (size_t)(p - number));
-            separator = ',';
-        } else {
-            p = skip_value(p, end);
-        }
-    }
-
-    if (separator == ' ') {
-        out_len = start;
-        return 0;
-    }
-
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    char stamp[32];
-    int stamp_len = snprintf(stamp, sizeof stamp, " %lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
-    append(stamp, (size_t)stamp_len);
-    return 1;
-}
-
 /* Appends ",key=number" for every number of the JSON object at *pp (nested objects too, keys joined with "_"). */
 static void append_object(const char **pp, const char *end, char *key, size_t key_len, char *separator)
 {
@@ -269,6 +213,41 @@ static void append_samples(const char *p, const char *end, char *separator)
     }
 }
 
+/* Ends the line begun at start with its timestamp, or takes it back when no field was written; false then. */
+static int end_line(size_t start, char separator)
+{
+    if (separator == ' ') {
+        out_len = start;
+        return 0;
+    }
+
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char stamp[32];
+    int stamp_len = snprintf(stamp, sizeof stamp, " %lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+    append(stamp, (size_t)stamp_len);
+    return 1;
+}
+
+/* Appends "measurement,tag fields timestamp\n" for a colibri document; false when it has no number. */
+static int append_point(const char *tag, const char *p, const char *end)
+{
+    size_t start = out_len;
+    append("jitsi_stats,", 12);
+    append(tag, strlen(tag));
+    char separator = ' ';
+    char key[512];
+    while (p < end && *p != '{') {
+        p++;
+    }
+
+    if (p < end) {
+        append_object(&p, end, key, 0, &separator);
+    }
+
+    return end_line(start, separator);
+}
+
 /* Appends "jitsi_document,tags fields timestamp\n" for any document of a host's components; false when it has no number. */
 static int append_document(const char *tags, const char *p, const char *end)
 {
@@ -291,17 +270,7 @@ static int append_document(const char *tags, const char *p, const char *end)
         append_samples(p, end, &separator);
     }
 
-    if (separator == ' ') {
-        out_len = start;
-        return 0;
-    }
-
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    char stamp[32];
-    int stamp_len = snprintf(stamp, sizeof stamp, " %lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
-    append(stamp, (size_t)stamp_len);
-    return 1;
+    return end_line(start, separator);
 }
 
 static int parse_url(const char *url, struct target *target)
