@@ -66,7 +66,8 @@ internal sealed class SeriesLabels
     /// reused unless <see cref="Keep"/> is called. Left out, as the Go parsers leave them out of a series' identity and
     /// its tags: <c>__name__</c>, a histogram's <c>le</c>, a summary's <c>quantile</c>, a stateset's label named as the
     /// family. Labels with an empty value stay (they tell series apart) and are dropped when the tags are written. A
-    /// label the renames name is stored, and sorted, under its tag name.
+    /// label the renames name is stored, and sorted, under its tag name, unless the sample has a label of that name
+    /// itself: then the renamed one is left out, as a tag named twice would have InfluxDB refuse the line.
     /// </summary>
     public (int Start, int Length) Store<TSample>(scoped ref TSample sample, MetricType familyType, ReadOnlySpan<byte> familyName)
         where TSample : ISampleLabels, allows ref struct
@@ -80,6 +81,7 @@ internal sealed class SeriesLabels
 
         int kept = 0;
         int room = 0;
+        bool renamed = false;
         for (int l = 0; l < count; l++)
         {
             ReadOnlySpan<byte> name = sample.LabelName(l);
@@ -96,6 +98,7 @@ internal sealed class SeriesLabels
             }
 
             _labelRename[l] = _renames.IndexOf(name);
+            renamed |= _labelRename[l] >= 0;
 
             // Insertion sort: a sample has a handful of labels, often already in order.
             int at = kept++;
@@ -107,6 +110,11 @@ internal sealed class SeriesLabels
 
             _labelOrder[at] = l;
             room += NameOf(ref sample, l).Length + sample.LabelValue(l).Length + 2;
+        }
+
+        if (renamed)
+        {
+            kept = DropRenamedClashes(ref sample, kept);
         }
 
         EnsureArena(room);
@@ -200,6 +208,30 @@ internal sealed class SeriesLabels
         value = rest[..valueEnd];
         rest = rest[(valueEnd + 1)..];
         return labels[..keyEnd];
+    }
+
+    /// <summary>Leaves out of the sorted kept labels each renamed one whose tag name a label of the sample has itself.</summary>
+    private int DropRenamedClashes<TSample>(scoped ref TSample sample, int kept)
+        where TSample : ISampleLabels, allows ref struct
+    {
+        int written = 0;
+        for (int k = 0; k < kept; k++)
+        {
+            int label = _labelOrder[k];
+            bool clash = false;
+            for (int other = 0; other < kept && _labelRename[label] >= 0 && !clash; other++)
+            {
+                int native = _labelOrder[other];
+                clash = _labelRename[native] < 0 && sample.LabelName(native).SequenceEqual(_renames.TagName(_labelRename[label]));
+            }
+
+            if (!clash)
+            {
+                _labelOrder[written++] = label;
+            }
+        }
+
+        return written;
     }
 
     private int Compare<TSample>(scoped ref TSample sample, int a, int b)

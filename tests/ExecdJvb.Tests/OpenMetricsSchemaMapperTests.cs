@@ -162,6 +162,27 @@ public sealed class OpenMetricsSchemaMapperTests
             Encoding.UTF8.GetString(writer.WrittenMemory.Span));
     }
 
+    [Theory]
+    [InlineData(true, "host=\"meet.jitsi\",xmpp_host=\"own\"")]
+    [InlineData(false, "host=\"meet.jitsi\",xmpp_host=\"own\"")]
+    [InlineData(true, "xmpp_host=\"own\",host=\"meet.jitsi\"")]
+    [InlineData(false, "xmpp_host=\"own\",host=\"meet.jitsi\"")]
+    public void A_label_whose_new_name_the_sample_already_has_is_left_out_rather_than_written_as_a_second_tag_of_that_name(bool openMetrics, string labels)
+    {
+        var writer = new LineProtocolWriter(64);
+        byte[] text = Encoding.UTF8.GetBytes($"# TYPE g gauge\ng{{{labels},type=\"c2s\"}} 1\n# EOF\n");
+        TargetTag[] tags = [new("container_name", "prosody-1")];
+
+        MapOutcome outcome = openMetrics
+            ? new OpenMetricsSchemaMapper().Map(text, tags, Timestamp, writer, ComponentProfile.Prosody.LabelRenames)
+            : new PrometheusSchemaMapper().Map(text, tags, Timestamp, writer, ComponentProfile.Prosody.LabelRenames);
+
+        Assert.True(outcome.Written, outcome.ToString());
+        Assert.Equal(
+            $"g,container_name=prosody-1,type=c2s,xmpp_host=own gauge=1 {Timestamp}\n",
+            Encoding.UTF8.GetString(writer.WrittenMemory.Span));
+    }
+
     [Fact]
     public void An_info_family_writes_the_integer_Telegraf_writes()
     {
