@@ -6,7 +6,7 @@ namespace ExecdJvb.Discovery.Docker;
 /// <summary>
 /// Which JVB container read here is the bridge a Jicofo names by its brewery nickname. docker-jitsi-meet's JVB joins
 /// the brewery as <c>JVB_MUC_NICKNAME</c>, else as its <c>HOSTNAME</c>, which Docker sets to the container's hostname:
-/// by default the first 12 hex digits of its ID, which the list gives. A hostname of its own (compose <c>hostname:</c>,
+/// by default the short prefix of its ID, which the list gives. A hostname of its own (compose <c>hostname:</c>,
 /// <c>--hostname</c>, the host's on the host network) or <c>JVB_MUC_NICKNAME</c> only an inspect tells, so a
 /// container is inspected only when a Jicofo names a bridge that no container is known to be, and once in its life:
 /// after the first gathers a fleet of bridges on other hosts costs the list call alone.

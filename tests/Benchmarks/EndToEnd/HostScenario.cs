@@ -50,9 +50,14 @@ internal sealed class HostScenario : IAsyncDisposable
         try
         {
             var ports = new HashSet<int>();
-            while (ports.Count < Components.Length)
+            for (int attempt = 0; attempt < 100 && ports.Count < Components.Length; attempt++)
             {
                 ports.Add(FreePort.Next());
+            }
+
+            if (ports.Count < Components.Length)
+            {
+                throw new InvalidOperationException($"no {Components.Length} distinct free ports in 100 attempts");
             }
 
             int[] port = [.. ports];
