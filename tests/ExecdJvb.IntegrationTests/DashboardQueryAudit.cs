@@ -104,10 +104,11 @@ internal sealed class DashboardQueryAudit
         foreach (Fed one in _fed)
         {
             VariableSelection host = VariableSelection.Of(server, one.Host);
+            // One read from urls is picked by its server and All, which shows every component of that server.
             VariableSelection container = one.ContainerName.Length > 0
                 ? VariableSelection.Of(component, one.ContainerName)
                 : VariableSelection.All(component, await OptionsAsync(component.Query, [host], problems));
-            scenarios.Add(([host, container], [one]));
+            scenarios.Add(([host, container], one.ContainerName.Length > 0 ? [one] : [.. _fed.Where(other => other.Host == one.Host)]));
         }
 
         foreach (GrafanaTarget target in TargetsOf(dashboard))

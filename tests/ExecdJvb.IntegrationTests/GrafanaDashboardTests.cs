@@ -59,7 +59,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         GrafanaVariable jvb = dashboard.Variable("jvb");
         GrafanaVariable jicofo = dashboard.Variable("jicofo");
         Assert.Equal(["server", "jvb", "jicofo"], dashboard.Variables.Select(variable => variable.Name));
-        Assert.Equal("SHOW TAG VALUES FROM /^(jitsi_stats|jicofo_stats|execd_jvb|prosody_.+)$/ WITH KEY = \"host\"", server.Query);
+        Assert.Equal("SHOW TAG VALUES FROM /^(jitsi_stats|jicofo_stats|jigasi_stats|jicofo_bridge|jicofo_jibri|jicofo_jigasi|execd_jvb|prosody_.+|jitsi_jicofo_.+|jitsi_jvb_.+)$/ WITH KEY = \"host\"", server.Query);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jitsi_stats" WITH KEY = "container_name" WHERE""", jvb.Query, StringComparison.Ordinal);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jicofo_stats" WITH KEY = "container_name" WHERE""", jicofo.Query, StringComparison.Ordinal);
         Assert.All([jvb, jicofo], variable => Assert.Contains("$server", variable.Query, StringComparison.Ordinal));

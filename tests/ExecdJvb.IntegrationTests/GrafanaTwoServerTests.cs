@@ -130,6 +130,44 @@ public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerF
         Assert.Equal(new Dictionary<string, double> { [TwoServerFeed.ShardA] = TwoServerFeed.Gathers, [TwoServerFeed.ShardB] = TwoServerFeed.Gathers }, available);
     }
 
+    [Fact]
+    public async Task The_server_variable_lists_each_server_and_names_every_measurement_the_plugins_printed()
+    {
+        IReadOnlyList<string> problems = await ServerVariableProblemsAsync(feed.Influx, await feed.FedAsync(docker.Engine));
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    /// <summary>
+    /// What is wrong with the dashboard's server variable for the servers fed: its query, run on their database, must
+    /// list exactly their hosts, and its measurement pattern must name every measurement either plugin printed, so a
+    /// server writing only one of them (a Jigasi alone, a Jicofo serving /metrics only) is listed too.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> ServerVariableProblemsAsync(InfluxDb influx, IReadOnlyList<TwoServerFeed.Server> servers)
+    {
+        var problems = new List<string>();
+        GrafanaVariable server = GrafanaDashboard.Load(DashboardPath).Variable("server");
+        string[] listed = [.. InfluxDb.Rows(await influx.QueryAsync(server.Query)).Select(row => row[1].GetString()!).Order(StringComparer.Ordinal)];
+        string[] hosts = [.. servers.Select(one => one.Host).Order(StringComparer.Ordinal)];
+        if (!listed.SequenceEqual(hosts))
+        {
+            problems.Add($"server lists [{string.Join(", ", listed)}], expected [{string.Join(", ", hosts)}]");
+        }
+
+        // The FROM /regex/ as InfluxDB matches it against each measurement name (Go's RE2, the same as .NET's for this pattern).
+        System.Text.RegularExpressions.Match from = System.Text.RegularExpressions.Regex.Match(server.Query, "FROM /(?<pattern>[^/]+)/");
+        var pattern = new System.Text.RegularExpressions.Regex(from.Groups["pattern"].Value, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        foreach (string measurement in servers.SelectMany(one => LineProtocolDecoder.Decode(string.Concat(one.Printed.Select(line => line + "\n")))).Select(point => point.Measurement).Distinct().Order(StringComparer.Ordinal))
+        {
+            if (!from.Success || !pattern.IsMatch(measurement))
+            {
+                problems.Add($"server's query {server.Query} does not read {measurement}: a server writing only that is not listed");
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>Each bridge's "operational" in the /debug payloads of the Jicofos, by nickname (the JID's resource), one view per Jicofo listing it.</summary>
     private static Dictionary<string, bool[]> OperationalViews(IReadOnlyList<FedJicofo> jicofos) =>
         jicofos.SelectMany(one =>
