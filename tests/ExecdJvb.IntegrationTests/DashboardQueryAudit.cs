@@ -8,7 +8,8 @@ namespace ExecdJvb.Tests.Integration;
 /// (<see cref="GrafanaInfluxQl"/>), and lists what a user would see go wrong: a variable listing the wrong names, a
 /// panel empty for a component that reports its field, a panel showing numbers other than the component's, or a
 /// panel for a field one source (a JVB era) lacks that does not say so. Each panel query must select one field and
-/// group by "host" and "container_name" (one series per component). The <c>server</c> variable picks hosts; the
+/// show one series per component: components read from urls carry no container_name, so several of them on one
+/// host must each show as a series of its own, with its own numbers. The <c>server</c> variable picks hosts; the
 /// row's own variable (<c>jvb</c>, <c>jicofo</c>) the containers on them.
 /// </summary>
 internal sealed class DashboardQueryAudit
@@ -103,10 +104,11 @@ internal sealed class DashboardQueryAudit
         foreach (Fed one in _fed)
         {
             VariableSelection host = VariableSelection.Of(server, one.Host);
+            // One read from urls is picked by its server and All, which shows every component of that server.
             VariableSelection container = one.ContainerName.Length > 0
                 ? VariableSelection.Of(component, one.ContainerName)
                 : VariableSelection.All(component, await OptionsAsync(component.Query, [host], problems));
-            scenarios.Add(([host, container], [one]));
+            scenarios.Add(([host, container], one.ContainerName.Length > 0 ? [one] : [.. _fed.Where(other => other.Host == one.Host)]));
         }
 
         foreach (GrafanaTarget target in TargetsOf(dashboard))
@@ -157,11 +159,19 @@ internal sealed class DashboardQueryAudit
             return;
         }
 
+        // Each series is one component's: its values those one source reports, each source matched once (several
+        // components read from urls share host and an empty container_name).
+        var unmatched = new List<Fed>(expected);
         foreach ((string host, string container, double[] values) in series.Where(one => one.Values.Length > 0))
         {
-            double reported = expected.Single(one => one.Host == host && one.ContainerName == container).Fields[field];
-            Expect(problems, $"{where}: {host}/{container} shows {Join(values.Select(value => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}, its source reports {field}={reported:R}",
-                values.All(value => Math.Abs(value - reported) <= 1e-9 * Math.Max(1, Math.Abs(reported))));
+            Fed[] candidates = [.. unmatched.Where(one => one.Host == host && one.ContainerName == container)];
+            Fed? source = candidates.FirstOrDefault(one => values.All(value => Math.Abs(value - one.Fields[field]) <= 1e-9 * Math.Max(1, Math.Abs(one.Fields[field]))));
+            Expect(problems, $"{where}: {host}/{container} shows {Join(values.Select(value => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}, its source reports {field}={Join(candidates.Select(one => one.Fields[field].ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}",
+                source is not null);
+            if (source is not null)
+            {
+                unmatched.Remove(source);
+            }
         }
     }
 

@@ -11,10 +11,12 @@ namespace ExecdJvb.Tests.Integration;
 /// several Jicofos may report it; the row shows each once. The expected numbers are read here from the payloads,
 /// apart from the plugin's reading, and combined over the Jicofos picked as their source says they combine:
 /// endpoints are those each Jicofo placed on the bridge ("endpoints currently allocated on this bridge by this jicofo
-/// instance", jicofo Bridge.kt), so they add up; stress comes from the bridge's own presence, and the states hold
-/// for the fleet when any Jicofo holds them, so the highest counts; a Jigasi's participants come from its presence
-/// (the highest); the Jibris idle, busy and unhealthy are counted over distinct Jibris (nickname and kind), each
-/// with the highest of its flags; the bridges listed and operational are counted over distinct bridges.
+/// instance", jicofo Bridge.kt), so they add up; stress comes from the bridge's own presence (the highest);
+/// operational is each Jicofo's own view (its health checks of the bridge), so the lowest counts, the bridge being
+/// unusable to the shard that holds it so; graceful shutdown and failing ICE are 1 for the worse state, so the highest
+/// counts; a Jigasi's participants come from its presence (the highest); the Jibris idle, busy and unhealthy are
+/// counted over distinct Jibris (nickname and kind), each with the highest of its flags; the bridges listed and
+/// operational are counted over distinct bridges, a bridge operational when every Jicofo listing it holds it so.
 /// </summary>
 internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> jicofos, GrafanaTimeRange range)
 {
@@ -43,15 +45,15 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
         switch (target.Measurement)
         {
             case "jicofo_bridge" when CountsBridges(target):
-                Dictionary<string, double> operational = Combine(roots.SelectMany(root => Bridges(root, "operational")), sum: false);
+                Dictionary<string, double> operational = Combine(roots.SelectMany(root => Bridges(root, "operational")), Enumerable.Min);
                 return operational.Count == 0 ? new Dictionary<string, double>()
                     : new Dictionary<string, double> { [""] = field == "listed" ? operational.Count : operational.Values.Count(value => value >= 1) };
             case "jicofo_bridge":
-                return Combine(roots.SelectMany(root => Bridges(root, field)), sum: field == "endpoints");
+                return Combine(roots.SelectMany(root => Bridges(root, field)), field switch { "endpoints" => Enumerable.Sum, "operational" => Enumerable.Min, _ => Enumerable.Max });
             case "jicofo_jigasi":
                 return Combine(roots.SelectMany(root => Instances(root, "jigasi_detector")
                     .Where(jigasi => jigasi.Value.TryGetProperty(field, out _))
-                    .Select(jigasi => (jigasi.Name, Number(jigasi.Value.GetProperty(field))))), sum: false);
+                    .Select(jigasi => (jigasi.Name, Number(jigasi.Value.GetProperty(field))))), Enumerable.Max);
             case "jicofo_jibri":
                 Func<JsonElement, bool>? counts = field switch
                 {
@@ -67,7 +69,7 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
 
                 Dictionary<string, double> byJibri = Combine(roots.SelectMany(root =>
                     Instances(root, "jibri_detector").Select(jibri => ("recording/" + jibri.Name, counts(jibri.Value) ? 1.0 : 0.0))
-                        .Concat(Instances(root, "sip_jibri_detector").Select(jibri => ("sip/" + jibri.Name, counts(jibri.Value) ? 1.0 : 0.0)))), sum: false);
+                        .Concat(Instances(root, "sip_jibri_detector").Select(jibri => ("sip/" + jibri.Name, counts(jibri.Value) ? 1.0 : 0.0)))), Enumerable.Max);
                 return byJibri.Count == 0 ? new Dictionary<string, double>() : new Dictionary<string, double> { [""] = byJibri.Values.Sum() };
             default:
                 return new Dictionary<string, double>();
@@ -157,9 +159,9 @@ internal sealed class FleetQueryAudit(InfluxDb influx, IReadOnlyList<FedJicofo> 
             .Where(bridge => bridge.Value.TryGetProperty(field.Replace('_', '-'), out _))
             .Select(bridge => (bridge.Name[(bridge.Name.IndexOf('/', StringComparison.Ordinal) + 1)..], Number(bridge.Value.GetProperty(field.Replace('_', '-')))));
 
-    private static Dictionary<string, double> Combine(IEnumerable<(string Name, double Value)> reports, bool sum) =>
+    private static Dictionary<string, double> Combine(IEnumerable<(string Name, double Value)> reports, Func<IEnumerable<double>, double> combine) =>
         reports.GroupBy(report => report.Name, StringComparer.Ordinal)
-            .ToDictionary(group => group.Key, group => sum ? group.Sum(report => report.Value) : group.Max(report => report.Value), StringComparer.Ordinal);
+            .ToDictionary(group => group.Key, group => combine(group.Select(report => report.Value)), StringComparer.Ordinal);
 
     private static IEnumerable<JsonProperty> Instances(JsonElement root, string detector) =>
         root.GetProperty(detector).ValueKind == JsonValueKind.Null ? []

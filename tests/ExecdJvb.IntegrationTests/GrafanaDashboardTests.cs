@@ -59,7 +59,7 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         GrafanaVariable jvb = dashboard.Variable("jvb");
         GrafanaVariable jicofo = dashboard.Variable("jicofo");
         Assert.Equal(["server", "jvb", "jicofo"], dashboard.Variables.Select(variable => variable.Name));
-        Assert.Equal("SHOW TAG VALUES FROM /^(jitsi_stats|jicofo_stats|execd_jvb|prosody_.+)$/ WITH KEY = \"host\"", server.Query);
+        Assert.Equal("SHOW TAG VALUES FROM /^(jitsi_stats|jicofo_stats|jigasi_stats|jicofo_bridge|jicofo_jibri|jicofo_jigasi|execd_jvb|prosody_.+|jitsi_jicofo_.+|jitsi_jvb_.+)$/ WITH KEY = \"host\"", server.Query);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jitsi_stats" WITH KEY = "container_name" WHERE""", jvb.Query, StringComparison.Ordinal);
         Assert.StartsWith("""SHOW TAG VALUES FROM "jicofo_stats" WITH KEY = "container_name" WHERE""", jicofo.Query, StringComparison.Ordinal);
         Assert.All([jvb, jicofo], variable => Assert.Contains("$server", variable.Query, StringComparison.Ordinal));
@@ -254,7 +254,25 @@ public sealed class GrafanaDashboardTests(DockerEngineFixture docker, JitsiStats
         Assert.Contains(problems, problem => problem.Contains("\"host\" = '.*'", StringComparison.Ordinal) && problem.Contains("shows numbers for []", StringComparison.Ordinal));
         // One server picked is still a regex, (meet\.example\.org), and InfluxQL refuses \. in a string.
         Assert.Contains(problems, problem => problem.Contains(@"""host"" = '(meet\.example\.org)'", StringComparison.Ordinal) && problem.Contains("error parsing query", StringComparison.Ordinal));
-        Assert.Equal(6, problems.Count);
+        Assert.Equal(7, problems.Count);
+    }
+
+    [Fact]
+    public async Task A_JVB_panel_that_does_not_group_by_url_merges_the_JVBs_one_server_lists_in_urls_and_fails_the_audit()
+    {
+        GrafanaDashboard dashboard = GrafanaDashboard.Load(DashboardPath);
+        GrafanaTarget participants = dashboard.Targets.First(target => target.Measurement == "jitsi_stats" && target.Fields.SequenceEqual(["participants"]));
+        GrafanaDashboard broken = dashboard with
+        {
+            Targets = [participants with { Query = participants.Query.Replace(", \"url\" fill(null)", " fill(null)", StringComparison.Ordinal) }],
+        };
+        Assert.NotEqual(participants.Query, broken.Targets[0].Query);
+
+        IReadOnlyList<string> problems = await (await AuditAsync()).CheckTargetsAsync(broken);
+
+        // Only the scenarios showing static.example.org's two url JVBs see them merged into one series.
+        Assert.NotEmpty(problems);
+        Assert.All(problems, problem => Assert.Contains("static.example.org/", problem, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ExecdJvb.Tests.Integration;
 
 /// <summary>
@@ -41,18 +43,29 @@ public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerF
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.True(audit.QueriesRun >= targets.Count * 3, $"only {audit.QueriesRun} queries ran for {targets.Count} targets");
 
-        // Figures read in the two payloads by hand, for All: jvb-eu-1a holds 9 + 5 endpoints, jvb-eu-2b 4 + 2 and is
-        // operational to the second shard's Jicofo; 4 bridges in all, not 6; of the two Jibris both Jicofos see, one
-        // is idle and one busy; the SIP Jigasi both see carries one participant, not two.
+        // Figures read in the two payloads by hand, for All: jvb-eu-1a holds 9 + 5 endpoints, jvb-eu-2b 4 + 2; 4 bridges
+        // in all, not 6, 3 of them operational to every Jicofo listing them; of the two Jibris both Jicofos see, one is idle and one busy; the SIP Jigasi both see carries
+        // one participant, not two.
         GrafanaTarget Target(string measurement, string field) => targets.Single(target => target.Measurement == measurement && target.Fields[0] == field && !FleetQueryAudit.CountsBridges(target));
         IReadOnlyList<FedJicofo> all = TwoServerFeed.Jicofos;
         Assert.Equal(
             new Dictionary<string, double> { ["7c1d0a4e-2f55-4a63-9d3b-0e8f7c2a51b6"] = 0, ["jvb-eu-1a"] = 14, ["jvb-eu-2b"] = 6, ["jvb-eu-3c"] = 6 },
             FleetQueryAudit.Expected(Target("jicofo_bridge", "endpoints"), all));
         Assert.Equal(0.85, FleetQueryAudit.Expected(Target("jicofo_bridge", "stress"), all)["jvb-eu-2b"]);
-        Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), all)["jvb-eu-2b"]);
-        Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), [all[0]])["jvb-eu-2b"]);
-        Assert.Equal([4.0, 4.0], targets.Where(FleetQueryAudit.CountsBridges).OrderBy(target => target.RefId, StringComparer.Ordinal).Select(target => FleetQueryAudit.Expected(target, all)[""]));
+        // Operational is each Jicofo's own view: a bridge the shards disagree on is shown non-operational for All, and
+        // is not counted among the operational ones, so the alert's signal stays in sight.
+        Dictionary<string, bool[]> views = OperationalViews(all);
+        string[] disputed = [.. views.Where(view => view.Value.Distinct().Count() > 1).Select(view => view.Key)];
+        Assert.NotEmpty(disputed);
+        Assert.All(disputed, bridge =>
+        {
+            Assert.Equal(0.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), all)[bridge]);
+            Assert.All(all, one => Assert.Equal(OperationalViews([one]).TryGetValue(bridge, out bool[]? own) && own[0] ? 1.0 : 0.0, FleetQueryAudit.Expected(Target("jicofo_bridge", "operational"), [one]).GetValueOrDefault(bridge, 0.0)));
+        });
+        Assert.Equal(
+            [(double)views.Count, views.Count(view => view.Value.All(operational => operational))],
+            targets.Where(FleetQueryAudit.CountsBridges).OrderBy(target => target.RefId, StringComparer.Ordinal).Select(target => FleetQueryAudit.Expected(target, all)[""]));
+        Assert.Equal([4.0, 3.0], targets.Where(FleetQueryAudit.CountsBridges).OrderBy(target => target.RefId, StringComparer.Ordinal).Select(target => FleetQueryAudit.Expected(target, all)[""]));
         Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "idle"), all)[""]);
         Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jibri", "busy"), all)[""]);
         Assert.Equal(1.0, FleetQueryAudit.Expected(Target("jicofo_jigasi", "participants"), all)["jigasi-sip-1"]);
@@ -116,6 +129,55 @@ public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerF
         Assert.Equal(6, operational.Count);
         Assert.Equal(new Dictionary<string, double> { [TwoServerFeed.ShardA] = TwoServerFeed.Gathers, [TwoServerFeed.ShardB] = TwoServerFeed.Gathers }, available);
     }
+
+    [Fact]
+    public async Task The_server_variable_lists_each_server_and_names_every_measurement_the_plugins_printed()
+    {
+        IReadOnlyList<string> problems = await ServerVariableProblemsAsync(feed.Influx, await feed.FedAsync(docker.Engine));
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    /// <summary>
+    /// What is wrong with the dashboard's server variable for the servers fed: its query, run on their database, must
+    /// list exactly their hosts, and its measurement pattern must name every measurement either plugin printed, so a
+    /// server writing only one of them (a Jigasi alone, a Jicofo serving /metrics only) is listed too.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> ServerVariableProblemsAsync(InfluxDb influx, IReadOnlyList<TwoServerFeed.Server> servers)
+    {
+        var problems = new List<string>();
+        GrafanaVariable server = GrafanaDashboard.Load(DashboardPath).Variable("server");
+        string[] listed = [.. InfluxDb.Rows(await influx.QueryAsync(server.Query)).Select(row => row[1].GetString()!).Order(StringComparer.Ordinal)];
+        string[] hosts = [.. servers.Select(one => one.Host).Order(StringComparer.Ordinal)];
+        if (!listed.SequenceEqual(hosts))
+        {
+            problems.Add($"server lists [{string.Join(", ", listed)}], expected [{string.Join(", ", hosts)}]");
+        }
+
+        // The FROM /regex/ as InfluxDB matches it against each measurement name (Go's RE2, the same as .NET's for this pattern).
+        System.Text.RegularExpressions.Match from = System.Text.RegularExpressions.Regex.Match(server.Query, "FROM /(?<pattern>[^/]+)/");
+        var pattern = new System.Text.RegularExpressions.Regex(from.Groups["pattern"].Value, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        foreach (string measurement in servers.SelectMany(one => LineProtocolDecoder.Decode(string.Concat(one.Printed.Select(line => line + "\n")))).Select(point => point.Measurement).Distinct().Order(StringComparer.Ordinal))
+        {
+            if (!from.Success || !pattern.IsMatch(measurement))
+            {
+                problems.Add($"server's query {server.Query} does not read {measurement}: a server writing only that is not listed");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Each bridge's "operational" in the /debug payloads of the Jicofos, by nickname (the JID's resource), one view per Jicofo listing it.</summary>
+    private static Dictionary<string, bool[]> OperationalViews(IReadOnlyList<FedJicofo> jicofos) =>
+        jicofos.SelectMany(one =>
+            {
+                using JsonDocument debug = JsonDocument.Parse(TestData.Bytes("jicofo", one.DebugPayload));
+                return debug.RootElement.GetProperty("bridge_selector").GetProperty("bridge").EnumerateObject()
+                    .Select(bridge => (Nickname: bridge.Name.Split('/')[1], Operational: bridge.Value.GetProperty("operational").GetBoolean())).ToArray();
+            })
+            .GroupBy(view => view.Nickname, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Select(view => view.Operational).ToArray(), StringComparer.Ordinal);
 
     /// <summary>The last 6 hours, Grafana's default range, and 10 s, the interval of Telegraf's sample config; feeds the database first.</summary>
     private async Task<GrafanaTimeRange> RangeAsync()

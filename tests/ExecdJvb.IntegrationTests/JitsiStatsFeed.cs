@@ -7,7 +7,8 @@ namespace ExecdJvb.Tests.Integration;
 /// <list type="bullet">
 /// <item>meet.example.org: Docker discovery, both JVBs;</item>
 /// <item>meet2.example.org: Docker discovery limited by container_name_include to the 2024 one;</item>
-/// <item>static.example.org: the 2021 JVB listed in urls, so its points carry url instead of container_name.</item>
+/// <item>static.example.org: both JVBs listed in urls, so their points carry url instead of container_name, and only
+/// url tells them apart.</item>
 /// </list>
 /// The database is fed once, by the first test that asks; the containers are removed afterwards.
 /// <see cref="JicofosAsync"/> adds, on its first call, jicofo_stats the same way: a docker-jitsi-meet Jicofo read through
@@ -142,25 +143,27 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
         var since2024 = new FedJvb("meet.example.org", "docker-jitsi-meet-jvb-1", ColibriEra.Since2024);
         var limited = since2024 with { Host = "meet2.example.org" };
         var listed = new FedJvb("static.example.org", "", ColibriEra.Before2024);
+        var listedToo = listed with { Era = ColibriEra.Since2024 };
 
         await engine.RemoveAllContainersAsync();
         try
         {
             int oldPort = FreePort.Next();
             await engine.RunJvbAsync(before2024.ContainerName, oldPort, before2024.Era.Fixture);
-            await engine.RunJvbAsync(since2024.ContainerName, FreePort.Next(), since2024.Era.Fixture, DockerEngine.JvbImage, "--label", "com.docker.compose.service=jvb");
+            int newPort = FreePort.Next();
+            await engine.RunJvbAsync(since2024.ContainerName, newPort, since2024.Era.Fixture, DockerEngine.JvbImage, "--label", "com.docker.compose.service=jvb");
 
             string[] discovery = ["--endpoint", engine.Endpoint, "--address", "host"];
             await GatherAsync(before2024.Host, discovery, 2);
             await GatherAsync(limited.Host, [.. discovery, "--container-name-include", limited.ContainerName], 1);
-            await GatherAsync(listed.Host, ["--urls", $"http://127.0.0.1:{oldPort}/colibri/stats"], 1);
+            await GatherAsync(listed.Host, ["--urls", $"http://127.0.0.1:{oldPort}/colibri/stats,http://127.0.0.1:{newPort}/colibri/stats"], 2);
         }
         finally
         {
             await engine.RemoveAllContainersAsync();
         }
 
-        return [before2024, since2024, limited, listed];
+        return [before2024, since2024, limited, listed, listedToo];
     }
 
     /// <summary>

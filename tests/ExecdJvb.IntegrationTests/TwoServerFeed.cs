@@ -16,8 +16,9 @@ namespace ExecdJvb.Tests.Integration;
 /// Both run the same Jigasi and the same Prosody capture (the only ones there are). The components of each listen on
 /// ports of their own, which their execd-jvb.port labels announce, as the stand-ins share the host network here.
 /// The database is fed once, by the first test that asks; the containers are removed afterwards.
+/// <see cref="PrometheusTwoServerFeed"/> runs the same two servers with the Prometheus-schema measurements instead.
 /// </summary>
-public sealed class TwoServerFeed : IAsyncLifetime
+public class TwoServerFeed : IAsyncLifetime
 {
     internal const string ShardA = "shard-a.example.org";
     internal const string ShardB = "shard-b.example.org";
@@ -27,9 +28,18 @@ public sealed class TwoServerFeed : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _once = new(1, 1);
+    private readonly bool _prometheus;
     private InfluxDb? _influx;
     private DockerEngine? _second;
     private IReadOnlyList<Server>? _servers;
+
+    public TwoServerFeed()
+        : this(prometheus: false)
+    {
+    }
+
+    /// <summary>With <paramref name="prometheus"/>, both servers as <see cref="PrometheusTwoServerFeed"/> runs them.</summary>
+    private protected TwoServerFeed(bool prometheus) => _prometheus = prometheus;
 
     internal InfluxDb Influx => _influx ?? throw new InvalidOperationException("influxd did not start");
 
@@ -86,24 +96,17 @@ public sealed class TwoServerFeed : IAsyncLifetime
         var agents = new List<TelegrafExecd>();
         try
         {
-            await DockerJitsiMeet.RunJvbAsync(first, FreePort.Next());
-            await DockerJitsiMeet.RunJicofoAsync(first, FreePort.Next());
-            await DockerJitsiMeet.RunJigasiAsync(first, FreePort.Next());
-            await DockerJitsiMeet.RunProsodyAsync(first, FreePort.Next());
-            await DockerJitsiMeet.RunJvbAsync(second, FreePort.Next(), ColibriEra.Before2024.Fixture);
-            await DockerJitsiMeet.RunJicofoAsync(second, FreePort.Next(), DockerEngine.SecondShardJicofoSite);
-            await DockerJitsiMeet.RunJigasiAsync(second, FreePort.Next());
-            await DockerJitsiMeet.RunProsodyAsync(second, FreePort.Next());
-
-            // Per gather: the JVB, Jicofo's stats and its view of the fleet, Jigasi, Prosody and the plugin's own point.
-            (string Host, DockerEngine Engine, int PerGather)[] servers =
-            [
-                (ShardA, first, 4 + DockerJitsiMeet.JicofoFleetPointCount(DockerEngine.JicofoDebugPayload) + ProsodyPoints),
-                (ShardB, second, 4 + DockerJitsiMeet.JicofoFleetPointCount(DockerEngine.SecondShardDebugPayload) + ProsodyPoints),
-            ];
+            (string Host, DockerEngine Engine, int PerGather)[] servers = _prometheus
+                ? [(ShardA, first, await RunMetricsOnlyAsync(first)), (ShardB, second, await RunMetricsOnlyAsync(second))]
+                :
+                [
+                    (ShardA, first, await RunAsync(first, DockerEngine.RestOnJvbSite, DockerEngine.JicofoSite, DockerEngine.JicofoDebugPayload)),
+                    (ShardB, second, await RunAsync(second, ColibriEra.Before2024.Fixture, DockerEngine.SecondShardJicofoSite, DockerEngine.SecondShardDebugPayload)),
+                ];
+            string[] schema = _prometheus ? ["--metrics_schema", "prometheus"] : [];
             foreach ((string host, DockerEngine engine, _) in servers)
             {
-                agents.Add(TelegrafExecd.Start(["--endpoint", engine.Endpoint, "--self_measurement", "execd_jvb"], Influx, host));
+                agents.Add(TelegrafExecd.Start(["--endpoint", engine.Endpoint, "--self_measurement", "execd_jvb", .. schema], Influx, host));
             }
 
             // Both agents' intervals fall together, as two servers' Telegrafs on the same interval do.
@@ -141,6 +144,43 @@ public sealed class TwoServerFeed : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Runs one server's JVB, Jicofo, Jigasi and Prosody; returns the points its plugin writes per gather: the JVB,
+    /// Jicofo's stats and its view of the fleet, Jigasi, Prosody and the plugin's own point.
+    /// </summary>
+    private static async Task<int> RunAsync(DockerEngine engine, string jvbSite, string jicofoSite, string debugPayload)
+    {
+        await DockerJitsiMeet.RunJvbAsync(engine, FreePort.Next(), jvbSite);
+        await DockerJitsiMeet.RunJicofoAsync(engine, FreePort.Next(), jicofoSite);
+        await DockerJitsiMeet.RunJigasiAsync(engine, FreePort.Next());
+        await DockerJitsiMeet.RunProsodyAsync(engine, FreePort.Next());
+        return 4 + DockerJitsiMeet.JicofoFleetPointCount(debugPayload) + ProsodyPoints;
+    }
+
+    /// <summary>
+    /// Runs one server whose JVB (colibri off) and Jicofo (no /stats, no /debug) serve /metrics; returns the points its
+    /// plugin writes per gather with metrics_schema = "prometheus": each one's healthy and the points Telegraf's
+    /// inputs.prometheus gives for its /metrics (their goldens have one a line), Jigasi, Prosody and the plugin's own.
+    /// </summary>
+    private static async Task<int> RunMetricsOnlyAsync(DockerEngine engine)
+    {
+        await DockerJitsiMeet.RunJvbAsync(engine, FreePort.Next(), DockerEngine.RestOffJvbSite);
+        await DockerJitsiMeet.RunJicofoAsync(engine, FreePort.Next(), DockerEngine.MetricsOnlyJicofoSite);
+        await DockerJitsiMeet.RunJigasiAsync(engine, FreePort.Next());
+        await DockerJitsiMeet.RunProsodyAsync(engine, FreePort.Next());
+        int jvb = File.ReadAllLines(TestData.PathOf("jvb-metrics", "metrics-2.3.168.prometheus.out")).Length;
+        int jicofo = File.ReadAllLines(TestData.PathOf("jicofo", "metrics-stable-jitsi-meet_11146.prometheus.out")).Length;
+        return 1 + jvb + 1 + jicofo + 1 + ProsodyPoints + 1;
+    }
+
     /// <summary>One server: its agent's host name, the lines its plugin printed and the lines its agent wrote (host tag added).</summary>
     internal sealed record Server(string Host, IReadOnlyList<string> Printed, IReadOnlyList<string> Written);
 }
+
+/// <summary>
+/// The two servers of <see cref="TwoServerFeed"/>, each plugin run with metrics_schema = "prometheus", each server's JVB
+/// read from /metrics (colibri off, docker-jitsi-meet's default) and its Jicofo serving /metrics only (its /stats and
+/// /debug answer 404): jitsi_jvb_* and jitsi_jicofo_* beside each one's healthy, Jigasi's, Prosody's and the plugin's own.
+/// Both servers serve the same payloads (one /metrics capture of each), so only their host tells their series apart.
+/// </summary>
+public sealed class PrometheusTwoServerFeed() : TwoServerFeed(prometheus: true);
