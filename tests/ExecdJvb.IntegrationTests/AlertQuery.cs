@@ -7,12 +7,12 @@ internal static class AlertQuery
 {
     /// <summary>
     /// The query's one value per series over the range, as Grafana's alert query gets it, keyed by the series' tag values
-    /// joined with "/" in the GROUP BY order (an absent tag is empty).
+    /// joined with "/" in the order of the last GROUP BY, the outer query's (an absent tag is empty).
     /// </summary>
     public static async Task<Dictionary<string, double>> ValueBySeriesAsync(InfluxDb influx, string query, DateTimeOffset from, DateTimeOffset to)
     {
         string sql = GrafanaInfluxQl.ReplaceMacros(query, new GrafanaTimeRange(from, to, TimeSpan.FromSeconds(10)));
-        string[] groupBy = [.. query[(query.IndexOf("GROUP BY", StringComparison.Ordinal) + 8)..].Split(',').Select(tag => tag.Trim().Trim('"'))];
+        string[] groupBy = [.. query[(query.LastIndexOf("GROUP BY", StringComparison.Ordinal) + 8)..].Split(',').Select(tag => tag.Trim().Trim('"'))];
         JsonElement result = await influx.QueryAsync(sql);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         if (!result.TryGetProperty("series", out JsonElement series))

@@ -96,6 +96,14 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
             lines.Add($"jicofo_jibri,host=none-free.example.org,jibri=jibri-a912,kind=recording available=0,busy=1,healthy=1 {at}");
             lines.Add($"jicofo_jibri,host=one-frees.example.org,jibri=jibri-7f3c,kind=recording available={(minute == 3 ? 1 : 0)},busy={(minute == 3 ? 0 : 1)},healthy=1 {at}");
             lines.Add($"jicofo_bridge,host=no-status.example.org,jvb=jvb-eu-1a operational=1 {at}");
+
+            // Two Jicofos of one server: one holds the bridge operational throughout, the other not at any gather.
+            lines.Add($"jicofo_bridge,container_name=jicofo-a,host=two-shards.example.org,jvb=jvb-eu-1a operational=1 {at}");
+            lines.Add($"jicofo_bridge,container_name=jicofo-b,host=two-shards.example.org,jvb=jvb-eu-1a operational=0 {at}");
+
+            // And one where the other Jicofo holds it operational again once within the range.
+            lines.Add($"jicofo_bridge,container_name=jicofo-a,host=recovers.example.org,jvb=jvb-eu-1a operational=1 {at}");
+            lines.Add($"jicofo_bridge,container_name=jicofo-b,host=recovers.example.org,jvb=jvb-eu-1a operational={(minute == 4 ? 1 : 0)} {at}");
         }
 
         (HttpStatusCode status, string body) = await feed.Influx.WriteAsync(string.Join('\n', lines) + "\n");
@@ -103,6 +111,9 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
         Dictionary<string, double> then = await AlertQuery.ValueBySeriesAsync(feed.Influx, noJibri, earlier.AddSeconds(-1), earlier.AddMinutes(5));
         Assert.Equal(new Dictionary<string, double> { ["none-free.example.org"] = 0, ["one-frees.example.org"] = 1 }, then);
         Assert.Equal(["none-free.example.org"], then.Where(pair => pair.Value < 1).Select(pair => pair.Key));
+
+        Dictionary<string, double> held = await AlertQuery.ValueBySeriesAsync(feed.Influx, nonOperational, earlier.AddSeconds(-1), earlier.AddMinutes(5));
+        Assert.Equal(new Dictionary<string, double> { ["no-status.example.org/jvb-eu-1a"] = 1, ["recovers.example.org/jvb-eu-1a"] = 1, ["two-shards.example.org/jvb-eu-1a"] = 0 }, held);
     }
 
     /// <summary>The last two alert queries of plugin/grafana/README.md, those on Jicofo's view of the fleet, in its order.</summary>
