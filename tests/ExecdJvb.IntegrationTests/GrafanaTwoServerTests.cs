@@ -43,9 +43,9 @@ public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerF
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.True(audit.QueriesRun >= targets.Count * 3, $"only {audit.QueriesRun} queries ran for {targets.Count} targets");
 
-        // Figures read in the two payloads by hand, for All: jvb-eu-1a holds 9 + 5 endpoints, jvb-eu-2b 4 + 2; 4 bridges
-        // in all, not 6, 3 of them operational to every Jicofo listing them; of the two Jibris both Jicofos see, one is idle and one busy; the SIP Jigasi both see carries
-        // one participant, not two.
+        // Figures read in the two payloads by hand, for All: a bridge both shards list holds the endpoints of both, and
+        // is listed once; a Jibri both see is counted once, idle or busy; the participants of a Jigasi both see are its
+        // own, not twice theirs.
         GrafanaTarget Target(string measurement, string field) => targets.Single(target => target.Measurement == measurement && target.Fields[0] == field && !FleetQueryAudit.CountsBridges(target));
         IReadOnlyList<FedJicofo> all = TwoServerFeed.Jicofos;
         Assert.Equal(
