@@ -26,6 +26,12 @@ internal ref struct PrometheusTextReader : ISampleLabels
     private readonly FamilyTable _families;
 
     private int _lastSampleFamily;
+
+    // Which names of the current histogram's or summary's parts (bits: _count, _sum, _bucket) have been looked up
+    // whole, and which of them are families of their own; the Go parser looks the whole name up first.
+    private int _partsLookedUp;
+    private int _partsNamed;
+
     private int _sampleNameReference;
     private int _sampleNameLength;
 
@@ -210,8 +216,11 @@ internal ref struct PrometheusTextReader : ISampleLabels
         }
 
         ReadOnlySpan<byte> name = _line.Slice(nameReference, nameLength);
-        int family = Resolve(name, out _);
-        MakeCurrent(family != 0 ? family : _families.Add(name));
+        int family = Resolve(name, out _, out int hash);
+        if (family != FamilyNumber || family == 0)
+        {
+            MakeCurrent(family != 0 ? family : _families.Add(name, hash));
+        }
 
         i = _line.SkipBlanks(i, end);
         if (i >= end)
@@ -268,8 +277,9 @@ internal ref struct PrometheusTextReader : ISampleLabels
     private PrometheusLineKind Accept()
     {
         ReadOnlySpan<byte> name = _line.Slice(_line.NameReference, _line.NameLength);
-        int family = Resolve(name, out PrometheusSampleRole role);
-        MetricType type = family == 0 ? MetricType.Untyped : _families.StateOf(family).Type;
+        int family = Resolve(name, out PrometheusSampleRole role, out int hash);
+        bool current = family == FamilyNumber && family != 0;
+        MetricType type = current ? FamilyType : family == 0 ? MetricType.Untyped : _families.StateOf(family).Type;
         ReadOnlySpan<byte> boundName = type switch
         {
             MetricType.Histogram => "le"u8,
@@ -303,11 +313,19 @@ internal ref struct PrometheusTextReader : ISampleLabels
             }
         }
 
-        MakeCurrent(family != 0 ? family : _families.Add(name));
-        ref FamilyState state = ref _families.StateOf(FamilyNumber);
-        ResumesFamily = state.HasSamples && FamilyNumber != _lastSampleFamily;
-        state.HasSamples = true;
-        _lastSampleFamily = FamilyNumber;
+        if (!current)
+        {
+            MakeCurrent(family != 0 ? family : _families.Add(name, hash));
+        }
+
+        ResumesFamily = false;
+        if (FamilyNumber != _lastSampleFamily)
+        {
+            ref FamilyState state = ref _families.StateOf(FamilyNumber);
+            ResumesFamily = state.HasSamples;
+            state.HasSamples = true;
+            _lastSampleFamily = FamilyNumber;
+        }
         _sampleNameReference = _line.NameReference;
         _sampleNameLength = _line.NameLength;
         Role = role;
@@ -324,13 +342,13 @@ internal ref struct PrometheusTextReader : ISampleLabels
     /// no family yet. As the Go parser does, the whole name is looked up first, then the name without <c>_count</c> or
     /// <c>_sum</c> as a summary, then without <c>_count</c>, <c>_sum</c> or <c>_bucket</c> as a histogram.
     /// </summary>
-    private readonly int Resolve(ReadOnlySpan<byte> name, out PrometheusSampleRole role)
+    private int Resolve(ReadOnlySpan<byte> name, out PrometheusSampleRole role, out int hash)
     {
         role = PrometheusSampleRole.Value;
+        hash = 0;
         if (FamilyNumber != 0)
         {
-            // The current family first: most lines belong to it, and it is found without a lookup when no family
-            // has a name that its part's name could be.
+            // The current family first: most lines belong to it, found without a lookup.
             ReadOnlySpan<byte> current = FamilyName;
             if (name.SequenceEqual(current))
             {
@@ -339,7 +357,7 @@ internal ref struct PrometheusTextReader : ISampleLabels
 
             if (name.Length > current.Length && name.StartsWith(current)
                 && TryPart(name[current.Length..], FamilyType, out role)
-                && (_families.PartNamedCount == 0 || _families.Find(name) == 0))
+                && !IsFamilyOfItsOwn(name, role))
             {
                 return FamilyNumber;
             }
@@ -347,7 +365,8 @@ internal ref struct PrometheusTextReader : ISampleLabels
             role = PrometheusSampleRole.Value;
         }
 
-        int family = _families.Find(name);
+        hash = FamilyTable.HashOf(name);
+        int family = _families.Find(name, hash);
         if (family != 0)
         {
             return family;
@@ -367,6 +386,32 @@ internal ref struct PrometheusTextReader : ISampleLabels
         }
 
         return family;
+    }
+
+    /// <summary>Whether the name of a part of the current family is a family of its own, looked up once per part while the family is current.</summary>
+    private bool IsFamilyOfItsOwn(ReadOnlySpan<byte> name, PrometheusSampleRole role)
+    {
+        if (_families.PartNamedCount == 0)
+        {
+            return false;
+        }
+
+        int bit = role switch
+        {
+            PrometheusSampleRole.Count => 1,
+            PrometheusSampleRole.Sum => 2,
+            _ => 4,
+        };
+        if ((_partsLookedUp & bit) == 0)
+        {
+            _partsLookedUp |= bit;
+            if (_families.Find(name) != 0)
+            {
+                _partsNamed |= bit;
+            }
+        }
+
+        return (_partsNamed & bit) != 0;
     }
 
     /// <summary>The role a name's <paramref name="suffix"/> gives a sample of a family of <paramref name="type"/>; false when it names no part of it.</summary>
@@ -395,6 +440,8 @@ internal ref struct PrometheusTextReader : ISampleLabels
 
     private void MakeCurrent(int family)
     {
+        _partsLookedUp = 0;
+        _partsNamed = 0;
         FamilyNumber = family;
         FamilyType = _families.StateOf(family).Type;
     }
