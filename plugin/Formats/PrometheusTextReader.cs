@@ -4,17 +4,16 @@ namespace ExecdJvb.Formats;
 /// A pull parser for the Prometheus text exposition format 0.0.4 over a whole response body: each
 /// <see cref="Read"/> moves to the next sample and exposes its family, name, labels (unescaped), value and
 /// timestamp as spans that stay valid until the next call. Families and sample roles are resolved as the
-/// Prometheus Go parser (expfmt.TextParser, used by Telegraf) resolves them: a sample belongs to the current
-/// family when it has the family's name, or for a histogram or summary the name plus <c>_bucket</c>,
-/// <c>_sum</c> or <c>_count</c>; any other name starts an untyped family of its own.
+/// Prometheus Go parser (expfmt.TextParser, used by Telegraf) resolves them: a sample belongs to the family of its
+/// name, or to the histogram or summary named by its name without <c>_bucket</c>, <c>_sum</c> or <c>_count</c>,
+/// wherever in the text that family was met first; any other name starts an untyped family of its own.
 /// <para>
 /// Unlike the Go parser, which refuses the whole text at the first error, a malformed line is skipped and
 /// counted (<see cref="MalformedLineCount"/>, <see cref="FirstProblem"/>), CRLF line ends are accepted, and
 /// the additions of OpenMetrics text do no harm (<c># EOF</c>, <c># UNIT</c> are comments, exemplars after
 /// <c> # </c> are ignored, <c>unknown</c>/<c>info</c>/<c>stateset</c>/<c>gaugehistogram</c> read as untyped).
 /// A last line without a line break is read when it is complete; when it is not, it is reported
-/// (<see cref="EndsMidLine"/>) and yields nothing. Families are expected to be contiguous, as the format
-/// requires: a sample is matched against the current family only, not against every family seen before.
+/// (<see cref="EndsMidLine"/>) and yields nothing.
 /// </para>
 /// </summary>
 internal ref struct PrometheusTextReader : ISampleLabels
@@ -24,9 +23,14 @@ internal ref struct PrometheusTextReader : ISampleLabels
     private PrometheusLineScanner _line;
     private int _position;
 
-    private int _familyNameLength;
-    private bool _familyTyped;
-    private bool _familyHasSamples;
+    private readonly FamilyTable _families;
+
+    private int _lastSampleFamily;
+
+    // Which names of the current histogram's or summary's parts (bits: _count, _sum, _bucket) have been looked up
+    // whole, and which of them are families of their own; the Go parser looks the whole name up first.
+    private int _partsLookedUp;
+    private int _partsNamed;
 
     private int _sampleNameReference;
     private int _sampleNameLength;
@@ -36,22 +40,38 @@ internal ref struct PrometheusTextReader : ISampleLabels
         _text = text;
         _buffers = buffers;
         _line = new PrometheusLineScanner(text, _buffers);
+        _families = buffers.Families;
+        _families.Clear();
         BoundLabelIndex = -1;
         Bound = double.NaN;
     }
 
     /// <summary>The current family's name: the TYPE/HELP name, or the sample's own name when it started the family.</summary>
-    public readonly ReadOnlySpan<byte> FamilyName => _buffers.Family.AsSpan(0, _familyNameLength);
+    public readonly ReadOnlySpan<byte> FamilyName => _families.NameOf(FamilyNumber);
 
     public MetricType FamilyType { get; private set; }
 
-    /// <summary>Changes (grows) exactly when the current family changes; equal numbers mean the same family.</summary>
+    /// <summary>The name of the family numbered <paramref name="number"/> (see <see cref="FamilyNumber"/>), met earlier in the text.</summary>
+    public readonly ReadOnlySpan<byte> FamilyNameOf(int number)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(number);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(number, _families.Count);
+        return _families.NameOf(number);
+    }
+
+    /// <summary>
+    /// The current family's number in the order families are met, from 1: it changes exactly when the current family
+    /// changes, and a family met again after others has its first number again.
+    /// </summary>
     public int FamilyNumber { get; private set; }
 
     /// <summary>The sample's name as written, e.g. <c>x_bucket</c>, <c>x_sum</c>, <c>x_count</c> or the family name.</summary>
     public readonly ReadOnlySpan<byte> SampleName => _line.Slice(_sampleNameReference, _sampleNameLength);
 
     public PrometheusSampleRole Role { get; private set; }
+
+    /// <summary>True when the sample's family had samples before and the sample before this one was another family's: the family's samples come in more than one run.</summary>
+    public bool ResumesFamily { get; private set; }
 
     /// <summary>The sample value; may be NaN or an infinity, never out of the double range.</summary>
     public double Value { get; private set; }
@@ -196,9 +216,10 @@ internal ref struct PrometheusTextReader : ISampleLabels
         }
 
         ReadOnlySpan<byte> name = _line.Slice(nameReference, nameLength);
-        if (Resolve(name, out _) < 0)
+        int family = Resolve(name, out _, out int hash);
+        if (family != FamilyNumber || family == 0)
         {
-            StartFamily(name, hasSamples: false);
+            MakeCurrent(family != 0 ? family : _families.Add(name, hash));
         }
 
         i = _line.SkipBlanks(i, end);
@@ -229,7 +250,8 @@ internal ref struct PrometheusTextReader : ISampleLabels
 
     private PrometheusLineKind ReadType(int i, int end)
     {
-        if (_familyTyped || _familyHasSamples)
+        ref FamilyState state = ref _families.StateOf(FamilyNumber);
+        if (state.Typed || state.HasSamples)
         {
             return _line.Fail("second TYPE line for the family, or TYPE after its samples", i, end);
         }
@@ -245,8 +267,9 @@ internal ref struct PrometheusTextReader : ISampleLabels
             return _line.Fail("unknown metric type", i, typeEnd);
         }
 
+        state.Type = type;
+        state.Typed = true;
         FamilyType = type;
-        _familyTyped = true;
         return PrometheusLineKind.Nothing;
     }
 
@@ -254,8 +277,9 @@ internal ref struct PrometheusTextReader : ISampleLabels
     private PrometheusLineKind Accept()
     {
         ReadOnlySpan<byte> name = _line.Slice(_line.NameReference, _line.NameLength);
-        int suffix = Resolve(name, out PrometheusSampleRole role);
-        MetricType type = suffix < 0 ? MetricType.Untyped : FamilyType;
+        int family = Resolve(name, out PrometheusSampleRole role, out int hash);
+        bool current = family == FamilyNumber && family != 0;
+        MetricType type = current ? FamilyType : family == 0 ? MetricType.Untyped : _families.StateOf(family).Type;
         ReadOnlySpan<byte> boundName = type switch
         {
             MetricType.Histogram => "le"u8,
@@ -289,13 +313,19 @@ internal ref struct PrometheusTextReader : ISampleLabels
             }
         }
 
-        if (suffix < 0)
+        if (!current)
         {
-            StartFamily(name, hasSamples: true);
-            role = PrometheusSampleRole.Value;
+            MakeCurrent(family != 0 ? family : _families.Add(name, hash));
         }
 
-        _familyHasSamples = true;
+        ResumesFamily = false;
+        if (FamilyNumber != _lastSampleFamily)
+        {
+            ref FamilyState state = ref _families.StateOf(FamilyNumber);
+            ResumesFamily = state.HasSamples;
+            state.HasSamples = true;
+            _lastSampleFamily = FamilyNumber;
+        }
         _sampleNameReference = _line.NameReference;
         _sampleNameLength = _line.NameLength;
         Role = role;
@@ -308,55 +338,112 @@ internal ref struct PrometheusTextReader : ISampleLabels
     }
 
     /// <summary>
-    /// How <paramref name="name"/> relates to the current family: -1 when it is another family, else the length
-    /// of the suffix that names its part (0 for the family name itself), with the role that suffix gives.
+    /// The number of the family <paramref name="name"/> belongs to, with the role it gives the sample; 0 when it names
+    /// no family yet. As the Go parser does, the whole name is looked up first, then the name without <c>_count</c> or
+    /// <c>_sum</c> as a summary, then without <c>_count</c>, <c>_sum</c> or <c>_bucket</c> as a histogram.
     /// </summary>
-    private readonly int Resolve(ReadOnlySpan<byte> name, out PrometheusSampleRole role)
+    private int Resolve(ReadOnlySpan<byte> name, out PrometheusSampleRole role, out int hash)
     {
         role = PrometheusSampleRole.Value;
-        if (FamilyNumber == 0)
+        hash = 0;
+        if (FamilyNumber != 0)
         {
-            return -1;
+            // The current family first: most lines belong to it, found without a lookup.
+            ReadOnlySpan<byte> current = FamilyName;
+            if (name.SequenceEqual(current))
+            {
+                return FamilyNumber;
+            }
+
+            if (name.Length > current.Length && name.StartsWith(current)
+                && TryPart(name[current.Length..], FamilyType, out role)
+                && !IsFamilyOfItsOwn(name, role))
+            {
+                return FamilyNumber;
+            }
+
+            role = PrometheusSampleRole.Value;
         }
 
-        ReadOnlySpan<byte> family = FamilyName;
-        if (name.SequenceEqual(family))
+        hash = FamilyTable.HashOf(name);
+        int family = _families.Find(name, hash);
+        if (family != 0)
+        {
+            return family;
+        }
+
+        int suffixLength = name.EndsWith("_count"u8) ? 6 : name.EndsWith("_sum"u8) ? 4 : name.EndsWith("_bucket"u8) ? 7 : 0;
+        if (suffixLength == 0 || name.Length == suffixLength)
         {
             return 0;
         }
 
-        if (FamilyType is not (MetricType.Histogram or MetricType.Summary)
-            || name.Length <= family.Length || !name.StartsWith(family))
+        family = _families.Find(name[..^suffixLength]);
+        if (family == 0 || !TryPart(name[^suffixLength..], _families.StateOf(family).Type, out role))
         {
-            return -1;
+            role = PrometheusSampleRole.Value;
+            return 0;
         }
 
-        ReadOnlySpan<byte> suffix = name[family.Length..];
+        return family;
+    }
+
+    /// <summary>Whether the name of a part of the current family is a family of its own, looked up once per part while the family is current.</summary>
+    private bool IsFamilyOfItsOwn(ReadOnlySpan<byte> name, PrometheusSampleRole role)
+    {
+        if (_families.PartNamedCount == 0)
+        {
+            return false;
+        }
+
+        int bit = role switch
+        {
+            PrometheusSampleRole.Count => 1,
+            PrometheusSampleRole.Sum => 2,
+            _ => 4,
+        };
+        if ((_partsLookedUp & bit) == 0)
+        {
+            _partsLookedUp |= bit;
+            if (_families.Find(name) != 0)
+            {
+                _partsNamed |= bit;
+            }
+        }
+
+        return (_partsNamed & bit) != 0;
+    }
+
+    /// <summary>The role a name's <paramref name="suffix"/> gives a sample of a family of <paramref name="type"/>; false when it names no part of it.</summary>
+    private static bool TryPart(ReadOnlySpan<byte> suffix, MetricType type, out PrometheusSampleRole role)
+    {
+        role = PrometheusSampleRole.Value;
+        if (type is not (MetricType.Histogram or MetricType.Summary))
+        {
+            return false;
+        }
+
         if (suffix.SequenceEqual("_count"u8))
         {
             role = PrometheusSampleRole.Count;
+            return true;
         }
-        else if (suffix.SequenceEqual("_sum"u8))
+
+        if (suffix.SequenceEqual("_sum"u8))
         {
             role = PrometheusSampleRole.Sum;
-        }
-        else if (!suffix.SequenceEqual("_bucket"u8) || FamilyType != MetricType.Histogram)
-        {
-            return -1;
+            return true;
         }
 
-        return suffix.Length;
+        return type == MetricType.Histogram && suffix.SequenceEqual("_bucket"u8);
     }
 
-    private void StartFamily(ReadOnlySpan<byte> name, bool hasSamples)
+    private void MakeCurrent(int family)
     {
-        byte[] family = _buffers.EnsureFamily(name.Length);
-        name.CopyTo(family);
-        _familyNameLength = name.Length;
-        _familyTyped = false;
-        _familyHasSamples = hasSamples;
-        FamilyType = MetricType.Untyped;
-        FamilyNumber++;
+        _partsLookedUp = 0;
+        _partsNamed = 0;
+        FamilyNumber = family;
+        FamilyType = _families.StateOf(family).Type;
     }
 }
 

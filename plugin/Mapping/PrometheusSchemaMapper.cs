@@ -21,14 +21,13 @@ internal sealed class PrometheusSchemaMapper
     private readonly ReaderBuffers _readerBuffers = new();
     private readonly SeriesLabels _labels = new();
 
-    // The family whose histogram or summary series are being collected: its name, and each series with its label
-    // set; a series is written when its family ends, as the Go parser merges all lines of a series (buckets, sum,
-    // count) into one metric.
-    private byte[] _familyName = new byte[256];
-    private int _familyLength;
+    // The histogram and summary series being collected, each with its family and label set, in the order met, and
+    // per family number its last series: the Go parser merges every line of a series (buckets, sum, count) into one
+    // metric, wherever in the text it is. A family's series are written when its samples end, unless the answer has
+    // a histogram or summary whose samples come in more than one run; then they are all written at the end.
     private int _pendingFamily;
-    private MetricType _pendingType;
     private Series[] _series = new Series[16];
+    private int[] _familyLastSeries = new int[64];
     private int _seriesCount;
     private int _lastSeries;
     private readonly BucketList _bounds = new();
@@ -41,31 +40,48 @@ internal sealed class PrometheusSchemaMapper
     public MapOutcome Map(ReadOnlySpan<byte> body, IReadOnlyList<TargetTag> targetTags, long timestampNanoseconds, LineProtocolWriter writer, LabelRenames renames)
     {
         _gatherTime = timestampNanoseconds;
-        _skipped = 0;
-        _written = 0;
-        Forget();
         _labels.Reset(targetTags, renames);
-
-        var reader = new PrometheusTextReader(body, _readerBuffers);
-        while (reader.Read())
+        int start = writer.WrittenLength;
+        bool atTheEnd = false;
+        while (true)
         {
-            if (_pendingFamily != 0 && reader.FamilyNumber != _pendingFamily)
+            _skipped = 0;
+            _written = 0;
+            Forget();
+            var reader = new PrometheusTextReader(body, _readerBuffers);
+            bool restart = false;
+            while (reader.Read())
             {
-                WriteSeries(writer);
+                if (_pendingFamily != 0 && reader.FamilyNumber != _pendingFamily && !atTheEnd)
+                {
+                    WriteSeries(ref reader, writer);
+                }
+
+                if (reader.FamilyType is not (MetricType.Histogram or MetricType.Summary))
+                {
+                    WriteSample(ref reader, writer);
+                }
+                else if (reader.ResumesFamily && !atTheEnd)
+                {
+                    // Its series are written already: read the answer again, writing every series at the end.
+                    restart = true;
+                    break;
+                }
+                else
+                {
+                    Collect(ref reader);
+                }
             }
 
-            if (reader.FamilyType is MetricType.Histogram or MetricType.Summary)
+            if (!restart)
             {
-                Collect(ref reader);
+                WriteSeries(ref reader, writer);
+                return Outcome(ref reader);
             }
-            else
-            {
-                WriteSample(ref reader, writer);
-            }
+
+            writer.Truncate(start);
+            atTheEnd = true;
         }
-
-        WriteSeries(writer);
-        return Outcome(ref reader);
     }
 
     private MapOutcome Outcome(ref PrometheusTextReader reader)
@@ -122,21 +138,9 @@ internal sealed class PrometheusSchemaMapper
     /// <summary>Adds a histogram or summary sample to its series, opening the series on its first line.</summary>
     private void Collect(ref PrometheusTextReader reader)
     {
-        if (_pendingFamily != reader.FamilyNumber)
-        {
-            _pendingFamily = reader.FamilyNumber;
-            _pendingType = reader.FamilyType;
-            _familyLength = reader.FamilyName.Length;
-            if (_familyLength > _familyName.Length)
-            {
-                _familyName = new byte[Math.Max(_familyLength, _familyName.Length * 2)];
-            }
-
-            reader.FamilyName.CopyTo(_familyName);
-        }
-
+        _pendingFamily = reader.FamilyNumber;
         (int labelsStart, int labelsLength) = _labels.Store(ref reader, reader.FamilyType, reader.FamilyName);
-        ref Series series = ref FindOrAddSeries(labelsStart, labelsLength);
+        ref Series series = ref FindOrAddSeries(reader.FamilyNumber, reader.FamilyType, labelsStart, labelsLength);
         if (reader.HasTimestamp)
         {
             // As in the Go parser, the last line of a series that carries a timestamp sets the series' time.
@@ -164,16 +168,21 @@ internal sealed class PrometheusSchemaMapper
         }
     }
 
-    private ref Series FindOrAddSeries(int labelsStart, int labelsLength)
+    private ref Series FindOrAddSeries(int family, MetricType type, int labelsStart, int labelsLength)
     {
         ReadOnlySpan<byte> labels = _labels.At(labelsStart, labelsLength);
         int hash = HashOf(labels);
-        if (_lastSeries < _seriesCount && Matches(_series[_lastSeries], hash, labels))
+        if (_lastSeries < _seriesCount && _series[_lastSeries].Family == family && Matches(_series[_lastSeries], hash, labels))
         {
             return ref _series[_lastSeries];
         }
 
-        for (int s = 0; s < _seriesCount; s++)
+        if (family >= _familyLastSeries.Length)
+        {
+            Array.Resize(ref _familyLastSeries, Math.Max(family + 1, _familyLastSeries.Length * 2));
+        }
+
+        for (int s = _familyLastSeries[family] - 1; s >= 0; s = _series[s].PreviousOfFamily)
         {
             if (Matches(_series[s], hash, labels))
             {
@@ -192,12 +201,16 @@ internal sealed class PrometheusSchemaMapper
         _lastSeries = _seriesCount++;
         _series[_lastSeries] = new Series
         {
+            Family = family,
+            Histogram = type == MetricType.Histogram,
+            PreviousOfFamily = _familyLastSeries[family] - 1,
             LabelsStart = labelsStart,
             LabelsLength = labelsLength,
             Hash = hash,
             FirstBound = -1,
             LastBound = -1,
         };
+        _familyLastSeries[family] = _lastSeries + 1;
         return ref _series[_lastSeries];
     }
 
@@ -230,21 +243,15 @@ internal sealed class PrometheusSchemaMapper
         _bounds.Append(ref series.FirstBound, ref series.LastBound, bound, value);
     }
 
-    /// <summary>Writes every collected series of the family that just ended, then forgets the family.</summary>
-    private void WriteSeries(LineProtocolWriter writer)
+    /// <summary>Writes every histogram and summary series collected, then forgets them.</summary>
+    private void WriteSeries(ref PrometheusTextReader reader, LineProtocolWriter writer)
     {
-        if (_pendingFamily == 0)
-        {
-            return;
-        }
-
-        ReadOnlySpan<byte> measurement = _familyName.AsSpan(0, _familyLength);
         Span<byte> name = stackalloc byte[GoFloatFormat.MaxLength];
-        bool histogram = _pendingType == MetricType.Histogram;
         for (int s = 0; s < _seriesCount; s++)
         {
             ref Series series = ref _series[s];
-            if (!TryTime(series.HasTimestamp, series.TimestampMilliseconds, out long time) || !writer.BeginLine(measurement))
+            bool histogram = series.Histogram;
+            if (!TryTime(series.HasTimestamp, series.TimestampMilliseconds, out long time) || !writer.BeginLine(reader.FamilyNameOf(series.Family)))
             {
                 _skipped++;
                 continue;
@@ -282,6 +289,11 @@ internal sealed class PrometheusSchemaMapper
 
     private void Forget()
     {
+        for (int s = 0; s < _seriesCount; s++)
+        {
+            _familyLastSeries[_series[s].Family] = 0;
+        }
+
         _pendingFamily = 0;
         _seriesCount = 0;
         _lastSeries = 0;
@@ -305,6 +317,9 @@ internal sealed class PrometheusSchemaMapper
 
     private struct Series
     {
+        public int Family;
+        public bool Histogram;
+        public int PreviousOfFamily;
         public int LabelsStart;
         public int LabelsLength;
         public int Hash;

@@ -42,8 +42,9 @@ public sealed class PrometheusTextReaderTests
     {
         Read read = ReadAll("# TYPE x counter\nx_total 3\nx_created 1.7e9\nx 4\n");
 
+        // x itself, after the others, is found again by name: the counter (telegraf_v1.py writes counter=4 for it).
         Assert.Equal(
-            ["x_total Untyped | x_total Value 3", "x_created Untyped | x_created Value 1700000000", "x Untyped | x Value 4"],
+            ["x_total Untyped | x_total Value 3", "x_created Untyped | x_created Value 1700000000", "x Counter | x Value 4"],
             read.Lines);
     }
 
@@ -321,6 +322,39 @@ public sealed class PrometheusTextReaderTests
 
         Assert.Equal(["a Untyped | a Value 1", "a Untyped | a Value 2"], read.Lines);
         Assert.Equal(1, read.Malformed);
+    }
+
+    [Fact]
+    public void A_family_met_again_after_another_is_found_by_name_with_its_type_and_number()
+    {
+        Read read = ReadAll("# TYPE c counter\nc 1\n# TYPE h histogram\nh_sum 2\nh_created 3\nh_count 4\nc 5\nh_bucket{le=\"1\"} 6\n");
+
+        Assert.Equal(
+            ["c Counter | c Value 1", "h Histogram | h_sum Sum 2", "h_created Untyped | h_created Value 3", "h Histogram | h_count Count 4", "c Counter | c Value 5", "h Histogram | h_bucket{le=1} Bucket 6 le 1"],
+            read.Lines);
+        int[] numbers = [.. read.Samples.Select(s => s.FamilyNumber)];
+        Assert.Equal((numbers[0], numbers[1], numbers[1]), (numbers[4], numbers[3], numbers[5]));
+        Assert.Equal(3, numbers.Distinct().Count());
+        Assert.Equal(0, read.Malformed);
+    }
+
+    [Fact]
+    public void A_name_that_is_a_family_of_its_own_stays_there_before_it_is_read_as_a_histograms_part()
+    {
+        // The Go parser looks the whole name up first: t_count, met before t was typed, keeps its later samples.
+        Read read = ReadAll("t_count 9\n# TYPE t histogram\nt_bucket{le=\"1\"} 1\nt_count 1\nt_sum 2\n");
+
+        Assert.Equal(["t_count Untyped | t_count Value 9", "t Histogram | t_bucket{le=1} Bucket 1 le 1", "t_count Untyped | t_count Value 1", "t Histogram | t_sum Sum 2"], read.Lines);
+    }
+
+    [Fact]
+    public void A_TYPE_for_a_family_met_again_is_reported_and_its_first_type_stays()
+    {
+        Read read = ReadAll("# TYPE a gauge\na 1\nb 2\n# TYPE a counter\na 3\n");
+
+        Assert.Equal(["a Gauge | a Value 1", "b Untyped | b Value 2", "a Gauge | a Value 3"], read.Lines);
+        Assert.Equal(1, read.Malformed);
+        Assert.StartsWith("line 4: second TYPE line for the family", read.FirstProblem, StringComparison.Ordinal);
     }
 
     [Theory]
