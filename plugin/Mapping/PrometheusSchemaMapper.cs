@@ -171,7 +171,7 @@ internal sealed class PrometheusSchemaMapper
     private ref Series FindOrAddSeries(int family, MetricType type, int labelsStart, int labelsLength)
     {
         ReadOnlySpan<byte> labels = _labels.At(labelsStart, labelsLength);
-        int hash = HashOf(labels);
+        int hash = FamilyTable.HashOf(labels);
         if (_lastSeries < _seriesCount && _series[_lastSeries].Family == family && Matches(_series[_lastSeries], hash, labels))
         {
             return ref _series[_lastSeries];
@@ -217,12 +217,6 @@ internal sealed class PrometheusSchemaMapper
     private bool Matches(in Series series, int hash, ReadOnlySpan<byte> labels) =>
         series.Hash == hash && _labels.At(series.LabelsStart, series.LabelsLength).SequenceEqual(labels);
 
-    private static int HashOf(ReadOnlySpan<byte> bytes)
-    {
-        var hash = default(HashCode);
-        hash.AddBytes(bytes);
-        return hash.ToHashCode();
-    }
 
     /// <summary>
     /// Sets a bucket or quantile field; a bound seen before in the series takes the later value, as the Go map
