@@ -34,6 +34,7 @@ internal sealed class JicofoFleet
 
     // The bridge's strings written as tags; "release" is left out, as the version says more.
     private static readonly (string Json, string Tag)[] BridgeTags = [("region", "region"), ("relay-id", "relay_id"), ("version", "version")];
+    private static readonly (string Json, string Tag)[] JigasiTags = [("region", "region")];
 
     private static readonly (string Json, byte[] Field)[] JigasiFields =
     [
@@ -184,13 +185,7 @@ internal sealed class JicofoFleet
                     _tags.Add(("jvb_container_name", container));
                 }
 
-                for (int t = 0; t < BridgeTags.Length; t++)
-                {
-                    if (_strings[t] is { } value)
-                    {
-                        _tags.Add((BridgeTags[t].Tag, value));
-                    }
-                }
+                AddStringTags(BridgeTags);
 
                 WritePoint(batch, _bridge, BridgeFields, timestamp);
             }
@@ -237,16 +232,13 @@ internal sealed class JicofoFleet
 
             if (kind is null)
             {
-                if (ReadMembers(ref reader, JigasiFields, [("region", "region")]) is not null)
+                if (ReadMembers(ref reader, JigasiFields, JigasiTags) is not null)
                 {
                     return "an instance of jigasi_detector is not an object of Jicofo's Jigasi keys and values";
                 }
 
                 _tags.Add(("jigasi", nickname));
-                if (_strings[0] is { } region)
-                {
-                    _tags.Add(("region", region));
-                }
+                AddStringTags(JigasiTags);
 
                 WritePoint(batch, _jigasi, JigasiFields, timestamp);
             }
@@ -415,6 +407,18 @@ internal sealed class JicofoFleet
         }
 
         return true;
+    }
+
+    /// <summary>Tags each string member of <paramref name="table"/> the instance has, as read into the strings.</summary>
+    private void AddStringTags((string Json, string Tag)[] table)
+    {
+        for (int t = 0; t < table.Length; t++)
+        {
+            if (_strings[t] is { } value)
+            {
+                _tags.Add((table[t].Tag, value));
+            }
+        }
     }
 
     /// <summary>
