@@ -64,7 +64,9 @@ internal sealed record CommandLine(
                 ?? throw new ConfigurationException($"unknown option --{key} (see --help for the list)");
             if (value is null)
             {
-                throw new ConfigurationException($"--{key} needs a value, for example --{option.Key} {option.DefaultText}");
+                throw new ConfigurationException(option.DefaultValueText is { } example
+                    ? $"--{key} needs a value, for example --{option.Key} {example}"
+                    : $"--{key} needs a value (see --help for its form)");
             }
 
             rest.Add($"--{option.Key}={value}");

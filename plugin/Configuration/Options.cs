@@ -321,6 +321,9 @@ internal abstract class Option(string key, string help, bool discoveryOnly)
 
     /// <summary>The default as a user would write it, or in parentheses what applies when the key is unset.</summary>
     public abstract string DefaultText { get; }
+
+    /// <summary>The default as a value the user could write, or null where the key has none.</summary>
+    public abstract string? DefaultValueText { get; }
 }
 
 /// <summary>A key that holds one value.</summary>
@@ -329,7 +332,9 @@ internal sealed class Option<T>(string key, T defaultValue, Func<string, string,
 {
     public T Default { get; } = defaultValue;
 
-    public override string DefaultText => Default is null ? unset ?? "(none)" : format(Default);
+    public override string DefaultText => DefaultValueText ?? unset ?? "(none)";
+
+    public override string? DefaultValueText => Default is null ? null : format(Default);
 
     /// <summary>The value a text gives; a <see cref="ConfigurationException"/> names the key and the form expected.</summary>
     public T Parse(string text) => parse(Key, text);
@@ -344,7 +349,9 @@ internal sealed class ListOption<T>(string key, IReadOnlyList<T> defaultValue, F
 {
     public IReadOnlyList<T> Default { get; } = defaultValue;
 
-    public override string DefaultText => Default.Count == 0 ? none : string.Join(",", Default.Select(formatItem));
+    public override string DefaultText => DefaultValueText ?? none;
+
+    public override string? DefaultValueText => Default.Count == 0 ? null : string.Join(",", Default.Select(formatItem));
 
     /// <summary>The list given, or the default when no source gives an entry.</summary>
     public IReadOnlyList<T> Read(IConfigurationRoot root) => ReadGiven(root) is { Count: > 0 } given ? given : Default;
