@@ -5,6 +5,14 @@ namespace ExecdJvb.Tests.Integration;
 /// <summary>A Grafana alert query run as Grafana runs it, against the tests' InfluxDB.</summary>
 internal static class AlertQuery
 {
+    /// <summary>The alert queries of plugin/grafana/README.md's Alerts section, in its order, each trimmed.</summary>
+    public static IReadOnlyList<string> Rules()
+    {
+        IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
+        Assert.Equal(4, queries.Count);
+        return [.. queries.Select(query => query.Trim())];
+    }
+
     /// <summary>
     /// The query's one value per series over the range, as Grafana's alert query gets it, keyed by the series' tag values
     /// joined with "/" in the order of the last GROUP BY, the outer query's (an absent tag is empty).

@@ -119,9 +119,8 @@ public sealed class GrafanaFleetRowTests(DockerEngineFixture docker, JitsiStatsF
     /// <summary>The last two alert queries of plugin/grafana/README.md, those on Jicofo's view of the fleet, in its order.</summary>
     private static (string NonOperational, string NoJibri) Rules()
     {
-        IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
-        Assert.Equal(4, queries.Count);
-        return (queries[2].Trim(), queries[3].Trim());
+        IReadOnlyList<string> queries = AlertQuery.Rules();
+        return (queries[2], queries[3]);
     }
 
     /// <summary>The last 6 hours, Grafana's default range, and 10 s, the interval of Telegraf's sample config.</summary>

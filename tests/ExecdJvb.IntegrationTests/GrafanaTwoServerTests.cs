@@ -118,12 +118,11 @@ public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerF
     public async Task The_fleet_alerts_fire_per_server_only_for_the_bridge_that_servers_Jicofo_holds_non_operational()
     {
         await feed.FedAsync(docker.Engine);
-        IReadOnlyList<string> queries = MarkdownFile.Blocks(MarkdownFile.At("plugin", "grafana", "README.md").Section("Alerts"), "sql");
-        Assert.Equal(4, queries.Count);
+        IReadOnlyList<string> queries = AlertQuery.Rules();
         DateTimeOffset now = DateTimeOffset.UtcNow;
 
-        Dictionary<string, double> operational = await AlertQuery.ValueBySeriesAsync(feed.Influx, queries[2].Trim(), now.AddHours(-1), now);
-        Dictionary<string, double> available = await AlertQuery.ValueBySeriesAsync(feed.Influx, queries[3].Trim(), now.AddHours(-1), now);
+        Dictionary<string, double> operational = await AlertQuery.ValueBySeriesAsync(feed.Influx, queries[2], now.AddHours(-1), now);
+        Dictionary<string, double> available = await AlertQuery.ValueBySeriesAsync(feed.Influx, queries[3], now.AddHours(-1), now);
 
         Assert.Equal([$"{TwoServerFeed.ShardA}/jvb-eu-2b"], operational.Where(pair => pair.Value < 1).Select(pair => pair.Key));
         Assert.Equal(6, operational.Count);
