@@ -99,9 +99,11 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
             int points = 1 + DockerJitsiMeet.JicofoFleetPointCount();
             // The three Jicofos report the same bridges, and the fleet row adds up what each reports in a time bucket:
             // they gather together, as agents on one interval do, so each bucket holds all three or none.
-            await GatherTogetherAsync(
-                [(discovered.Host, ["--endpoint", engine.Endpoint]), (elsewhere.Host, ["--endpoint", engine.Endpoint]), (listed.Host, ["--urls", $"http://127.0.0.1:{port}/stats"])],
-                points);
+            await TelegrafExecd.GatherTogetherAsync(
+                Influx,
+                [(discovered.Host, ["--endpoint", engine.Endpoint], points), (elsewhere.Host, ["--endpoint", engine.Endpoint], points), (listed.Host, ["--urls", $"http://127.0.0.1:{port}/stats"], points)],
+                Gathers,
+                Wait);
         }
         finally
         {
@@ -164,51 +166,6 @@ public sealed class JitsiStatsFeed : IAsyncLifetime
         }
 
         return [before2024, since2024, limited, listed, listedToo];
-    }
-
-    /// <summary>
-    /// <see cref="Gathers"/> gathers of several agents at once, each round begun clear of the end of a 10 s bucket (and
-    /// so of a minute's), so that every agent's points of a round fall in one bucket of the dashboard's intervals.
-    /// </summary>
-    private async Task GatherTogetherAsync(IReadOnlyList<(string Host, string[] Args)> agents, int points)
-    {
-        var telegrafs = new List<TelegrafExecd>();
-        try
-        {
-            foreach ((string host, string[] args) in agents)
-            {
-                telegrafs.Add(TelegrafExecd.Start(args, Influx, host));
-            }
-
-            for (int i = 1; i <= Gathers; i++)
-            {
-                double intoBucket = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 10_000 / 1000.0;
-                if (intoBucket > 7)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(10.1 - intoBucket));
-                }
-
-                await Task.WhenAll(telegrafs.Select(telegraf => telegraf.IntervalAsync()));
-                for (int a = 0; a < agents.Count; a++)
-                {
-                    Assert.True(await telegrafs[a].WaitForPointsAsync(i * points, Wait), $"{agents[a].Host}: gather {i} did not write {points} point(s)");
-                }
-            }
-
-            for (int a = 0; a < agents.Count; a++)
-            {
-                await telegrafs[a].StopAsync();
-                telegrafs[a].AssertQuiet(agents[a].Host);
-                Assert.Equal(Gathers * points, telegrafs[a].PointsWritten);
-            }
-        }
-        finally
-        {
-            foreach (TelegrafExecd telegraf in telegrafs)
-            {
-                await telegraf.DisposeAsync();
-            }
-        }
     }
 
     private async Task GatherAsync(string host, string[] args, int jvbs)

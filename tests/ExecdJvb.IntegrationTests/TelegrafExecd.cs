@@ -48,6 +48,58 @@ internal sealed class TelegrafExecd : IAsyncDisposable
     public bool ExitedWhileRunning { get; private set; }
 
     /// <summary>
+    /// Runs several agents whose intervals fall together, as Telegrafs on one interval do, for <paramref name="gathers"/>
+    /// gathers, each round begun clear of the end of a 10 s bucket (and so of a minute's), so that every agent's points
+    /// of a round fall in one bucket of the dashboard's intervals. Each agent must write its points per gather and stay
+    /// quiet; returns what each printed and wrote, the agents stopped.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Host, IReadOnlyList<string> Printed, IReadOnlyList<string> Written)>> GatherTogetherAsync(
+        InfluxDb influx, IReadOnlyList<(string Host, string[] Args, int PerGather)> agents, int gathers, TimeSpan wait)
+    {
+        var telegrafs = new List<TelegrafExecd>();
+        try
+        {
+            foreach ((string host, string[] args, _) in agents)
+            {
+                telegrafs.Add(Start(args, influx, host));
+            }
+
+            for (int i = 1; i <= gathers; i++)
+            {
+                double intoBucket = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 10_000 / 1000.0;
+                if (intoBucket > 7)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(10.1 - intoBucket));
+                }
+
+                await Task.WhenAll(telegrafs.Select(telegraf => telegraf.IntervalAsync()));
+                for (int a = 0; a < agents.Count; a++)
+                {
+                    Assert.True(await telegrafs[a].WaitForPointsAsync(i * agents[a].PerGather, wait), $"{agents[a].Host}: gather {i} did not write {agents[a].PerGather} point(s)");
+                }
+            }
+
+            var fed = new List<(string Host, IReadOnlyList<string> Printed, IReadOnlyList<string> Written)>();
+            for (int a = 0; a < agents.Count; a++)
+            {
+                await telegrafs[a].StopAsync();
+                telegrafs[a].AssertQuiet(agents[a].Host);
+                Assert.Equal(gathers * agents[a].PerGather, telegrafs[a].PointsWritten);
+                fed.Add((agents[a].Host, telegrafs[a].PrintedLines, telegrafs[a].WrittenLines));
+            }
+
+            return fed;
+        }
+        finally
+        {
+            foreach (TelegrafExecd telegraf in telegrafs)
+            {
+                await telegraf.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
     /// Asserts that Telegraf would have had nothing to complain about: every write accepted, every stderr line prefixed,
     /// no error or warning, and the plugin never exited while it ran.
     /// </summary>

@@ -93,7 +93,6 @@ public class TwoServerFeed : IAsyncLifetime
     {
         await first.RemoveAllContainersAsync();
         await second.RemoveAllContainersAsync();
-        var agents = new List<TelegrafExecd>();
         try
         {
             (string Host, DockerEngine Engine, int PerGather)[] servers = _prometheus
@@ -104,41 +103,15 @@ public class TwoServerFeed : IAsyncLifetime
                     (ShardB, second, await RunAsync(second, ColibriEra.Before2024.Fixture, DockerEngine.SecondShardJicofoSite, DockerEngine.SecondShardDebugPayload)),
                 ];
             string[] schema = _prometheus ? ["--metrics_schema", "prometheus"] : [];
-            foreach ((string host, DockerEngine engine, _) in servers)
-            {
-                agents.Add(TelegrafExecd.Start(["--endpoint", engine.Endpoint, "--self_measurement", "execd_jvb", .. schema], Influx, host));
-            }
-
-            // Both agents' intervals fall together, as two servers' Telegrafs on the same interval do.
-            for (int i = 1; i <= Gathers; i++)
-            {
-                await Task.WhenAll(agents.Select(agent => agent.IntervalAsync()));
-                for (int s = 0; s < servers.Length; s++)
-                {
-                    Assert.True(await agents[s].WaitForPointsAsync(i * servers[s].PerGather, Wait), $"{servers[s].Host}: gather {i} did not write {servers[s].PerGather} points");
-                }
-            }
-
-            var fed = new List<Server>();
-            for (int s = 0; s < servers.Length; s++)
-            {
-                TelegrafExecd agent = agents[s];
-                string host = servers[s].Host;
-                await agent.StopAsync();
-                agent.AssertQuiet(host);
-                Assert.Equal(Gathers * servers[s].PerGather, agent.PointsWritten);
-                fed.Add(new Server(host, agent.PrintedLines, agent.WrittenLines));
-            }
-
-            return fed;
+            var fed = await TelegrafExecd.GatherTogetherAsync(
+                Influx,
+                [.. servers.Select(server => (server.Host, (string[])["--endpoint", server.Engine.Endpoint, "--self_measurement", "execd_jvb", .. schema], server.PerGather))],
+                Gathers,
+                Wait);
+            return [.. fed.Select(one => new Server(one.Host, one.Printed, one.Written))];
         }
         finally
         {
-            foreach (TelegrafExecd agent in agents)
-            {
-                await agent.DisposeAsync();
-            }
-
             await first.RemoveAllContainersAsync();
             await second.RemoveAllContainersAsync();
         }
