@@ -31,7 +31,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         Assert.Equal(lines, plugin.StdoutLines);
-        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.DecodeLines(lines);
         Assert.Equal(
             ["jicofo_stats", "jigasi_stats", "jitsi_stats"],
             points.Select(p => p.Measurement).Where(m => !m.StartsWith("jicofo_", StringComparison.Ordinal) || m == "jicofo_stats").Order(StringComparer.Ordinal));
@@ -136,7 +136,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         Assert.Equal(lines, plugin.StdoutLines);
         Assert.All(lines, line => Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(line)));
-        Assert.Equal(Triggers, LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n"))).Count);
+        Assert.Equal(Triggers, LineProtocolDecoder.DecodeLines(lines).Count);
 
         string warning = Assert.Single(plugin.StderrLines, line => !line.StartsWith("I! ", StringComparison.Ordinal));
         Assert.Equal($"W! Jicofo {DockerJitsiMeet.Jicofo}: connection refused (is it running and listening on that port?): Jicofo's REST API listens only inside its container unless JICOFO_ENABLE_REST=1 is set in docker-jitsi-meet's .env (jicofo.rest.host in jicofo.conf)", warning);
@@ -165,7 +165,7 @@ public sealed class ComponentDiscoveryTests(DockerEngineFixture fixture) : IAsyn
         Assert.Equal(batches.SelectMany(batch => batch), plugin.StdoutLines);
         foreach (List<string> batch in batches)
         {
-            IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(batch.Select(line => line + "\n")));
+            IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.DecodeLines(batch);
             Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(batch, line => line.StartsWith("jitsi_stats,", StringComparison.Ordinal))));
             Assert.Equal($"jicofo_stats,container_name={DockerJitsiMeet.Jicofo},version={tags[1].Value} healthy=1", TrimTime(Assert.Single(batch, line => line.StartsWith("jicofo_stats,", StringComparison.Ordinal))));
             DecodedPoint[] jicofoPoints = [.. points.Where(p => p.Measurement.StartsWith("jitsi_jicofo_", StringComparison.Ordinal))];

@@ -72,7 +72,7 @@ public sealed class DockerApiAuditTests(DockerEngineFixture fixture) : IAsyncLif
         for (int i = 0; i < Gathers; i++)
         {
             IReadOnlyList<string> lines = await plugin.GatherAsync(2 + DockerJitsiMeet.JicofoFleetPointCount(), Wait);
-            IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
+            IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.DecodeLines(lines);
             DecodedPoint[] expected = FleetPayload.Points(
                 TestData.Bytes("jicofo", DockerEngine.JicofoDebugPayload), jicofoTag, DockerJitsiMeet.VersionOf("jicofo"), points[0].Time,
                 new Dictionary<string, string> { [hostname] = DockerJitsiMeet.Jvb }).Bridges;

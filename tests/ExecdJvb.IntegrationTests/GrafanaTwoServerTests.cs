@@ -156,7 +156,7 @@ public sealed class GrafanaTwoServerTests(DockerEngineFixture docker, TwoServerF
         // The FROM /regex/ as InfluxDB matches it against each measurement name (Go's RE2, the same as .NET's for this pattern).
         System.Text.RegularExpressions.Match from = System.Text.RegularExpressions.Regex.Match(server.Query, "FROM /(?<pattern>[^/]+)/");
         var pattern = new System.Text.RegularExpressions.Regex(from.Groups["pattern"].Value, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-        foreach (string measurement in servers.SelectMany(one => LineProtocolDecoder.Decode(string.Concat(one.Printed.Select(line => line + "\n")))).Select(point => point.Measurement).Distinct().Order(StringComparer.Ordinal))
+        foreach (string measurement in servers.SelectMany(one => LineProtocolDecoder.DecodeLines(one.Printed)).Select(point => point.Measurement).Distinct().Order(StringComparer.Ordinal))
         {
             if (!from.Success || !pattern.IsMatch(measurement))
             {

@@ -45,7 +45,7 @@ public sealed class NoDockerTests : IAsyncLifetime
         var batches = new List<IReadOnlyList<DecodedPoint>>();
         for (int i = 0; i < 3; i++)
         {
-            batches.Add(LineProtocolDecoder.Decode(string.Concat((await plugin.GatherAsync(3 + DockerJitsiMeet.JicofoFleetPointCount(), Wait)).Select(line => line + "\n"))));
+            batches.Add(LineProtocolDecoder.DecodeLines(await plugin.GatherAsync(3 + DockerJitsiMeet.JicofoFleetPointCount(), Wait)));
         }
 
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);

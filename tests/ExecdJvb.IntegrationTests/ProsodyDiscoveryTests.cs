@@ -44,13 +44,13 @@ public sealed class ProsodyDiscoveryTests(DockerEngineFixture fixture) : IAsyncL
         Assert.Equal(0, (await plugin.CloseStdinAsync(Wait)).ExitCode);
         Assert.Equal(lines, plugin.StdoutLines);
         Assert.Equal(DockerJitsiMeet.JvbLine(), TrimTime(Assert.Single(lines, line => line.StartsWith("jitsi_stats,", StringComparison.Ordinal))));
-        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.DecodeLines(lines);
         Assert.Single(points.Select(p => p.Time).Distinct());
 
         // Every other line is a point Telegraf's OpenMetrics parser gives for the capture.
         string[] written = [.. lines.Where(line => !line.StartsWith("jitsi_stats,", StringComparison.Ordinal))];
         Assert.All(written, line => Assert.StartsWith("prosody_", line, StringComparison.Ordinal));
-        Assert.Equal(TelegrafGolden.Normalized(Telegrafs(tags, points[0].Time)), TelegrafGolden.Normalized(LineProtocolDecoder.Decode(string.Concat(written.Select(line => line + "\n")))));
+        Assert.Equal(TelegrafGolden.Normalized(Telegrafs(tags, points[0].Time)), TelegrafGolden.Normalized(LineProtocolDecoder.DecodeLines(written)));
         Assert.Contains(written, line => line.StartsWith($"prosody_mod_c2s__connections,container_name={DockerJitsiMeet.Prosody},ip_family=ipv4,type=c2s,xmpp_host=meet.jitsi gauge=1 ", StringComparison.Ordinal));
         Assert.Contains(written, line => line.StartsWith($"prosody_mod_muc__live_room,container_name={DockerJitsiMeet.Prosody},xmpp_host=muc.meet.jitsi gauge=1 ", StringComparison.Ordinal));
         Assert.All(points.Where(p => p.Measurement.StartsWith("prosody_", StringComparison.Ordinal)), p => Assert.Contains(new DecodedTag("container_name", DockerJitsiMeet.Prosody), p.Tags));

@@ -56,7 +56,7 @@ public sealed class ProsodyOnTheHostTests(JitsiStatsFeed feed) : IClassFixture<J
 
         // Only Prosody's families, each point tagged with the URL it was read from and with Telegraf's host, the server;
         // Prosody's own host label, its XMPP domain, is xmpp_host.
-        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.Decode(string.Concat(telegraf.WrittenLines.Select(line => line + "\n")));
+        IReadOnlyList<DecodedPoint> points = LineProtocolDecoder.DecodeLines(telegraf.WrittenLines);
         Assert.Equal(Gathers, points.Select(point => point.Time).Distinct().Count());
         Assert.All(points, point => Assert.StartsWith("prosody_", point.Measurement, StringComparison.Ordinal));
         Assert.All(points, point => Assert.Contains(new DecodedTag("url", HostProsody.MetricsUri.AbsoluteUri), point.Tags));

@@ -197,7 +197,7 @@ public sealed class TwoServersInfluxDbTests(DockerEngineFixture docker, TwoServe
         return stored;
     }
 
-    private static IReadOnlyList<DecodedPoint> Decode(IEnumerable<string> lines) => LineProtocolDecoder.Decode(string.Concat(lines.Select(line => line + "\n")));
+    private static IReadOnlyList<DecodedPoint> Decode(IEnumerable<string> lines) => LineProtocolDecoder.DecodeLines(lines);
 
     private static void Expect(List<string> problems, string problem, bool holds)
     {

@@ -33,6 +33,9 @@ internal sealed class LineProtocolDecoder
 
     public static IReadOnlyList<DecodedPoint> Decode(string text, long defaultTime = 0) => Decode(Encoding.UTF8.GetBytes(text), defaultTime);
 
+    /// <summary>Decodes lines as printed or written one by one, each without its line break.</summary>
+    public static IReadOnlyList<DecodedPoint> DecodeLines(IEnumerable<string> lines) => Decode(string.Concat(lines.Select(line => line + "\n")));
+
     /// <summary>
     /// Decodes every point of <paramref name="text"/>. <paramref name="nanosecondsPerUnit"/> is the precision
     /// (1 for ns, 1000 for µs, …); a point without a timestamp gets <paramref name="defaultTime"/> truncated to it.
